@@ -14,6 +14,12 @@
     award (id, dates, recipient hash, status index, proof values) is in the entry; or, for an award that no
     shared template expresses exactly, *full*: ``{"issuer", "credential", "award"}``. Either may carry
     ``"revocation"`` (the issuer's record) and ``"log"`` (the public log's record, opaque here).
+``verify/digests/<group>.json``
+    Always on the site, never with the bulk data: ``{<shard name>: <SHA-256 of its JSON bytes, gunzipped>}`` for
+    every shard, grouped by :func:`digest_group` (at most 256 shards a file, ~19 KB; at most 256 files up to 16
+    shard bits, a million awards). The site commits to every shard so that a data host can withhold one, never add
+    or change one (an award a registered key signed that the registry never published, added whole, included):
+    :func:`checked_shard` is the one rule of every reader (the page's ``sitedata.js`` ``checkedShard``).
 ``verify/templates/<id>.json.gz``
     ``{"issuer", "credential", "award": <skeleton>, "holes": [[<path>, <part>…]…]}``: the award with each
     varying string replaced by ``null`` and, per hole, where it is (keys and array indexes) and what it is made
@@ -48,8 +54,8 @@ copies from the registry byte for byte (the page verifies their ``eddsa-jcs-2022
 ``site_url`` only serves to recognise these URLs inside awards; the page always fetches relative to its own
 origin, except the bulk of the data (shards, templates, achievements) when the registry sets
 ``verification_data_url``: those are then written to a separate folder (``data_out``) for object storage,
-and ``index.json`` tells the page where they are. A shard that does not exist must answer 404 (static hosts
-and object stores do): the page reads it as "no award has this hash".
+and ``index.json`` tells the page where they are. Only a shard the site's digest files do not list means "no
+award has this hash" (the page does not ask for it); one they list that answers 404 is withheld, an error.
 
 Everything is written in bounded memory: awards are first spread over up to 256 bucket files by hash, then
 each bucket is grouped into its shards.
@@ -98,9 +104,12 @@ __all__ = [
     "TEMPLATE_ID_DIGITS",
     "AwardStats",
     "PublishedAward",
+    "ShardError",
     "TemplateError",
     "award_stats",
+    "checked_shard",
     "credential_dates",
+    "digest_group",
     "expand_entry",
     "key_record",
     "keys_document",
@@ -169,6 +178,45 @@ def shard_name(digest: str, bits: int) -> str:
     digits = -(-bits // 4)
     value = int(digest[:digits], 16) & ~((1 << (4 * digits - bits)) - 1)
     return f"{value:0{digits}x}"
+
+
+def digest_group(name: str) -> str:
+    """The site file ``verify/digests/<group>.json`` holding shard ``name``'s digest: all but the name's last two
+    hex digits (``all`` while there are at most 256 shards), so a file lists at most 256 shards (~19 KB) and there
+    are at most 256 files up to 16 shard bits (a million awards)."""
+    return name[:-2] or "all"
+
+
+class ShardError(CredregError):
+    """A shard the data host serves that is not the one the site published, or one it withholds."""
+
+
+def checked_shard(
+    digests: Any, name: str, read: Callable[[], bytes | None], where: str = "verify/digests"
+) -> bytes | None:
+    """The one rule for a shard read from wherever the bulk data is (the page's ``sitedata.js`` ``checkedShard``
+    is the same): the site's digest file ``digests`` (parsed; None when the site has none) decides. A shard it
+    does not list: None (no award has a hash in it), without reading it, whatever the data host would say. A
+    listed one: its bytes (as the reader sees them, gunzipped) from ``read``, which must hash to the listed
+    SHA-256; a 404 (``read`` gives None) is the data host withholding it. Else ShardError."""
+    if digests is None:
+        raise ShardError(f"{where}/{digest_group(name)}.json is missing: the site publishes no digest of shard {name}")
+    if not isinstance(digests, dict) or not all(
+        isinstance(v, str) and _HEX64.fullmatch(v) is not None for v in digests.values()
+    ):
+        raise ShardError(f"{where}/{digest_group(name)}.json is malformed")
+    want = digests.get(name)
+    if want is None:
+        return None
+    data = read()
+    if data is None:
+        raise ShardError(f"shard {name} is withheld by the data host: the site publishes it, the data host answers 404")
+    if hashlib.sha256(data).hexdigest() != want:
+        raise ShardError(f"the data host's shard {name} is not the one the site published (its SHA-256 differs)")
+    return data
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass
@@ -411,11 +459,15 @@ def write_verification_data(
         if shards_dir.exists():
             shutil.rmtree(shards_dir)
         shards_dir.mkdir(parents=True)
+        # The site commits to every shard (docs/hosting.md): a data host can withhold one, never add or change one.
+        digests = _Digests(verify_dir / "digests")
         shard_count = 0
         for name, awards in _shards(buckets, bits, templates):
-            text = json.dumps({"shard": name, "awards": awards}, separators=(",", ":"), ensure_ascii=False)
-            _write_gzip(shards_dir / f"{name}.json.gz", text + "\n")
+            text = json.dumps({"shard": name, "awards": awards}, separators=(",", ":"), ensure_ascii=False) + "\n"
+            _write_gzip(shards_dir / f"{name}.json.gz", text)
+            digests.add(name, hashlib.sha256(text.encode()).hexdigest())
             shard_count += 1
+        digests.close()
         templates.publish(data_dir / "templates")
 
     issuers_by_did = {registry.issuer_did(i): i for i in registry.issuers}
@@ -448,6 +500,31 @@ def write_verification_data(
         write_json_staged(verify_dir / "records" / f"{issuer}.json", published_records(registry, issuer))
         write_json_staged(out / "issuers" / issuer / "credential-dates.json", credential_dates(registry, issuer))
     return counts.result()
+
+
+class _Digests:
+    """The digest files, written as the shards come (in name order, so a group's shards come together): one
+    group in memory at a time."""
+
+    def __init__(self, folder: Path) -> None:
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        self.folder = folder
+        self.group: str | None = None
+        self.digests: dict[str, str] = {}
+
+    def add(self, name: str, digest: str) -> None:
+        if digest_group(name) != self.group:
+            self.close()
+            self.group = digest_group(name)
+        self.digests[name] = digest
+
+    def close(self) -> None:
+        if self.group is not None:
+            text = json.dumps(self.digests, separators=(",", ":"))
+            write_staged(self.folder / f"{self.group}.json", (text + "\n").encode())
+        self.group, self.digests = None, {}
 
 
 class _Achievements:

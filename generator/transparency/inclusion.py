@@ -48,7 +48,14 @@ from generator._internal.files import open_regular
 from generator._internal.source import SourceError, decode_utf8, parse_json
 from generator._internal.times import CLOCK_SKEW
 from generator.models.governance import TransparencyLog
-from generator.publish.verifydata import TemplateError, expand_entry, shard_name
+from generator.publish.verifydata import (
+    ShardError,
+    TemplateError,
+    checked_shard,
+    digest_group,
+    expand_entry,
+    shard_name,
+)
 from generator.registry import Registry
 from generator.statuslist import MAX_LIST_BYTES, parse_list_url
 from generator.tlog import merkle
@@ -238,6 +245,12 @@ def _json(source: LogSource, rel: str) -> Any:
     one object is refused, not read as its last value), and only a ``.json.gz`` one (shards, templates)
     decompressed, within the size of any log file, unless the host already did. A ``.json`` file that holds gzip
     bytes is not JSON to the page, so it is not here either."""
+    data = _text_bytes(source, rel)
+    return None if data is None else _parsed(data, f"{source}/{rel}")
+
+
+def _text_bytes(source: LogSource, rel: str) -> bytes | None:
+    """The bytes of a file as the page parses them: a ``.json.gz`` one decompressed (unless the host did)."""
     data = source.read(rel)
     if data is None:
         return None
@@ -249,9 +262,12 @@ def _json(source: LogSource, rel: str) -> Any:
             raise LogError(f"{source}/{rel} is not gzip") from None
         if len(data) > MAX_FILE or inflate.unconsumed_tail:
             raise LogError(f"{source}/{rel} is larger than any log file can be")
+    return data
+
+
+def _parsed(data: bytes, where: str) -> Any:
     # Another host's bytes, or a site's: parsed within the bounds every reader keeps (a deep nesting stopped
     # `credreg verify` with a RecursionError), the problem located in the file.
-    where = f"{source}/{rel}"
     try:
         return parse_json(decode_utf8(data, where, limit=MAX_FILE), where, max_bytes=MAX_FILE).data
     except SourceError as exc:
@@ -319,7 +335,19 @@ def _award_record(site: LogSource, index: Any, want: str) -> tuple[Any, Any, str
     data = _data_source(site, index)
     source, folder = (site, "verify/") if data is None else (data, "")
     rel = folder + name
-    shard = _json(source, rel)
+    # The site's digest file decides which shards exist and what they hold (verifydata.checked_shard, the page's
+    # rule): a data host can withhold a shard, never add or change one.
+    group = digest_group(shard_name(want, bits))
+    try:
+        served = checked_shard(
+            _json(site, f"verify/digests/{group}.json"),
+            shard_name(want, bits),
+            lambda: _text_bytes(source, rel),
+            f"{site}/verify/digests",
+        )
+    except ShardError as exc:
+        raise LogError(f"{source}/{rel}: {exc}") from None
+    shard = None if served is None else _parsed(served, f"{source}/{rel}")
     awards = shard.get("awards") if isinstance(shard, dict) else None
     entry = awards.get(want) if isinstance(awards, dict) else None
     if not isinstance(entry, dict) or "log" not in entry:

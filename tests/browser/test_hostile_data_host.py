@@ -8,6 +8,7 @@ left checking for ever."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import functools
 import gzip
@@ -27,11 +28,12 @@ import pytest
 
 from generator.awards import award_hash, iter_awards
 from generator.load import load_registry
+from generator.models import LifecycleStatus
 from generator.publish.build import build_site
 from generator.publish.verifydata import read_gzip_json, shard_name
 from generator.verify import Verdict, Verifier
 from tests.browser.conftest import serve_dir
-from tests.browser.test_verify_page import checks, ready
+from tests.browser.test_verify_page import _cli, checks, ready
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -69,6 +71,9 @@ class Host:
     site: Path
     data: Path
     site_url: str
+    unpublished: dict[str, Any]
+    """An award a registered key of a registered issuer signed that the registry never published (withdrawn in
+    review, say): signed in a copy of the registry that was never built."""
     behaviours: dict[str, Behaviour] = field(default_factory=dict)
 
 
@@ -87,13 +92,33 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Host]:
         data_url = f"http://127.0.0.1:{server.server_address[1]}/verify-data/"
         governance = root / "registry" / "governance.yaml"
         governance.write_text(governance.read_text() + f"verification_data_url: {data_url}\n")
+        # The issuer's new key is registered; the award it signs is made in a copy, never in the registry built.
+        env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "CREDREG_KEY_DIR": str(base / "keys")}
+        issuer = "northbridge-university"
+        _cli("--root", str(root), "keygen", issuer, "--key-id", "key-review", env=env)
+        loaded = load_registry(root)
+        assert loaded.registry is not None
+        slug = next(
+            s for s, c in sorted(loaded.registry.issuers[issuer].credentials.items())
+            if c.model.status is not LifecycleStatus.RETIRED
+        )  # fmt: skip
+        review = base / "review-copy"
+        shutil.copytree(root, review)
+        cohort = base / "cohort.csv"
+        cohort.write_text("email,name\ncarol.wu@example.org,Carol Wu\n")
+        key = str(base / "keys" / issuer / "key-review.key")
+        _cli("--root", str(review), "award", f"{issuer}/{slug}", "--csv", str(cohort), "--key", key,
+             "--out", str(base / "earners"), env=env)  # fmt: skip
+        with (base / "earners" / "recipients.csv").open(newline="") as f:
+            row = next(csv.DictReader(f))
+        unpublished = json.loads(Path(row["award_file"]).read_text())
         for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "registry"]):
             git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
             subprocess.run([*git, *args], cwd=root, check=True, capture_output=True)
         site = build_site(root, base / "site", demo_log=True).out
         shutil.copytree(base / "site-data", store / "verify-data")
         with serve_dir(site, no_store=True) as site_url:
-            yield Host(root, site, store / "verify-data", site_url, behaviours)
+            yield Host(root, site, store / "verify-data", site_url, unpublished, behaviours)
     finally:
         server.shutdown()
         server.server_close()
@@ -135,6 +160,8 @@ def _a_lean_award(host: Host) -> str:
 
 
 def _verdict(page: Any, host: Host, digest: str, timeout: float = 20_000) -> tuple[str, str]:
+    # From a blank page: the same address again only moves to the same fragment, and shows the last verdict.
+    page.goto("about:blank")
     page.goto(f"{host.site_url}verify/#{digest}")
     page.wait_for_function(
         "() => { const v = document.getElementById('cr-verdict');"
@@ -330,8 +357,9 @@ def test_a_shard_with_a_byte_order_mark_is_refused(page: Any, hostile: Host) -> 
 
 
 def test_a_stale_shard_without_the_revocation_does_not_take_it_back(page: Any, hostile: Host) -> None:
-    """A CDN serving the shard from before the issuer revoked the award (no ``revocation`` in its entry): the status
-    list, on the site, still says revoked."""
+    """A CDN serving the shard from before the issuer revoked the award (no ``revocation`` in its entry): not the
+    shard the site published, refused (and the status list, on the site, would still say revoked). (It read
+    "revoked" before too, but only because the second look at the same address showed the first verdict.)"""
     revoked = [
         (path, digest)
         for path in sorted((hostile.data / "shards").glob("*.json.gz"))
@@ -345,7 +373,8 @@ def test_a_stale_shard_without_the_revocation_does_not_take_it_back(page: Any, h
     assert verdict == "revoked"
     hostile.behaviours[rel] = _gz(path, lambda doc: doc["awards"][digest].pop("revocation"))
     verdict, text = _verdict(page, hostile, digest)
-    assert verdict == "revoked", text
+    assert verdict == "error", text
+    assert "is not the one the site published" in text, text
 
 
 def test_a_tile_changed_on_the_data_host_fails_the_log_check_never_passes_it(page: Any, hostile: Host) -> None:
@@ -476,8 +505,8 @@ def test_an_entry_planted_under_a_changed_file_s_hash_does_not_register_it(
     before this exact award was published", never checking it: the award the page finds invalid without the
     planted entry. Now the entry counts only if it publishes this very file.
 
-    An entry that is the file itself is the data host publishing an award the build never did: only the public log
-    tells (the award is in no entry of it), and it does; a registry without a log cannot tell (docs/hosting.md)."""
+    Now the site also commits to every shard: a shard with an entry planted is not the one the site published, an
+    error before any check (docs/hosting.md)."""
     from tests.browser.test_verify_page import _altered_r
 
     digest = _a_lean_award(hostile)
@@ -496,15 +525,21 @@ def test_an_entry_planted_under_a_changed_file_s_hash_does_not_register_it(
     shard = read_gzip_json(path) if path.exists() else {"awards": {}}
     shard["awards"][changed] = planted
     hostile.behaviours[rel] = _bytes(gzip.compress(json.dumps(shard).encode()))
-    verdict = _given(page, hostile, json.dumps(award))
-    found = checks(page)
-    assert verdict != "valid", found
-    if entry_award == "the file itself":
-        assert found["log"][0] == "failed", found["log"]
-    else:
-        assert found["registered"][0] == "failed", found["registered"]
-        assert "published entry for this hash is not this award" in found["registered"][1], found["registered"]
-        assert found["proof:eddsa-rdfc-2022"][0] == "failed", found["proof:eddsa-rdfc-2022"]
+    # The shard is no longer the one the site published (docs/hosting.md): the page refuses it, before any check.
+    page.goto(f"{hostile.site_url}verify/")
+    ready(page)
+    if page.get_attribute("#cr-file-section", "open") is None:
+        page.click("#cr-file-section summary")
+    page.fill("#cr-json", json.dumps(award))
+    page.click("#cr-json-form button[type=submit]")
+    page.wait_for_function(
+        "() => { const v = document.getElementById('cr-verdict');"
+        " return v && v.dataset.verdict && v.dataset.verdict !== 'checking'; }",
+        timeout=20_000,
+    )
+    verdict, text = str(page.get_attribute("#cr-verdict", "data-verdict")), page.inner_text("#cr-verdict")
+    assert verdict == "error", text
+    assert "is not the one the site published" in text, text
 
 
 class _Recording(SimpleHTTPRequestHandler):
@@ -580,23 +615,23 @@ def test_nothing_a_data_host_adds_beside_the_award_is_shown(page: Any, hostile: 
     shard, template = _shard_of(hostile, digest), _template_of(hostile, digest)
     if added == "fields beside the award":
         beside = {"name": marker, "issuerName": marker, "image": f"https://evil.example/{marker}.png"}
-        hostile.behaviours[shard] = _gz(hostile.data / shard, lambda doc: doc["awards"][digest].update(beside))
         hostile.behaviours[template] = _gz(hostile.data / template, lambda doc: doc.update(beside))
+        verdict, text = _verdict(page, hostile, digest)
+        found = _checks_when_done(page)
+        assert marker not in page.inner_text("body") + page.inner_html("#cr-result")
+        assert verdict == "valid", text
+        assert found["log"][0] == "passed", found["log"]
+        # The same fields beside the entry in the shard: a shard the site did not publish, refused whole.
+        hostile.behaviours[shard] = _gz(hostile.data / shard, lambda doc: doc["awards"][digest].update(beside))
     else:
         line = {"award": digest, "revoked": "2026-01-01T00:00:00Z", "reason": marker}
         hostile.behaviours[shard] = _gz(
             hostile.data / shard, lambda doc: doc["awards"][digest].__setitem__("revocation", line)
         )
     verdict, text = _verdict(page, hostile, digest)
-    found = _checks_when_done(page)
-    shown = page.inner_text("body") + page.inner_html("#cr-result")
-    assert marker not in shown
-    if added == "fields beside the award":
-        assert verdict == "valid", text
-        assert found["log"][0] == "passed", found["log"]
-    else:  # not taken as a revocation, nor as no revocation: the status is not confirmed
-        assert verdict != "valid", text
-        assert found["status"][0] == "not checked", found["status"]
+    assert marker not in page.inner_text("body") + page.inner_html("#cr-result")
+    assert verdict == "error", text
+    assert "is not the one the site published" in text, text
 
 
 def _redirect(to: str) -> Behaviour:
@@ -635,3 +670,62 @@ def test_page_and_credreg_follow_a_data_host_s_redirect_alike(page: Any, hostile
             shutil.rmtree(hostile.data / "moved", ignore_errors=True)
     assert logged is (where == "this host")
     assert ("recorded in the public log as entry" in said.lower()) is logged, said
+
+
+def _planted(host: Host, award: dict[str, Any]) -> tuple[str, str]:
+    """Have the data host add ``award`` whole, under its own hash, to the shard its hash names (made if the site
+    has no such shard): (its hash, the shard)."""
+    digest = award_hash(award)
+    rel = _shard_of(host, digest)
+    path = host.data / rel
+    shard = read_gzip_json(path) if path.exists() else {"shard": rel, "awards": {}}
+    entry = {"issuer": "northbridge-university", "credential": award["credentialSubject"]["achievement"]["id"]}
+    shard["awards"][digest] = {**entry, "award": award}
+    host.behaviours[rel] = _bytes(gzip.compress(json.dumps(shard).encode()))
+    return digest, rel
+
+
+def test_an_unpublished_award_its_issuer_signed_is_not_registered_when_the_data_host_adds_it(
+    page: Any, hostile: Host
+) -> None:
+    """docs/hosting.md: the site commits to every shard. An award a registered key signed that the registry never
+    published, added whole by the data host under its own hash, read as registered (valid, but for the log check):
+    only a public log told. Now the shard is not the one the site published: an error, by hash and by file."""
+    award = hostile.unpublished
+    assert award_hash(award) not in _valid_hashes()
+    digest, _ = _planted(hostile, award)
+    verdict, text = _verdict(page, hostile, digest)
+    assert verdict == "error", text
+    assert "is not the one the site published" in text, text
+    page.goto(f"{hostile.site_url}verify/")
+    ready(page)
+    if page.get_attribute("#cr-file-section", "open") is None:
+        page.click("#cr-file-section summary")
+    page.fill("#cr-json", json.dumps(award))
+    page.click("#cr-json-form button[type=submit]")
+    page.wait_for_function(
+        "() => { const v = document.getElementById('cr-verdict');"
+        " return v && v.dataset.verdict && v.dataset.verdict !== 'checking'; }",
+        timeout=20_000,
+    )
+    verdict = str(page.get_attribute("#cr-verdict", "data-verdict"))
+    assert verdict not in ("valid", "registered"), page.inner_text("#cr-verdict")
+    assert "registered here" not in page.inner_text("#cr-verdict").lower() or verdict == "error"
+
+
+def test_the_unpublished_award_untouched_is_not_registered(page: Any, hostile: Host) -> None:
+    """The baseline: without the data host's help, the signed but unpublished award is found in no shard."""
+    verdict, text = _verdict(page, hostile, award_hash(hostile.unpublished))
+    assert verdict not in ("valid", "error"), text
+
+
+def test_a_shard_the_site_lists_answered_404_is_withheld_not_absent(page: Any, hostile: Host) -> None:
+    """Only a shard the site does not list means no award has this hash; one it lists that the data host answers
+    404 for is the data host withholding it, and the page says so. credreg verify --log reads it alike."""
+    digest = _a_lean_award(hostile)
+    hostile.behaviours[_shard_of(hostile, digest)] = _bytes(b"gone", 404)
+    verdict, text = _verdict(page, hostile, digest)
+    assert verdict == "error", text
+    assert "withheld by the data host" in text, text
+    said = _cli_log_check(hostile, digest)
+    assert "withheld by the data host" in said, said

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gzip
 import hashlib
 import json
 from collections import Counter
@@ -47,6 +48,15 @@ def test_every_award_is_in_the_shard_its_hash_names(
     assert index["shard_bits"] == bits
     files = sorted((tmp_path / "verify" / "shards").glob("*.json.gz"))
     assert index["shards"] == len(files) == len({shard_name(h, bits) for h in hashes})
+    # The site commits to every shard: each listed, once, under its group, by the SHA-256 of its JSON bytes.
+    listed: dict[str, str] = {}
+    for group in (tmp_path / "verify" / "digests").glob("*.json"):
+        part = json.loads(group.read_text())
+        assert all(verifydata.digest_group(name) == group.stem for name in part)
+        listed.update(part)
+    assert listed == {
+        f.name.removesuffix(".json.gz"): hashlib.sha256(gzip.decompress(f.read_bytes())).hexdigest() for f in files
+    }
     seen: set[str] = set()
     for file in files:
         shard = read_gzip_json(file)
@@ -146,6 +156,7 @@ def test_with_a_data_url_the_bulk_of_the_data_goes_to_its_own_folder(
     index = json.loads((tmp_path / "site" / "verify" / "index.json").read_text())
     assert index["data_url"] == url
     assert sorted(p.name for p in (tmp_path / "site" / "verify").iterdir()) == [
+        "digests",
         "endorsements.json",
         "index.json",
         "issuer-names.json",
@@ -175,3 +186,19 @@ def test_the_did_document_revokes_a_key_at_the_instant_keys_json_and_the_check_d
     [record] = verifydata.keys_document(loaded.registry, "acme-academy")["keys"]
     [method] = did_document(loaded.registry, "acme-academy")["verificationMethod"]
     assert method["revoked"] == record["revoked_at"] == "2025-03-01T12:00:00.25Z"
+
+
+@pytest.mark.parametrize("bits", [4, 6, 8, 9, 12, 13, 16])
+def test_the_digest_files_stay_few_and_small_at_any_size(tmp_path: Path, bits: int) -> None:
+    """The digest files of 2**bits shards (16 bits: a million awards), written as the build writes them: at most
+    256 files of at most 20 KB each, every shard in one."""
+    digests = verifydata._Digests(tmp_path / "digests")
+    names = sorted({shard_name(f"{n << (64 * 4 - bits):064x}", bits) for n in range(2**bits)})
+    assert len(names) == 2**bits
+    for name in names:
+        digests.add(name, hashlib.sha256(name.encode()).hexdigest())
+    digests.close()
+    files = list((tmp_path / "digests").iterdir())
+    assert len(files) <= 256
+    assert max(f.stat().st_size for f in files) <= 20 * 1024
+    assert sum(len(json.loads(f.read_text())) for f in files) == 2**bits

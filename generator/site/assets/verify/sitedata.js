@@ -1,12 +1,12 @@
 // The published verification data, fetched file by file (see generator/publish/verifydata.py):
 // verify/index.json, verify/shards/<prefix>.json.gz, verify/templates/<id>.json.gz (both stored gzipped, and
-// decompressed here), verify/achievements/<sha>.json,
+// decompressed here; a shard only as verify/digests/<group>.json on the site lists it), verify/achievements/<sha>.json,
 // verify/records/<id>.json, issuers/<id>/keys.json, issuers/<id>/credential-dates.json and
 // issuers/<id>/status/<n>.json, all relative to the site root; shards, templates and achievements relative to the
 // index's `data_url` instead when it names one (object storage behind a CDN), and so are the public log's tiles
 // (tlog.js). Each file is fetched at most once per page.
 
-import { EncodingError, base64UrlDecode, decompressBounded, toHex } from "./encoding.js";
+import { EncodingError, base64UrlDecode, decompressBounded, sha256Hex, toHex } from "./encoding.js";
 import { jsonCopy, parseJSON } from "./jcs.js";
 
 export class DataError extends Error {}
@@ -130,7 +130,12 @@ const MAX_GUNZIPPED = 16 * 1024 * 1024; // far above any shard or template: a bo
  * decompress it already: then the bytes are the text itself (JSON never starts with gzip's magic 1f 8b).
  */
 async function gunzipText(bytes, path) {
-  if (!(bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)) return strictText(bytes, path);
+  return strictText(await gunzipBytes(bytes, path), path);
+}
+
+/** The bytes of a file stored gzipped, as the page parses them (gunzipText without the decoding). */
+async function gunzipBytes(bytes, path) {
+  if (!(bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)) return bytes;
   let out;
   try {
     out = await decompressBounded(bytes, "gzip", MAX_GUNZIPPED);
@@ -138,7 +143,39 @@ async function gunzipText(bytes, path) {
     throw new DataError(`${path} cannot be decompressed: ${error.message || error}`);
   }
   if (out === null) throw new DataError(`${path} decompresses to more than ${MAX_GUNZIPPED} bytes`);
-  return strictText(out, path);
+  return out;
+}
+
+/**
+ * The site file verify/digests/<group>.json holding shard `name`'s digest (verifydata.py `digest_group`).
+ */
+export function digestGroup(name) {
+  return name.slice(0, -2) || "all";
+}
+
+/**
+ * The one rule for a shard read from wherever the bulk data is (verifydata.py `checked_shard`, held equal by
+ * tests/site/test_shard_digests_js.py): the site's digest file `digests` (parsed; null when the site has none)
+ * decides. A shard it does not list: null (no award has a hash in it), never read. A listed one: its bytes from
+ * `read` (gunzipped), which must hash to the listed SHA-256; a 404 (null) is the data host withholding it.
+ */
+export async function checkedShard(digests, name, read, where = "verify/digests") {
+  const file = `${where}/${digestGroup(name)}.json`;
+  if (digests === null) throw new DataError(`${file} is missing: the site publishes no digest of shard ${name}`);
+  if (
+    typeof digests !== "object" || Array.isArray(digests) ||
+    !Object.values(digests).every((v) => typeof v === "string" && HEX64.test(v))
+  ) {
+    throw new DataError(`${file} is malformed`);
+  }
+  const want = own(digests, name);
+  if (want === undefined) return null;
+  const data = await read();
+  if (data === null) throw new DataError(`shard ${name} is withheld by the data host: the site publishes it, the data host answers 404`);
+  if ((await sha256Hex(data)) !== want) {
+    throw new DataError(`the data host's shard ${name} is not the one the site published (its SHA-256 differs)`);
+  }
+  return data;
 }
 
 export class SiteData {
@@ -257,7 +294,7 @@ export class SiteData {
   async entry(hash) {
     if (!isHash(hash)) return null;
     const index = await this.index();
-    const shard = await this.json(await this.dataPath(`shards/${shardName(hash, index.shard_bits)}.json.gz`));
+    const shard = await this.shard(shardName(hash, index.shard_bits));
     if (shard === null) return null;
     let entry = own(own(shard, "awards"), hash);
     if (entry === undefined) return null;
@@ -285,6 +322,39 @@ export class SiteData {
       throw new DataError(`the published entry for ${hash} is malformed`);
     }
     return entry;
+  }
+
+  /**
+   * A shard, parsed, or null when the site lists no such shard (no award has a hash in it): the site's digest
+   * file decides (checkedShard), so a data host can withhold a shard, never add or change one. Once per page.
+   */
+  shard(name) {
+    const key = `shard:${name}`;
+    if (!this.cache.has(key)) {
+      this.cache.set(key, (async () => {
+        const path = await this.dataPath(`shards/${name}.json.gz`);
+        const digests = await this.json(`verify/digests/${digestGroup(name)}.json`);
+        const read = async () => {
+          const bytes = await this.load(path, { binary: true });
+          return bytes === null ? null : gunzipBytes(bytes, path);
+        };
+        let data;
+        try {
+          data = await checkedShard(digests, name, read);
+        } catch (error) {
+          if (!(error instanceof DataError)) throw error;
+          throw new DataError(`${path}: ${error.message}`);
+        }
+        if (data === null) return null;
+        try {
+          return parseJSON(strictText(data, path));
+        } catch (error) {
+          if (error instanceof DataError) throw error;
+          throw new DataError(`${path} is not valid JSON: ${error.message}`);
+        }
+      })());
+    }
+    return this.cache.get(key);
   }
 
   /** A published achievement (null if there is none with this hash). Its hash is the caller's to check. */
