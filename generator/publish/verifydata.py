@@ -212,7 +212,10 @@ def checked_shard(
     if data is None:
         raise ShardError(f"shard {name} is withheld by the data host: the site publishes it, the data host answers 404")
     if hashlib.sha256(data).hexdigest() != want:
-        raise ShardError(f"the data host's shard {name} is not the one the site published (its SHA-256 differs)")
+        raise ShardError(
+            f"the data host's shard {name} is not the one the site published (its SHA-256 differs; a cache in front "
+            "of the data host may still hold an earlier build's copy for a few minutes after the registry is published)"
+        )
     return data
 
 

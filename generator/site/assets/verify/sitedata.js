@@ -173,7 +173,7 @@ export async function checkedShard(digests, name, read, where = "verify/digests"
   const data = await read();
   if (data === null) throw new DataError(`shard ${name} is withheld by the data host: the site publishes it, the data host answers 404`);
   if ((await sha256Hex(data)) !== want) {
-    throw new DataError(`the data host's shard ${name} is not the one the site published (its SHA-256 differs)`);
+    throw new DataError(`the data host's shard ${name} is not the one the site published (its SHA-256 differs; a cache in front of the data host may still hold an earlier build's copy for a few minutes after the registry is published)`);
   }
   return data;
 }
