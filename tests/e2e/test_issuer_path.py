@@ -61,7 +61,10 @@ class Fork:
         self.root = root
         self.env = env
 
-    def credreg(self, words: list[str], *, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    def credreg(
+        self, words: list[str], *, ok: bool = True, typed: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """``words`` run as credreg; ``typed``: what the user types (or pipes) when it asks (an option given as -)."""
         assert words[0] == "credreg"
         done = subprocess.run(
             [sys.executable, "-m", "generator", *words[1:]],
@@ -70,7 +73,7 @@ class Fork:
             capture_output=True,
             text=True,
             check=False,
-            stdin=subprocess.DEVNULL,
+            **({"input": typed} if typed is not None else {"stdin": subprocess.DEVNULL}),
         )
         assert "Traceback" not in done.stderr, done.stderr
         if ok:
@@ -140,7 +143,8 @@ def test_the_documented_path_works(tmp_path: Path) -> None:
 
     # 4. Award it to one person, as the guide shows, and what it prints.
     one = documented("credreg award harbour-data-school/sql-reporting --recipient ")
-    single = fork.credreg([str(private) if word.endswith(".key") else word for word in one])
+    assert one[one.index("--recipient") + 1] == "-"  # the address off the command line, typed or piped
+    single = fork.credreg([str(private) if word.endswith(".key") else word for word in one], typed="ada@example.org\n")
     shown = documented_output("credreg award harbour-data-school/sql-reporting --recipient ")
     assert labels(single.stdout.splitlines()) == labels(shown), single.stdout
 

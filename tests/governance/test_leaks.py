@@ -109,9 +109,13 @@ def test_an_interrupted_full_check_leaves_no_search_reading_the_repository(
     bin_dir, pid_file = tmp_path / "bin", tmp_path / "git.pid"
     bin_dir.mkdir()
     real_git = shutil.which("git")
-    # The listing as slow as a large repository's: it says who it is, then takes its time (and lists nothing).
+    # The search's listing (committable files: untracked ones too) as slow as a large repository's: it says who it
+    # is, then takes its time (and lists nothing). Only the search's: the check's own listing of tracked names, in
+    # the main process, is Git as it is (a Ctrl-C landing as Python starts that one leaves it to run alone until it
+    # writes to the closed pipe: a slow fake that never writes would outlive the check there).
     (bin_dir / "git").write_text(
-        f'#!/bin/sh\nif [ "$1" = ls-files ]; then echo $$ > "{pid_file}"; exec sleep 60; fi\nexec "{real_git}" "$@"\n'
+        f'#!/bin/sh\ncase " $* " in *" ls-files "*" --others "*) echo $$ > "{pid_file}"; exec sleep 60;; esac\n'
+        f'exec "{real_git}" "$@"\n'
     )
     (bin_dir / "git").chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
