@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -640,9 +641,16 @@ def _at_a_terminal(args: list[str], answers: list[tuple[str, bytes]], env: dict[
         assert prompt.encode() in shown, shown
         os.write(fd, typed)
     read(8)
-    _, status = os.waitpid(pid, 0)
+    deadline = time.monotonic() + 60  # bounded: a credreg still waiting is a failure that says what it showed
+    while (done := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        read(0.25)
+    if done[0] == 0:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+        raise AssertionError(f"credreg still waited at the terminal after its answers: {shown!r}")
     os.close(fd)
-    return shown.decode(errors="replace"), os.waitstatus_to_exitcode(status)
+    return shown.decode(errors="replace"), os.waitstatus_to_exitcode(done[1])
 
 
 def test_secrets_typed_at_a_terminal_are_not_shown_and_an_interrupt_is_no_traceback(tmp_path: Path) -> None:

@@ -470,7 +470,7 @@ def write_verification_data(
             _write_gzip(shards_dir / f"{name}.json.gz", text)
             digests.add(name, hashlib.sha256(text.encode()).hexdigest())
             shard_count += 1
-        digests.close()
+        digests.finish(bits)
         templates.publish(data_dir / "templates")
 
     issuers_by_did = {registry.issuer_did(i): i for i in registry.issuers}
@@ -516,6 +516,7 @@ class _Digests:
         self.folder = folder
         self.group: str | None = None
         self.digests: dict[str, str] = {}
+        self.written: set[str] = set()
 
     def add(self, name: str, digest: str) -> None:
         if digest_group(name) != self.group:
@@ -527,7 +528,17 @@ class _Digests:
         if self.group is not None:
             text = json.dumps(self.digests, separators=(",", ":"))
             write_staged(self.folder / f"{self.group}.json", (text + "\n").encode())
+            self.written.add(self.group)
         self.group, self.digests = None, {}
+
+    def finish(self, bits: int) -> None:
+        """The last group, then an empty one for every group no shard is in (a registry with no awards yet, a
+        range of hashes none has): the site says "no shard here", which the page tells from a file withheld."""
+        self.close()
+        digits = -(-bits // 4)
+        groups = {digest_group(f"{i << (4 * digits - bits):0{digits}x}") for i in range(2**bits)}
+        for group in sorted(groups - self.written):
+            write_staged(self.folder / f"{group}.json", b"{}\n")
 
 
 class _Achievements:

@@ -38,7 +38,7 @@ from generator.crypto.multibase import b58decode, b58encode
 from generator.load import load_registry
 from generator.models import LifecycleStatus
 from generator.openbadges import parse_verification_link
-from generator.publish.verifydata import read_gzip_json, shard_name
+from generator.publish.verifydata import digest_group, read_gzip_json, shard_name
 from generator.registry import Registry
 from generator.verify import Verdict, Verifier
 from generator.verify.results import plain_day
@@ -1028,6 +1028,8 @@ def test_a_lookup_fetches_only_the_files_it_needs(vpage: Any, site: Site, exampl
         [
             "verify/index.json",
             shard,
+            # The site's digest of that shard, which the data must match (a data host can only withhold).
+            f"verify/digests/{digest_group(shard.rsplit('/', 1)[1].removesuffix('.json.gz'))}.json",
             *template,
             f"verify/achievements/{achievement_sha}.json",
             f"verify/records/{issuer}.json",
