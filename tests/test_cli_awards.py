@@ -620,6 +620,9 @@ def _at_a_terminal(args: list[str], answers: list[tuple[str, bytes]], env: dict[
 
     pid, fd = pty.fork()
     if pid == 0:  # the child: credreg, its standard streams and /dev/tty the terminal
+        # As a shell starts it: no signal blocked. A mask is inherited through exec, and a test run earlier in this
+        # worker may leave SIGINT blocked in it: the Ctrl-C typed below then stayed pending, credreg at its prompt.
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
         os.execve(sys.executable, [sys.executable, "-m", "generator", *args], env)
     shown = b""
 
