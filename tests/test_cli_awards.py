@@ -623,6 +623,7 @@ def _at_a_terminal(args: list[str], answers: list[tuple[str, bytes]], env: dict[
         # As a shell starts it: no signal blocked. A mask is inherited through exec, and a test run earlier in this
         # worker may leave SIGINT blocked in it: the Ctrl-C typed below then stayed pending, credreg at its prompt.
         signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # nor ignored (kept through exec): Python then takes it
         os.execve(sys.executable, [sys.executable, "-m", "generator", *args], env)
     shown = b""
 
