@@ -547,8 +547,9 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
     """
     if paths is not None:
         paths = list(paths)
-        yield from _paths_problems(root, paths, _git_prefix(root))
-        yield from repository_name_problems(root, paths)
+        prefix = _git_prefix(root)
+        yield from _paths_problems(root, paths, prefix)
+        yield from repository_name_problems(root, paths, prefix=prefix)
         return
     try:
         with os.scandir(root) as entries:
@@ -564,7 +565,7 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
             yield top
         elif top is not None:
             yield from _walk(root, tree, top, prefix)
-    yield from repository_name_problems(root)
+    yield from repository_name_problems(root, prefix=prefix)
 
 
 _TREE_KEYS = {twin_key(tree): tree for tree in CHECKED_TREES}
@@ -583,7 +584,9 @@ def _tree_twin(name: str) -> Iterator[Problem]:
         )
 
 
-def repository_name_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[Problem]:
+def repository_name_problems(
+    root: Path, paths: Iterable[str] | None = None, *, prefix: str | None = None
+) -> Iterator[Problem]:
     """The name rules of ``registry/`` and ``keys/`` (:func:`name_problem`, twins, :data:`MAX_PATH_LENGTH`) for
     every other path of the repository at ``root``: the site's sources (``docs/``, ``schemas/``, ``mkdocs.yml``),
     the workflows and the toolkit are checked out on a Mac or Windows too (a reviewer's, a maintainer's build),
@@ -593,7 +596,9 @@ def repository_name_problems(root: Path, paths: Iterable[str] | None = None) -> 
     ``paths``: judge only these (a pull request's, untracked ones too), each folder on the way, against every
     name beside it; ``None``: every tracked path. Only what Git tracks is judged (``git ls-files``, a few thousand
     names: ``registry/`` and ``keys/``, which :func:`layout_problems` walks, are left out), nothing outside Git."""
-    tracked, prefix = _tracked_outside(root), _git_prefix(root)
+    tracked = _tracked_outside(root)
+    if prefix is None:  # ``root``'s folder in its repository (:func:`_git_prefix`), when the caller has not asked Git
+        prefix = _git_prefix(root)
     judged = tracked if paths is None else [p.rstrip("/") for p in paths]
     # Not the checked trees (the walk's), nor a path beside a registry kept in a subfolder (``../README.md``).
     judged = [p for p in judged if p and _TREE_KEYS.get(twin_key(p.split("/", 1)[0])) is None and p[:3] != "../"]
