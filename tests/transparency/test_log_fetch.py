@@ -37,8 +37,9 @@ class _Trickle(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def _trickling() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A local log host answering every request with ``handler``: its ``log/`` address, while it serves."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -46,6 +47,10 @@ def _trickling() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _trickling() -> contextlib.AbstractContextManager[str]:
+    return _serving(_Trickle)
 
 
 def test_a_host_that_trickles_a_file_is_given_up_on_at_the_overall_limit() -> None:
@@ -183,16 +188,8 @@ class _Encoded(BaseHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
-def _encoding() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Encoded)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/log/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def _encoding() -> contextlib.AbstractContextManager[str]:
+    return _serving(_Encoded)
 
 
 @pytest.mark.parametrize("rel", ["gzip", "x-gzip", "deflate", "identity"])
