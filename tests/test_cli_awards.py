@@ -459,9 +459,9 @@ def _hidden_from_cmdline(args: list[str], stdin: str, env: dict[str, str], secre
     return out + err
 
 
-def test_the_recipient_key_email_and_private_link_can_be_kept_off_the_command_line(tmp_path: Path) -> None:
-    """An argument is visible to every local user (`ps`, /proc/<pid>/cmdline) and kept in shell history: `-` reads
-    the link, the email and the key from standard input instead, one line each, in that order."""
+def _awarded_to_ada(tmp_path: Path) -> tuple[list[str], dict[str, str], str, dict[str, str]]:
+    """A registry in ``tmp_path`` with one award to ada@example.org: credreg's root arguments, its environment, the
+    key's path and the award's row of the earners' recipients.csv (link, key, hash)."""
     _, r, env, key = _keyed(tmp_path)
     out = tmp_path / "earners"
     done = credreg(
@@ -470,6 +470,13 @@ def test_the_recipient_key_email_and_private_link_can_be_kept_off_the_command_li
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     [row] = list(csv.DictReader((out / "recipients.csv").open()))
+    return r, env, key, row
+
+
+def test_the_recipient_key_email_and_private_link_can_be_kept_off_the_command_line(tmp_path: Path) -> None:
+    """An argument is visible to every local user (`ps`, /proc/<pid>/cmdline) and kept in shell history: `-` reads
+    the link, the email and the key from standard input instead, one line each, in that order."""
+    r, env, _, row = _awarded_to_ada(tmp_path)
     link, recipient_key = row["verification_link"], row["recipient_key"]
     digest = link.split("#")[1].split("~")[0]
     by_key = _hidden_from_cmdline(
@@ -587,14 +594,7 @@ def test_a_key_or_link_given_as_the_email_is_not_echoed(tmp_path: Path) -> None:
     """The lines of `-` in another order than asked, or the earner's link pasted where the address goes: the
     recipient check (and award's refusal) quoted it whole as "'<it>' is not an email address", in text, in
     --format json and in a CI job's log: the key that confirms its earner's address, or their whole private link."""
-    _, r, env, key = _keyed(tmp_path)
-    out = tmp_path / "earners"
-    done = credreg(
-        *r, "award", "acme-academy/sql-basics", "--recipient", "ada@example.org", "--key", key, "--out", str(out),
-        env=env,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    [row] = list(csv.DictReader((out / "recipients.csv").open()))
+    r, env, key, row = _awarded_to_ada(tmp_path)
     link, secret, digest = row["verification_link"], row["recipient_key"], row["award_hash"]
     for fmt in ("text", "json"):
         for given in (f"{secret}\nada@example.org\n", f"{link}\n{secret}\n", f"{secret.upper()} \n{secret}\n"):
@@ -660,14 +660,7 @@ def _at_a_terminal(args: list[str], answers: list[tuple[str, bytes]], env: dict[
 def test_secrets_typed_at_a_terminal_are_not_shown_and_an_interrupt_is_no_traceback(tmp_path: Path) -> None:
     """At a terminal, each `-` is asked for without echo (nothing typed shows, so nothing of it stays in the
     scrollback); Ctrl-C at the prompt ends it as any interrupt (130, no traceback), Ctrl-D says nothing was typed."""
-    _, r, env, key = _keyed(tmp_path)
-    out = tmp_path / "earners"
-    done = credreg(
-        *r, "award", "acme-academy/sql-basics", "--recipient", "ada@example.org", "--key", key, "--out", str(out),
-        env=env,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    [row] = list(csv.DictReader((out / "recipients.csv").open()))
+    r, env, _, row = _awarded_to_ada(tmp_path)
     args = [*r, "verify", row["award_hash"], "--recipient", "-", "--recipient-key", "-"]
     env = {**env, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     shown, code = _at_a_terminal(

@@ -482,14 +482,25 @@ def _award_document(digest: str) -> dict[str, Any]:
     return next(doc for doc in (json.loads(s.text) for s in iter_awards(REPO)) if award_hash(doc) == digest)
 
 
-def _given(page: Any, host: Host, text: str) -> str:
-    """The verdict on a file pasted into the page, once its log check is done too."""
+def _pasted(page: Any, host: Host, text: str) -> tuple[str, str]:
+    """The verdict on a file pasted into a fresh verification page, and the verdict box's text."""
     page.goto(f"{host.site_url}verify/")
     ready(page)
     if page.get_attribute("#cr-file-section", "open") is None:
         page.click("#cr-file-section summary")
     page.fill("#cr-json", text)
     page.click("#cr-json-form button[type=submit]")
+    page.wait_for_function(
+        "() => { const v = document.getElementById('cr-verdict');"
+        " return v && v.dataset.verdict && v.dataset.verdict !== 'checking'; }",
+        timeout=20_000,
+    )
+    return str(page.get_attribute("#cr-verdict", "data-verdict")), page.inner_text("#cr-verdict")
+
+
+def _given(page: Any, host: Host, text: str) -> str:
+    """The verdict on a file pasted into the page, once its log check is done too."""
+    _pasted(page, host, text)
     _checks_when_done(page)
     return str(page.get_attribute("#cr-verdict", "data-verdict"))
 
@@ -526,18 +537,7 @@ def test_an_entry_planted_under_a_changed_file_s_hash_does_not_register_it(
     shard["awards"][changed] = planted
     hostile.behaviours[rel] = _bytes(gzip.compress(json.dumps(shard).encode()))
     # The shard is no longer the one the site published (docs/hosting.md): the page refuses it, before any check.
-    page.goto(f"{hostile.site_url}verify/")
-    ready(page)
-    if page.get_attribute("#cr-file-section", "open") is None:
-        page.click("#cr-file-section summary")
-    page.fill("#cr-json", json.dumps(award))
-    page.click("#cr-json-form button[type=submit]")
-    page.wait_for_function(
-        "() => { const v = document.getElementById('cr-verdict');"
-        " return v && v.dataset.verdict && v.dataset.verdict !== 'checking'; }",
-        timeout=20_000,
-    )
-    verdict, text = str(page.get_attribute("#cr-verdict", "data-verdict")), page.inner_text("#cr-verdict")
+    verdict, text = _pasted(page, hostile, json.dumps(award))
     assert verdict == "error", text
     assert "is not the one the site published" in text, text
 
@@ -704,20 +704,9 @@ def test_an_unpublished_award_its_issuer_signed_is_not_registered_when_the_data_
     verdict, text = _verdict(page, hostile, digest)
     assert verdict == "error", text
     assert "is not the one the site published" in text, text
-    page.goto(f"{hostile.site_url}verify/")
-    ready(page)
-    if page.get_attribute("#cr-file-section", "open") is None:
-        page.click("#cr-file-section summary")
-    page.fill("#cr-json", json.dumps(award))
-    page.click("#cr-json-form button[type=submit]")
-    page.wait_for_function(
-        "() => { const v = document.getElementById('cr-verdict');"
-        " return v && v.dataset.verdict && v.dataset.verdict !== 'checking'; }",
-        timeout=20_000,
-    )
-    verdict = str(page.get_attribute("#cr-verdict", "data-verdict"))
-    assert verdict not in ("valid", "registered"), page.inner_text("#cr-verdict")
-    assert "registered here" not in page.inner_text("#cr-verdict").lower() or verdict == "error"
+    verdict, text = _pasted(page, hostile, json.dumps(award))
+    assert verdict not in ("valid", "registered"), text
+    assert "registered here" not in text.lower() or verdict == "error"
 
 
 def test_the_unpublished_award_untouched_is_not_registered(page: Any, hostile: Host) -> None:
