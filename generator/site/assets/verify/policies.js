@@ -33,7 +33,7 @@ const EMAIL = new RegExp(`^[^${NOT_IN_EMAIL}]+@[^${NOT_IN_EMAIL}]+\\.[^${NOT_IN_
 
 // The date-time grammar of generator/_internal/times.py (XSD dateTimeStamp and RFC 3339 at once): ASCII digits,
 // a real calendar date, 00-23:00-59:00-59, Z or an offset within +-14:00, at most 64 characters.
-const MAX_TIME_CHARS = 64;
+export const MAX_TIME_CHARS = 64;
 const TIME = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})$/;
 const MIN_INSTANT = Date.UTC(2000, 0, 1) - 730119 * 86400000; // 0001-01-01T00:00:00Z
 const MAX_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -1107,9 +1107,9 @@ const ABSOLUTE_IRI = new RegExp(`^[A-Za-z][A-Za-z0-9+.-]*:[^${NOT_IN_IRI}]*$`, "
 const BLANK_NODE = new RegExp(`^_:[^${NOT_IN_IRI}]+$`, "u");
 
 // compactform.py MAX_OBJECTS, MAX_VALUES (rule 0): what the page's JSON-LD round trip reads in a few seconds.
-const MAX_OBJECTS = 250;
-const MAX_VALUES = 5000;
-const MAX_PROOFS = 4; // compactform.py MAX_PROOFS: each RDFC proof canonicalizes the whole credential again
+export const MAX_OBJECTS = 250;
+export const MAX_VALUES = 5000;
+export const MAX_PROOFS = 4; // compactform.py MAX_PROOFS: each RDFC proof canonicalizes the whole credential again
 
 /** compactform.py size_problem, in the same words: why `doc` is too large to be read here as JSON-LD, or null
  * (asked only of a credential of an issuer not registered here, before its round trip). */
