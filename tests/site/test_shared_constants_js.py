@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from generator import statuslist
+from generator import openbadges, statuslist
 from generator._internal import source, text, times
 from generator.baking import OB3_NAMESPACE
 from generator.crypto import compactform, dataintegrity, rdfc
@@ -38,6 +38,7 @@ NAMES = {
         "MAX_PROOFS",
         "NO_RECIPIENT_KEY",
         "NOT_SHA256",
+        "NOT_UTF8_KEY",
         "VC2_CONTEXT_URL",
         "OB3_CONTEXT_URL",
     ],
@@ -86,6 +87,7 @@ def python_constants() -> dict[str, Any]:
         "policies.MAX_PROOFS": compactform.MAX_PROOFS,
         "policies.NO_RECIPIENT_KEY": policies.NO_RECIPIENT_KEY,
         "policies.NOT_SHA256": policies.NOT_SHA256,
+        "policies.NOT_UTF8_KEY": openbadges.NOT_UTF8_KEY,
         "policies.VC2_CONTEXT_URL": AWARD_CONTEXT[0],
         "policies.OB3_CONTEXT_URL": AWARD_CONTEXT[1],
         "tlog.CLOCK_SKEW_SECONDS": inclusion.CLOCK_SKEW_SECONDS,

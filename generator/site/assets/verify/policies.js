@@ -1749,9 +1749,16 @@ export async function validityPolicy(ctx) {
   return check("validity", label, true, `valid from ${day(doc.validFrom)}${until}`);
 }
 
-/** A recipient key as typed: trimmed; hex keys lowercased (generator.openbadges.normalize_recipient_key). */
+// generator/openbadges.py NOT_UTF8_KEY: a typed key with a lone surrogate, which has no UTF-8 to hash.
+export const NOT_UTF8_KEY = "the recipient key given is not UTF-8 text, so no recipient key (not shown: it is secret)";
+
+/**
+ * A recipient key as typed: trimmed; hex keys lowercased (generator.openbadges.normalize_recipient_key); null when
+ * it is not Unicode text (a lone surrogate): Python refuses it, where the page hashed U+FFFD in its place.
+ */
 export function normalizeRecipientKey(key) {
   const value = pyStrip(key);
+  if (!wellFormed(value)) return null;
   return /^[0-9a-fA-F]+$/.test(value) ? value.toLowerCase() : value;
 }
 
@@ -1777,11 +1784,12 @@ export function comparableIdentifier(ident) {
  * The forms of a typed address an award's hash is compared with, or null when it is no address
  * (generator.openbadges.identifier_forms): trimmed, lowercased and composed (NFC), so "josé" matches however its
  * accent is written; and, for an award hashed before addresses were composed, the lowercased address as typed. A
- * code point this browser's Unicode does not assign is refused, as Python refuses one its own does not.
+ * code point this browser's Unicode does not assign is refused, as Python refuses one its own does not, and so is
+ * a lone surrogate (no UTF-8 to hash: Python refuses it, where the page hashed U+FFFD in its place).
  */
 export function identifierForms(typed) {
   const trimmed = pyStrip(typed);
-  if (!EMAIL.test(trimmed) || /\p{Cn}/u.test(trimmed)) return null;
+  if (!EMAIL.test(trimmed) || !wellFormed(trimmed) || /\p{Cn}/u.test(trimmed)) return null;
   const legacy = trimmed.toLowerCase();
   const value = legacy.normalize("NFC");
   return legacy === value ? [value] : [value, legacy];
@@ -1824,6 +1832,7 @@ export async function recipientPolicy(ctx) {
   const email = forms[0];
   const key =
     ctx.recipientKey === null || ctx.recipientKey === undefined ? "" : normalizeRecipientKey(ctx.recipientKey);
+  if (key === null) return check("recipient", label, false, NOT_UTF8_KEY);
   const subject = get(ctx.document, "credentialSubject");
   const identifiers = isObject(subject) && Object.hasOwn(subject, "identifier") ? subject.identifier : [];
   let needsKey = false;
