@@ -18,7 +18,9 @@ from generator import openbadges, statuslist
 from generator._internal import source, text, times
 from generator.baking import OB3_NAMESPACE
 from generator.crypto import compactform, dataintegrity, rdfc
+from generator.models import award
 from generator.models.award import AWARD_CONTEXT
+from generator.publish import verifydata
 from generator.render.endorsements import _CLAIM_CSS, CLAIM_WORDS
 from generator.tlog import note
 from generator.transparency import inclusion, log
@@ -39,17 +41,26 @@ NAMES = {
         "NO_RECIPIENT_KEY",
         "NOT_SHA256",
         "NOT_UTF8_KEY",
+        "ROUNDS",
+        "NESTED",
         "VC2_CONTEXT_URL",
         "OB3_CONTEXT_URL",
     ],
-    "tlog": ["CLOCK_SKEW_SECONDS", "MAX_NOTE_BYTES", "MAX_SIGNATURES", "MAX_TREE_SIZE", "IMAGE_NOT_FILE"],
+    "tlog": [
+        "CLOCK_SKEW_SECONDS",
+        "MAX_NOTE_BYTES",
+        "MAX_SIGNATURES",
+        "MAX_TREE_SIZE",
+        "IMAGE_NOT_FILE",
+        "LAST_SECOND",
+    ],
     "dataintegrity": ["PROOF_TYPE", "PROOF_PURPOSE", "JCS_SUITE", "RDFC_SUITE"],
-    "rdfc": ["MAX_BLANK_NODES"],
+    "rdfc": ["MAX_BLANK_NODES", "MAX_REPORTED"],
     "text": ["MAX_MARKS"],
     "verifier": ["MAX_JSON_NESTING"],
     "baking": ["OB3_NAMESPACE"],
     "endorsements": ["CLAIM_WORDS", "CLAIM_CSS"],
-    "sitedata": ["MAX_READ", "READ_SECONDS"],
+    "sitedata": ["MAX_READ", "READ_SECONDS", "LAST_SECOND"],
 }
 
 RUNNER = r"""
@@ -57,7 +68,11 @@ const names = JSON.parse(process.argv[2]);
 const out = {};
 for (const [module, exported] of Object.entries(names)) {
   const m = await import(`./verify/${module}.js`);
-  for (const name of exported) out[`${module}.${name}`] = m[name] === undefined ? "<not exported>" : m[name];
+  for (const name of exported) {
+    const value = m[name];
+    const json = typeof value === "bigint" ? Number(value) : value;  // exact: below 2**53
+    out[`${module}.${name}`] = value === undefined ? "<not exported>" : json;
+  }
 }
 process.stdout.write(JSON.stringify(out) + "\n");
 for await (const _ of process.stdin) { /* one answer, then wait to be closed */ }
@@ -88,6 +103,8 @@ def python_constants() -> dict[str, Any]:
         "policies.NO_RECIPIENT_KEY": policies.NO_RECIPIENT_KEY,
         "policies.NOT_SHA256": policies.NOT_SHA256,
         "policies.NOT_UTF8_KEY": openbadges.NOT_UTF8_KEY,
+        "policies.ROUNDS": award._ROUNDS,
+        "policies.NESTED": award._NESTED,
         "policies.VC2_CONTEXT_URL": AWARD_CONTEXT[0],
         "policies.OB3_CONTEXT_URL": AWARD_CONTEXT[1],
         "tlog.CLOCK_SKEW_SECONDS": inclusion.CLOCK_SKEW_SECONDS,
@@ -95,17 +112,20 @@ def python_constants() -> dict[str, Any]:
         "tlog.MAX_SIGNATURES": note.MAX_SIGNATURES,
         "tlog.MAX_TREE_SIZE": note.MAX_TREE_SIZE,
         "tlog.IMAGE_NOT_FILE": inclusion.IMAGE_NOT_FILE,
+        "tlog.LAST_SECOND": inclusion._LAST_SECOND,
         "dataintegrity.PROOF_TYPE": dataintegrity.PROOF_TYPE,
         "dataintegrity.PROOF_PURPOSE": dataintegrity.PROOF_PURPOSE,
         "dataintegrity.JCS_SUITE": dataintegrity.JCS,
         "dataintegrity.RDFC_SUITE": dataintegrity.RDFC,
         "rdfc.MAX_BLANK_NODES": rdfc.MAX_BLANK_NODES,
+        "rdfc.MAX_REPORTED": compactform._MAX_REPORTED,
         "text.MAX_MARKS": text.MAX_MARKS,
         "verifier.MAX_JSON_NESTING": source.MAX_JSON_NESTING,
         "baking.OB3_NAMESPACE": OB3_NAMESPACE,
         "endorsements.CLAIM_WORDS": {status.value: words for status, words in CLAIM_WORDS.items()},
         "endorsements.CLAIM_CSS": {status.value: css for status, css in _CLAIM_CSS.items()},
         "sitedata.READ_SECONDS": int(log.FETCH_TIMEOUT),
+        "sitedata.LAST_SECOND": verifydata._LAST_SECOND,
     }
 
 

@@ -519,7 +519,7 @@ function codeEscaped(whole, four, braced, two, eight, name) {
   return (code >= 0x20 && code <= 0x7e) || LOOKALIKE.has(char) ? char : whole;
 }
 // _ROUNDS: how many times asRead undoes escapes and references at most (each round reads the whole text).
-const ROUNDS = 8;
+export const ROUNDS = 8;
 /**
  * A string as a reader reads it, ASCII escapes and HTML character references decoded and look-alike at signs,
  * tildes and full stops read as "@", "~", ".": _as_read.
@@ -613,7 +613,7 @@ const ADDRESS_DECODED = new RegExp(
   `(?<=[A-Za-z0-9._%+-])@[A-Za-z0-9${IDN_LETTER}-]+(?:\\.[A-Za-z0-9${IDN_LETTER}-]+)*\\.(?:[A-Za-z]{2,}|[${IDN_LETTER}]{2,})`,
   "u",
 );
-const NESTED = 2;
+export const NESTED = 2;
 // A byte order mark is kept, as Python's codecs keep it (asRead then reads it as nothing).
 const DECODERS = ["utf-8", "utf-16le", "utf-16be"].map((label) => new TextDecoder(label, { ignoreBOM: true }));
 /**

@@ -742,7 +742,7 @@ export function parseEntry(text) {
 
 const RETIRED = ["key-expiry-set", "key-revoked"];
 /** The last second a cosignature's time is read as one (9999-12-31T23:59:59Z). */
-const LAST_SECOND = 253402300799n;
+export const LAST_SECOND = 253402300799n;
 /** A registry id (an issuer's), as an award's log entry names it without percent-encoding. */
 const ISSUER = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
