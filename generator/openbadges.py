@@ -28,6 +28,7 @@ from generator.registry import Registry
 __all__ = [
     "AWARD_CONTEXT",
     "AWARD_TYPES",
+    "NOT_UTF8_KEY",
     "OB3_CONTEXT_URL",
     "RECIPIENT_KEY_BYTES",
     "VC2_CONTEXT_URL",
@@ -120,6 +121,10 @@ def new_recipient_key() -> str:
     return secrets.token_hex(RECIPIENT_KEY_BYTES)
 
 
+#: Why a typed recipient key is refused: it holds a lone surrogate, no text to hash (policies.js says it alike).
+NOT_UTF8_KEY = "the recipient key given is not UTF-8 text, so no recipient key (not shown: it is secret)"
+
+
 def normalize_recipient_key(key: str) -> str:
     """A recipient key as typed: trimmed; hex keys (the ones this registry makes) lowercased, so a retyped key
     still matches. The site applies the same rule (policies.js)."""
@@ -127,7 +132,7 @@ def normalize_recipient_key(key: str) -> str:
     if not _utf8(value):  # an argument that is not UTF-8: no key this registry makes, and nothing to hash
         # Not quoted: it may be a real key with a stray byte, and the reason goes into output that is kept (a
         # CI job's log, --format json), where the key would confirm its earner's address.
-        raise ValueError("the recipient key given is not UTF-8 text, so no recipient key (not shown: it is secret)")
+        raise ValueError(NOT_UTF8_KEY)
     return value.lower() if _HEX_KEY.match(value) else value
 
 

@@ -181,13 +181,14 @@ _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# ASCII digits only (re.ASCII), as the page's \d reads them: Python's \d also reads other scripts' digits.
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 #: Who revoked an endorsement, in its status check's reason (policies.py revoked_reason's ``by``).
 BY_ENDORSER = " by the endorser"
 #: A status reason of policies.py revoked_reason: an award's, or an endorsement's.
 _REVOKED = re.compile(
     rf"^revoked(?P<by>{BY_ENDORSER})?(?: on (?P<on>\d{{4}}-\d{{2}}-\d{{2}}))?(?: for this reason: (?P<why>.+))?",
-    re.DOTALL,
+    re.DOTALL | re.ASCII,
 )
 #: A proof check that could not check its signature because no key answers to its verification method (the
 #: reason of policies.py's ProofPolicy, and of policies.js's, which words it for the page).

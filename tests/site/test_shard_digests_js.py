@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.publish.verifydata import ShardError, checked_shard, digest_group
 from tests.site.node_runner import NODE, NodeRunner
@@ -108,3 +110,28 @@ def test_the_page_and_credreg_judge_a_served_shard_alike(node: NodeRunner, case:
 def test_the_page_and_credreg_group_shards_alike(node: NodeRunner) -> None:
     names = ["0", "f", "00", "a8", "a80", "fff", "abcd", "1234f", "0123456789ab"]
     assert node.ask(op="group", names=names)["value"] == [digest_group(n) for n in names]
+
+
+_NAMES = ["a3", "b0", "a30", "", "__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"]
+_DIGESTS = st.sampled_from(
+    [GOOD, GOOD.upper(), GOOD[:63], GOOD + "0", GOOD + "\n", "\n" + GOOD, "g" * 64, "", "\u0660" * 64]
+) | st.sampled_from([None, 0, True, [GOOD], {"a3": GOOD}])
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    digests=st.none()
+    | st.dictionaries(st.sampled_from(_NAMES), _DIGESTS, max_size=4)
+    | st.sampled_from([[], "a3", 1, True, [GOOD]]),
+    name=st.sampled_from(_NAMES),
+    served=st.sampled_from([None, SHARD, b"", SHARD + b"\n"]),
+)
+def test_generated_digest_files_are_judged_alike(
+    node: NodeRunner, digests: Any, name: str, served: bytes | None
+) -> None:
+    """Digest files and names a data host or a broken build could make (inherited names, digests of another case,
+    length or script, a digest file of another JSON type): the same answer, in the same words, from both."""
+    js = node.ask(
+        op="check", digests=digests, name=name, served=None if served is None else base64.b64encode(served).decode()
+    )
+    assert js["value"] == _python(digests, name, served), (digests, name, served)

@@ -329,10 +329,10 @@ def test_python_and_the_browser_judge_a_key_s_window_alike(
     assert at is not None
     python = window_problem(key, at)
     browser = values.ask(op="key window", record=record, when=when)["value"]
-    assert (browser is None) is (python is None), (record, when, python, browser)
+    assert browser == python, (record, when, python, browser)
     python_start = valid_from_before_key({"validFrom": when}, key)
     browser_start = values.ask(op="key start", record=record, when=when)["value"]
-    assert (browser_start is None) is (python_start is None), (record, when, python_start, browser_start)
+    assert browser_start == python_start, (record, when, python_start, browser_start)
 
 
 # --- nesting ---------------------------------------------------------------------------------------------------

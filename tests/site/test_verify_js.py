@@ -63,6 +63,7 @@ from generator.publish.verifydata import (
 from generator.registry import Registry
 from generator.verify import Verifier
 from generator.verify.policies import NOT_SHA256, default_policies
+from generator.verify.results import CheckStatus
 from tests.conftest import CONFORMANCE, EPOCH, REPO, Signer, object_store, reseal_shard, set_at
 from tests.site.node_runner import NODE, NodeRunner
 
@@ -1042,6 +1043,27 @@ def test_identifier_forms_of_other_issuers_agree_with_python(node: Node, scenari
             python = expected.check("recipient")
             assert python is not None
             assert reply["checks"]["recipient"] == [str(python.status), python.reason], (form, recipient, recipient_key)
+
+
+@pytest.mark.parametrize(
+    ("recipient", "recipient_key"),
+    [("ada@example.org", "pepper\ud800"), ("ada\ud800@example.org", "pepper"), ("ada\ud800@example.org", None)],
+)
+def test_a_lone_surrogate_typed_is_refused_not_hashed_as_u_fffd(
+    node: Node, scenarios: dict[str, Any], recipient: str, recipient_key: str | None
+) -> None:
+    """A typed address or recipient key with a lone surrogate has no UTF-8: credreg refuses it, where the page
+    hashed U+FFFD in its place and said "awarded to …" of an identifier hashed so (found by test_recipient_js.py)."""
+    replaced = recipient.replace("\ud800", "\ufffd") + (recipient_key or "").replace("\ud800", "\ufffd")
+    identifier = {"type": "IdentityObject", "identityType": "emailAddress", "hashed": True}
+    identifier["identityHash"] = "sha256$" + hashlib.sha256(replaced.encode()).hexdigest()
+    award = _with_identifier(scenarios["awards"]["fresh"], [identifier])
+    expected = Verifier(scenarios["registry"]).verify(award, now=NOW, recipient=recipient, recipient_key=recipient_key)
+    reply = _ask(node, scenarios["site"], text=json.dumps(award), recipient=recipient, recipientKey=recipient_key)
+    python = expected.check("recipient")
+    assert python is not None
+    assert python.status == CheckStatus.FAILED
+    assert reply["checks"]["recipient"] == [str(python.status), python.reason]
 
 
 # Open Badges 3.0's IdentityHash names its algorithm: "sha256" or "md5". Only SHA-256 is compared here.

@@ -33,7 +33,7 @@ const EMAIL = new RegExp(`^[^${NOT_IN_EMAIL}]+@[^${NOT_IN_EMAIL}]+\\.[^${NOT_IN_
 
 // The date-time grammar of generator/_internal/times.py (XSD dateTimeStamp and RFC 3339 at once): ASCII digits,
 // a real calendar date, 00-23:00-59:00-59, Z or an offset within +-14:00, at most 64 characters.
-const MAX_TIME_CHARS = 64;
+export const MAX_TIME_CHARS = 64;
 const TIME = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})$/;
 const MIN_INSTANT = Date.UTC(2000, 0, 1) - 730119 * 86400000; // 0001-01-01T00:00:00Z
 const MAX_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -519,7 +519,7 @@ function codeEscaped(whole, four, braced, two, eight, name) {
   return (code >= 0x20 && code <= 0x7e) || LOOKALIKE.has(char) ? char : whole;
 }
 // _ROUNDS: how many times asRead undoes escapes and references at most (each round reads the whole text).
-const ROUNDS = 8;
+export const ROUNDS = 8;
 /**
  * A string as a reader reads it, ASCII escapes and HTML character references decoded and look-alike at signs,
  * tildes and full stops read as "@", "~", ".": _as_read.
@@ -613,7 +613,7 @@ const ADDRESS_DECODED = new RegExp(
   `(?<=[A-Za-z0-9._%+-])@[A-Za-z0-9${IDN_LETTER}-]+(?:\\.[A-Za-z0-9${IDN_LETTER}-]+)*\\.(?:[A-Za-z]{2,}|[${IDN_LETTER}]{2,})`,
   "u",
 );
-const NESTED = 2;
+export const NESTED = 2;
 // A byte order mark is kept, as Python's codecs keep it (asRead then reads it as nothing).
 const DECODERS = ["utf-8", "utf-16le", "utf-16be"].map((label) => new TextDecoder(label, { ignoreBOM: true }));
 /**
@@ -1107,9 +1107,9 @@ const ABSOLUTE_IRI = new RegExp(`^[A-Za-z][A-Za-z0-9+.-]*:[^${NOT_IN_IRI}]*$`, "
 const BLANK_NODE = new RegExp(`^_:[^${NOT_IN_IRI}]+$`, "u");
 
 // compactform.py MAX_OBJECTS, MAX_VALUES (rule 0): what the page's JSON-LD round trip reads in a few seconds.
-const MAX_OBJECTS = 250;
-const MAX_VALUES = 5000;
-const MAX_PROOFS = 4; // compactform.py MAX_PROOFS: each RDFC proof canonicalizes the whole credential again
+export const MAX_OBJECTS = 250;
+export const MAX_VALUES = 5000;
+export const MAX_PROOFS = 4; // compactform.py MAX_PROOFS: each RDFC proof canonicalizes the whole credential again
 
 /** compactform.py size_problem, in the same words: why `doc` is too large to be read here as JSON-LD, or null
  * (asked only of a credential of an issuer not registered here, before its round trip). */
@@ -1749,9 +1749,16 @@ export async function validityPolicy(ctx) {
   return check("validity", label, true, `valid from ${day(doc.validFrom)}${until}`);
 }
 
-/** A recipient key as typed: trimmed; hex keys lowercased (generator.openbadges.normalize_recipient_key). */
+// generator/openbadges.py NOT_UTF8_KEY: a typed key with a lone surrogate, which has no UTF-8 to hash.
+export const NOT_UTF8_KEY = "the recipient key given is not UTF-8 text, so no recipient key (not shown: it is secret)";
+
+/**
+ * A recipient key as typed: trimmed; hex keys lowercased (generator.openbadges.normalize_recipient_key); null when
+ * it is not Unicode text (a lone surrogate): Python refuses it, where the page hashed U+FFFD in its place.
+ */
 export function normalizeRecipientKey(key) {
   const value = pyStrip(key);
+  if (!wellFormed(value)) return null;
   return /^[0-9a-fA-F]+$/.test(value) ? value.toLowerCase() : value;
 }
 
@@ -1777,11 +1784,12 @@ export function comparableIdentifier(ident) {
  * The forms of a typed address an award's hash is compared with, or null when it is no address
  * (generator.openbadges.identifier_forms): trimmed, lowercased and composed (NFC), so "josé" matches however its
  * accent is written; and, for an award hashed before addresses were composed, the lowercased address as typed. A
- * code point this browser's Unicode does not assign is refused, as Python refuses one its own does not.
+ * code point this browser's Unicode does not assign is refused, as Python refuses one its own does not, and so is
+ * a lone surrogate (no UTF-8 to hash: Python refuses it, where the page hashed U+FFFD in its place).
  */
 export function identifierForms(typed) {
   const trimmed = pyStrip(typed);
-  if (!EMAIL.test(trimmed) || /\p{Cn}/u.test(trimmed)) return null;
+  if (!EMAIL.test(trimmed) || !wellFormed(trimmed) || /\p{Cn}/u.test(trimmed)) return null;
   const legacy = trimmed.toLowerCase();
   const value = legacy.normalize("NFC");
   return legacy === value ? [value] : [value, legacy];
@@ -1824,6 +1832,7 @@ export async function recipientPolicy(ctx) {
   const email = forms[0];
   const key =
     ctx.recipientKey === null || ctx.recipientKey === undefined ? "" : normalizeRecipientKey(ctx.recipientKey);
+  if (key === null) return check("recipient", label, false, NOT_UTF8_KEY);
   const subject = get(ctx.document, "credentialSubject");
   const identifiers = isObject(subject) && Object.hasOwn(subject, "identifier") ? subject.identifier : [];
   let needsKey = false;

@@ -80,7 +80,7 @@ export function workLimitReason(limit) {
 
 // --- compactform.py rule 5: the compact form of a credential of an issuer not registered here ------------------
 
-const MAX_REPORTED = 5;
+export const MAX_REPORTED = 5;
 // No id or type here is a relative reference (compactform.py rule 5, policies.js jsonFormProblems, refuses each
 // one before this runs), so no base decides what one means: pyld would resolve it against its made-up base, and
 // jsonld.js against the one it is given (none here: never the page's address).

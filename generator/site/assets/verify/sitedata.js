@@ -437,7 +437,7 @@ export class SiteData {
 }
 
 const LEAN_OWN = new Set(["t", "v", "issuer", "credential", "award"]);
-const LAST_SECOND = 253402300799; // 9999-12-31T23:59:59Z
+export const LAST_SECOND = 253402300799; // 9999-12-31T23:59:59Z
 
 function unb64(value) {
   try {

@@ -363,8 +363,8 @@ function base64Encode(bytes) {
 // The signed note and checkpoint are read as generator/tlog/note.py reads them, rule for rule and in its words
 // (parse_note, parse_checkpoint; tests/transparency/test_verify_js.py holds them equal): a host's note the CLI
 // refuses is refused here too, and the failure is said alike.
-const MAX_NOTE_BYTES = 64 * 1024;
-const MAX_SIGNATURES = 64;
+export const MAX_NOTE_BYTES = 64 * 1024;
+export const MAX_SIGNATURES = 64;
 const DASH = "\u2014 ";
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 // Python's str.isspace() and the characters str.isprintable() refuses, other than the space (note.py _check_name).
@@ -431,7 +431,7 @@ export function parseNote(data) {
  * 2**53 - 1 only (Number rounds 2**53 + 1, and every proof would then be made for another tree than the one
  * signed), and no log holds that many entries.
  */
-const MAX_TREE_SIZE = 2 ** 53 - 1;
+export const MAX_TREE_SIZE = 2 ** 53 - 1;
 
 /** The origin, size, root and extension lines of a checkpoint's text (note.py `parse_checkpoint`), or LogError. */
 export function parseCheckpoint(text) {
@@ -742,7 +742,7 @@ export function parseEntry(text) {
 
 const RETIRED = ["key-expiry-set", "key-revoked"];
 /** The last second a cosignature's time is read as one (9999-12-31T23:59:59Z). */
-const LAST_SECOND = 253402300799n;
+export const LAST_SECOND = 253402300799n;
 /** A registry id (an issuer's), as an award's log entry names it without percent-encoding. */
 const ISSUER = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -940,7 +940,7 @@ function age(seconds) {
 }
 
 // How far a witness's clock may run ahead of the reader's, in seconds (inclusion.py CLOCK_SKEW_SECONDS).
-const CLOCK_SKEW_SECONDS = 300;
+export const CLOCK_SKEW_SECONDS = 300;
 
 /**
  * The time by which `quorum` of the witnesses had cosigned (inclusion.py `quorum_cosignature`): the quorum-th newest
