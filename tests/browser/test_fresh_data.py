@@ -36,6 +36,8 @@ class Served:
 
     root: Path
     sent: list[tuple[str, int, int]] = field(default_factory=list)  # (path, status, body bytes)
+    other: dict[str, Path] = field(default_factory=dict)
+    """Paths (prefixes) served from another build: a CDN holding some files of one build and some of the next."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -46,6 +48,10 @@ class _PagesLike(SimpleHTTPRequestHandler):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, directory=str(self.served.root), **kwargs)
+
+    def translate_path(self, path: str) -> str:
+        self.directory = str(next((r for p, r in self.served.other.items() if path.startswith(p)), self.served.root))
+        return super().translate_path(path)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "max-age=600")
@@ -122,8 +128,10 @@ def fresh(registry: Registry) -> Iterator[Registry]:
     """The registry served from its first build, the record of answers cleared."""
     registry.served.root = registry.before
     registry.served.sent.clear()
+    registry.served.other.clear()
     yield registry
     registry.served.root = registry.before
+    registry.served.other.clear()
 
 
 def _publish_revocation(registry: Registry) -> None:
@@ -185,3 +193,24 @@ def test_what_a_second_lookup_costs_when_nothing_changed(page: Any, fresh: Regis
     assert revalidated, again  # the revocation data was asked again of the server, and answered "unchanged"
     assert any("/status/" in p for p in revalidated), again
     assert all(status == 304 for path, status, _ in again if "/status/" in path or "/shards/" in path), again
+
+
+@pytest.mark.parametrize(
+    ("live", "stale", "verdict"),
+    [
+        ("after", "/issuers/", "revoked"),  # the new shard's signed revocation, the old status list: revoked
+        ("before", "/issuers/", "revoked"),  # the old shard, the new status list (its bit set): revoked
+        ("after", "/verify/shards/", "error"),  # the new digests, the old shard: the digest error
+        ("before", "/verify/shards/", "error"),  # the old digests, the new shard: the digest error
+        ("after", "/verify/index.json", "revoked"),  # an old index: the same shards here, their new content
+    ],
+)
+def test_a_mix_of_two_builds_is_the_right_verdict_or_an_error_never_valid(
+    page: Any, fresh: Registry, live: str, stale: str, verdict: str
+) -> None:
+    """What a CDN may serve after a publish when it holds some files of one build (docs/hosting.md "How fresh a
+    verdict is"): ``live`` the build most files come from, the files under ``stale`` from the other one."""
+    fresh.served.root = getattr(fresh, live)
+    fresh.served.other[stale] = fresh.before if live == "after" else fresh.after
+    page.goto(f"{fresh.url}verify/#{fresh.hash}")
+    assert wait_for_verdict(page) == verdict, page.inner_text("#cr-verdict")
