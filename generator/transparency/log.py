@@ -229,7 +229,10 @@ def fetch(url: str, limit: int, timeout: float) -> bytes:
     timer.daemon = True
     timer.start()
     try:
-        with _opener(deadline).open(url, timeout=timeout) as response:
+        # Revalidated by any cache on the way (a proxy, a CDN honouring it), as the page's fetches are (sitedata.js
+        # REVALIDATE): a copy kept from before a publish lacks its revocations and log entries.
+        request = urllib.request.Request(url, headers={"Cache-Control": "no-cache"})  # noqa: S310 (LogSource: http(s) only)
+        with _opener(deadline).open(request, timeout=timeout) as response:
             coding = _content_coding(url, response.headers.get_all("Content-Encoding") or [])
             chunks: list[bytes] = []
             total = 0

@@ -257,3 +257,28 @@ def test_a_redirect_is_followed_on_its_host_only_as_the_page_follows_it() -> Non
         finally:
             server.shutdown()
             server.server_close()
+
+
+class _Headers(BaseHTTPRequestHandler):
+    """Answers every request with an empty file, and keeps the headers it was asked with."""
+
+    asked: list[dict[str, str]] = []
+
+    def do_GET(self) -> None:
+        self.asked.append(dict(self.headers.items()))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_every_file_is_asked_for_as_the_host_has_it_now_not_as_a_cache_kept_it() -> None:
+    """As the page asks (sitedata.js REVALIDATE): a cache between credreg and the host (a proxy, a CDN that honours
+    the request's directives) revalidates with the host before answering, so a checkpoint, a status list or a shard
+    published since it stored its copy is what credreg verify reads (docs/hosting.md "Caching")."""
+    _Headers.asked.clear()
+    with _serving(_Headers) as url:
+        LogSource(url).read("checkpoint")
+    assert [asked.get("Cache-Control") for asked in _Headers.asked] == ["no-cache"], _Headers.asked

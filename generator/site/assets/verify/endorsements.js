@@ -64,7 +64,7 @@ import {
   windowProblem,
 } from "./policies.js";
 import { BY_ENDORSER, blocks, check, NOT_CHECKED, NOT_OURS, notChecked, revokedBecause, revokedHeadline } from "./results.js";
-import { fetchBounded, SiteData, strictText } from "./sitedata.js";
+import { fetchBounded, REVALIDATE, SiteData, strictText } from "./sitedata.js";
 import { getBit, indexProblem, parseListNumber } from "./statuslist.js";
 import { logCheck } from "./tlog.js";
 import { markTowerProblem, unseenProblem, visible } from "./text.js";
@@ -134,7 +134,7 @@ const NOT_READ = "not read: it is not an endorsement this registry publishes";
 // Within the bound of every file the page reads (sitedata.js fetchBounded): read to its end however long, an
 // endless answer held a credential page's badge at "checking" until the tab ran out of memory.
 async function fetchJSON(url) {
-  const bytes = await fetchBounded(url, url.pathname, Error, { credentials: "same-origin" });
+  const bytes = await fetchBounded(url, url.pathname, Error, REVALIDATE);
   if (bytes === null) throw new Error(`could not load ${url.pathname}: HTTP 404`);
   return parseJSON(strictText(bytes, url.pathname)); // as SiteData reads it
 }
@@ -372,13 +372,13 @@ export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Dat
   return withLog.state === "valid" ? { ...withLog, log: logged.reason } : withLog;
 }
 
-const sites = new Map();
-
-/** The SiteData of the site an endorsement file is on (<root>/<folder>/<owner>/endorsements/<file>), one per page. */
+/**
+ * The SiteData of the site an endorsement file is on (<root>/<folder>/<owner>/endorsements/<file>): one for each
+ * verdict, never one per page (the compare page asks again as a visitor picks credentials: a memo of the page
+ * answered with the endorser's status list from before a revocation).
+ */
 function siteOf(fileUrl) {
-  const root = new URL("../../../", fileUrl).href;
-  if (!sites.has(root)) sites.set(root, new SiteData(root));
-  return sites.get(root);
+  return new SiteData(new URL("../../../", fileUrl).href);
 }
 
 const WORDS = {

@@ -4,7 +4,9 @@
 // verify/records/<id>.json, issuers/<id>/keys.json, issuers/<id>/credential-dates.json and
 // issuers/<id>/status/<n>.json, all relative to the site root; shards, templates and achievements relative to the
 // index's `data_url` instead when it names one (object storage behind a CDN), and so are the public log's tiles
-// (tlog.js). Each file is fetched at most once per page.
+// (tlog.js). Each file is fetched at most once per verification (a SiteData lives for one: verify.js makes one
+// for each), and every fetch is revalidated with its host (fetchLoader), so that no verdict rests on a status list,
+// revocation, shard or key older than what the registry serves when the visitor asks (docs/hosting.md "Caching").
 
 import { EncodingError, base64UrlDecode, decompressBounded, sha256Hex, toHex } from "./encoding.js";
 import { jsonCopy, parseJSON } from "./jcs.js";
@@ -114,10 +116,19 @@ export async function fetchBounded(url, path, Failure, init = {}) {
   }
 }
 
+/**
+ * How the page asks for the registry's data: revalidated with the host every time (`cache: "no-cache"`: a
+ * conditional GET, answered 304 with no body when the file is unchanged). Static hosts let a browser keep a file
+ * for minutes without asking (GitHub Pages: max-age=600): a revocation published in between was not seen, and
+ * the page said "valid". Every reader of verdict data reads with it (fetchLoader, tlog.js bytesReader,
+ * endorsements.js fetchJSON).
+ */
+export const REVALIDATE = Object.freeze({ credentials: "same-origin", cache: "no-cache" });
+
 /** Fetch relative to the site root; resolves to the response text (bytes if `binary`), or null for 404. */
 export function fetchLoader(root) {
   return async (path, { binary = false } = {}) => {
-    const bytes = await fetchBounded(new URL(path, root), path, DataError, { credentials: "same-origin" });
+    const bytes = await fetchBounded(new URL(path, root), path, DataError, REVALIDATE);
     if (bytes === null) return null;
     return binary ? bytes : strictText(bytes, path);
   };
@@ -180,6 +191,9 @@ export async function checkedShard(digests, name, read, where = "verify/digests"
 
 export class SiteData {
   /**
+   * What one verification reads of the registry, each file once, so that all its checks read the same bytes (a
+   * status list parsed for the verdict is the one compared with the log). Made anew for each verification: kept
+   * longer, it answered a later lookup with files from before a publish (verify.js Page.busy).
    * @param {URL|string} root  the site root (the verify page's parent folder), ending in "/"
    * @param {(path: string) => Promise<string|null>} [load]  how to read a file (default: fetch)
    */

@@ -6,7 +6,7 @@
 
 import { sha256, toHex } from "./encoding.js";
 import { check, notChecked } from "./results.js";
-import { DataError, fetchBounded, shardName } from "./sitedata.js";
+import { DataError, fetchBounded, REVALIDATE, shardName } from "./sitedata.js";
 import { parseListUrl } from "./statuslist.js";
 import { pyStrip } from "./text.js";
 
@@ -555,7 +555,7 @@ function bytesReader(site) {
   if (typeof site.loadBytes === "function") return (path) => site.loadBytes(path);
   // Revalidated every time (a 304 costs little): the checkpoint changes with each publish, and a tile cached
   // from one view of the log must not stand in for what the site serves now. Bounded as every file the page reads.
-  return (path) => fetchBounded(new URL(path, site.root), path, LogError, { credentials: "same-origin", cache: "no-cache" });
+  return (path) => fetchBounded(new URL(path, site.root), path, LogError, REVALIDATE);
 }
 
 function memoryOf(storage) {

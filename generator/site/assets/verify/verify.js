@@ -142,7 +142,8 @@ function certificateReady(ready) {
 class Page {
   constructor(root) {
     this.root = root;
-    this.site = new SiteData(new URL("..", window.location.href));
+    this.siteRoot = new URL("..", window.location.href);
+    this.site = new SiteData(this.siteRoot);
     this.verifier = new Verifier(this.site);
     this.outcome = null;
     this.sourceText = null;
@@ -522,6 +523,10 @@ class Page {
   // "Checking…", from now until an answer: returns the run an answer must still be the latest of to be shown.
   busy(detail) {
     const run = ++this.run;
+    // Each verification reads the registry's data afresh (sitedata.js SiteData): one memo for the page's life
+    // answered a second lookup of an award with the status list and shard of the first, from before a revocation.
+    this.site = new SiteData(this.siteRoot);
+    this.verifier = new Verifier(this.site);
     this.outcome = null;
     this.showMessage("busy", "Checking…", detail);
     $("cr-result").hidden = true;
@@ -530,16 +535,17 @@ class Page {
 
   async verify(produce) {
     const run = this.busy("Fetching the registry's data and checking the signature.");
+    const site = this.site; // this verification's, whatever a later one makes
     try {
       const outcome = await produce();
       // Last, as credreg verify adds it: an award or endorsement slipped onto the site unlogged fails here.
       if (outcome.kind === "verified" && outcome.hash)
-        outcome.checks.push(await logCheck(this.site, outcome.hash, undefined, outcome.document, outcome.entry));
+        outcome.checks.push(await logCheck(site, outcome.hash, undefined, outcome.document, outcome.entry));
       else if (outcome.kind === "endorsement" && outcome.hash)
-        outcome.checks.push(await logCheck(this.site, outcome.hash, undefined, outcome.document, null, undefined, "endorsement"));
+        outcome.checks.push(await logCheck(site, outcome.hash, undefined, outcome.document, null, undefined, "endorsement"));
       else if (outcome.kind === "status list" && outcome.fileText !== undefined) {
         const image = { image: outcome.fromImage };
-        outcome.checks.push(await listLogCheck(this.site, outcome.fileText, undefined, outcome.document, undefined, image));
+        outcome.checks.push(await listLogCheck(site, outcome.fileText, undefined, outcome.document, undefined, image));
       }
       if (run !== this.run) return;
       this.outcome = outcome;
