@@ -104,6 +104,9 @@ _UNTYPABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 #: Hangul fillers, the combining grapheme joiner: text.drop_ignored's set), BRAILLE PATTERN BLANK, and U+FFFD,
 #: what a decoder writes for bytes it could not read.
 _UNTYPABLE_OTHERS = frozenset("\u2800\ufffd")
+#: The full stops IDNA reads as ``.`` between a domain's labels (ideographic, fullwidth, halfwidth ideographic): a
+#: mailer delivers ``ada@mail.example。org`` to ``ada@mail.example.org``, the hash does not (policies.js).
+_IDNA_DOTS = re.compile("[\u3002\uff0e\uff61]")
 #: An IDNA A-label (``xn--``): the domain as DNS carries it, not as its earner types it.
 _A_LABEL = re.compile(r"(?:^|\.)xn--", re.IGNORECASE)
 
@@ -131,8 +134,11 @@ def _typable(email: str) -> str:
     if not _EMAIL.match(value) or not _utf8(value):
         raise ValueError(f"{quoted_without_key(email)} is not an email address")
     problem = _untypable(value)
-    if problem is None and "" in value.rsplit("@", 1)[1].split("."):
+    domain = value.rsplit("@", 1)[1]
+    if problem is None and "" in domain.split("."):
         problem = "its domain has an empty label (a dot at its end, at its start or two in a row)"
+    if problem is None and _IDNA_DOTS.search(domain):
+        problem = "its domain's labels are not parted by ASCII full stops: write each as '.'"
     if problem is not None:
         raise ValueError(f"{quoted_without_key(email)} is not an email address: {problem}")
     return value

@@ -1815,8 +1815,12 @@ export function identifierProblem(typed) {
   const trimmed = pyStrip(typed);
   if (!EMAIL.test(trimmed) || !wellFormed(trimmed)) return `${quotedWithoutKey(typed)} is not an email address`;
   let problem = untypable(trimmed);
-  if (problem === null && trimmed.slice(trimmed.lastIndexOf("@") + 1).split(".").includes(""))
+  const domain = trimmed.slice(trimmed.lastIndexOf("@") + 1);
+  if (problem === null && domain.split(".").includes(""))
     problem = "its domain has an empty label (a dot at its end, at its start or two in a row)";
+  // openbadges.py _IDNA_DOTS: the full stops IDNA reads as "." (a mailer delivers to the ASCII-dotted domain).
+  if (problem === null && /[\u3002\uff0e\uff61]/.test(domain))
+    problem = "its domain's labels are not parted by ASCII full stops: write each as '.'";
   return problem === null ? null : `${quotedWithoutKey(typed)} is not an email address: ${problem}`;
 }
 
