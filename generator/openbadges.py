@@ -20,6 +20,7 @@ import unicodedata
 import urllib.parse
 from typing import Any
 
+from generator._internal.text import drop_ignored
 from generator.models import CredentialDefinition, Issuer
 from generator.models.award import AWARD_CONTEXT, READ_AS
 from generator.models.issuer import FormerProfile
@@ -86,18 +87,72 @@ def normalize_identifier(email: str) -> str:
     it). A code point Python's Unicode does not assign is refused: its case is unknown here while a browser with a
     newer Unicode lowercases it, so its hash would confirm on one side only (policies.js ``normalizeIdentifier``).
     """
-    value = email.strip()
-    if not _EMAIL.match(value) or not _utf8(value) or any(unicodedata.category(c) == "Cn" for c in value):
-        raise ValueError(f"{quoted_without_key(email)} is not an email address")
+    value = _typable(email)
+    if _A_LABEL.search(value.rsplit("@", 1)[1]):
+        raise ValueError(
+            f"{quoted_without_key(email)} is not an email address to award to: its domain is written in its "
+            "ASCII form (xn--…); write it as the earner types it (bücher.de, not xn--bcher-kva.de)"
+        )
     return unicodedata.normalize("NFC", value.lower())
+
+
+#: Categories of what no one types in an address: format characters (zero-width space and joiners, soft hyphen,
+#: word joiner, bidi controls, byte order mark, tag characters…), surrogates, private use and unassigned code
+#: points. ``Cf`` and ``Cn`` together hold the class whatever Unicode version each side has: a format character
+#: of a newer Unicode is unassigned in an older one, and refused there too (policies.js ``UNTYPABLE``).
+_UNTYPABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+#: Drawn as nothing or as a blank, though not Cf: the rest of Default_Ignorable_Code_Point (variation selectors,
+#: Hangul fillers, the combining grapheme joiner: text.drop_ignored's set), BRAILLE PATTERN BLANK, and U+FFFD,
+#: what a decoder writes for bytes it could not read.
+_UNTYPABLE_OTHERS = frozenset("\u2800\ufffd")
+#: The full stops IDNA reads as ``.`` between a domain's labels (ideographic, fullwidth, halfwidth ideographic): a
+#: mailer delivers ``ada@mail.example。org`` to ``ada@mail.example.org``, the hash does not (policies.js).
+_IDNA_DOTS = re.compile("[\u3002\uff0e\uff61]")
+#: An IDNA A-label (``xn--``): the domain as DNS carries it, not as its earner types it.
+_A_LABEL = re.compile(r"(?:^|\.)xn--", re.IGNORECASE)
+
+
+def _untypable(value: str) -> str | None:
+    """Why an address holds what nobody can type, in words (``None`` when it holds none): the first such code
+    point, named U+XXXX and counted in code points as the page counts them (policies.js ``untypable``)."""
+    for at, char in enumerate(value):
+        category = unicodedata.category(char)
+        if category in _UNTYPABLE_CATEGORIES or char in _UNTYPABLE_OTHERS or not drop_ignored(char):
+            what = "a code point this Unicode version does not know" if category == "Cn" else "an invisible character"
+            return f"it holds {what}, U+{ord(char):04X} (character {at + 1}), which nobody can type"
+    return None
+
+
+def _typable(email: str) -> str:
+    """``email`` trimmed, when it is an address someone can type (the rules of issuance and verification alike):
+    :data:`_EMAIL`'s shape, nothing invisible (:func:`_untypable`), and a domain with no empty label (``example.org.``
+    is ``example.org`` to DNS but another string to the hash). Else a ValueError that says why.
+
+    Refused, not stripped, on both sides: dropping a zero-width space would make two different strings one
+    identity, and the page's verdict "awarded to ada@example.org" would then confirm a string that is not what was
+    shown. An award bound to such an address cannot be confirmed by typing it anyway; its issuer reissues it."""
+    value = email.strip()
+    if not _EMAIL.match(value) or not _utf8(value):
+        raise ValueError(f"{quoted_without_key(email)} is not an email address")
+    problem = _untypable(value)
+    domain = value.rsplit("@", 1)[1]
+    if problem is None and "" in domain.split("."):
+        problem = "its domain has an empty label (a dot at its end, at its start or two in a row)"
+    if problem is None and _IDNA_DOTS.search(domain):
+        problem = "its domain's labels are not parted by ASCII full stops: write each as '.'"
+    if problem is not None:
+        raise ValueError(f"{quoted_without_key(email)} is not an email address: {problem}")
+    return value
 
 
 def identifier_forms(email: str) -> tuple[str, ...]:
     """The forms of a typed address an award's hash is compared with: :func:`normalize_identifier`'s, and for an
     award hashed before addresses were composed (NFC), the lowercased address as typed (policies.js
     ``identifierForms``). Both are one person's address: a second form confirms nobody else."""
-    value = normalize_identifier(email)
-    legacy = email.strip().lower()
+    legacy = _typable(email).lower()
+    # Not normalize_identifier's A-label rule: an award hashed before it from ``ada@xn--bcher-kva.de`` still
+    # confirms with that address as typed (it is compared as it is, and only as it is).
+    value = unicodedata.normalize("NFC", legacy)
     return (value,) if legacy == value else (value, legacy)
 
 

@@ -675,3 +675,34 @@ def test_secrets_typed_at_a_terminal_are_not_shown_and_an_interrupt_is_no_traceb
     assert (code, "Traceback" in shown, "credreg: interrupted" in shown) == (130, False, True), shown
     shown, code = _at_a_terminal(args, [("--recipient: ", b"\x04")], env)
     assert (code, "--recipient -: nothing was typed" in shown) == (2, True), shown
+
+
+def test_a_cohort_address_holding_what_nobody_types_is_refused_naming_line_and_code_point(tmp_path: Path) -> None:
+    """A cohort file's stray zero-width space, a trailing dot or an xn-- domain bound an award to a string its earner
+    never types (or to a second hash of their mailbox): `credreg award --csv` refuses each, naming the line, the
+    field and the code point, and signs nothing; `verify --recipient` says the same of such an address."""
+    root, r, env, key = _keyed(tmp_path)
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text(
+        "email,name\nok@example.org,Ok\nada\u200b@example.org,Ada\nalan@example.org.,Alan\nbob@xn--bcher-kva.de,Bob\n"
+    )
+    done = credreg(*r, "award", "acme-academy/sql-basics", "--csv", str(cohort), "--key", key, env=env)
+    assert done.returncode != 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    out = done.stdout + done.stderr
+    assert "U+200B (character 4), which nobody can type" in out, out
+    assert ":3" in out, out
+    assert "its domain has an empty label" in out, out
+    assert ":4" in out, out
+    assert "write it as the earner types it" in out, out
+    assert ":5" in out, out
+    assert not (root / "registry/issuers/acme-academy/awards").exists(), "nothing was signed"
+    one = ["award", "acme-academy/sql-basics", "--key", key, "--recipient"]
+    refused = credreg(*r, *one, "ada\ufeff@example.org", env=env)
+    assert refused.returncode == 2, refused.stderr
+    assert "U+FEFF (character 4), which nobody can type" in refused.stderr
+    done = credreg(*r, *one, "ada@example.org", env=env)
+    assert done.returncode == 0, done.stderr
+    digest = done.stdout.split("hash:")[1].split()[0]
+    checked = credreg(*r, "verify", digest, "--recipient", "ada\u2060@example.org", env=env)
+    assert "U+2060 (character 4), which nobody can type" in checked.stdout + checked.stderr

@@ -63,6 +63,7 @@ import os
 import re
 import subprocess
 import tomllib
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +73,7 @@ import yaml
 
 from generator import layout
 from generator._internal.source import SourceError, parse_json
+from generator._internal.text import drop_ignored
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
 from generator.crypto.ed25519 import public_from_seed
 from generator.crypto.multibase import b58decode, decode_ed25519_public
@@ -707,8 +709,19 @@ def _cells(line: str, delimiter: str) -> list[str]:
         return []
 
 
+def _as_address(cell: str) -> str:
+    """A cell as its address is read: percent-escapes undone (``bo%40example.org``, as a link or a mangled export
+    holds it) and what shows as nothing dropped (an address split by a zero-width space or a soft hyphen is the same
+    address to whoever reads the list; credreg refuses to award to it, but a list of them is still a list)."""
+    return drop_ignored(urllib.parse.unquote(cell) if "%" in cell else cell).strip().strip("'\"")
+
+
+def _is_address(cell: str) -> bool:
+    return _ADDRESS_CELL.fullmatch(_as_address(cell.strip().strip("'\""))) is not None
+
+
 def _holds_address(line: str, delimiter: str) -> bool:
-    return any(_ADDRESS_CELL.fullmatch(cell.strip().strip("'\"")) for cell in _cells(line, delimiter))
+    return any(_is_address(cell) for cell in _cells(line, delimiter))
 
 
 #: Column names (squeezed: :func:`_recipient_column`) of what names a recipient as an address does: a phone number,
@@ -784,7 +797,8 @@ def recipients_line(data: bytes) -> int | None:
     or of students' numbers (``Student ID``, ``Matrikelnummer``…) filled in a later line; or a list without a
     header, whose first line and another hold an address as a cell of its own (``Name <address>``, as a
     ``.mailmap`` writes, is no such cell)."""
-    if b"@" not in data:  # no address: most files, whose decoding and lines would be most of the search's time
+    # no address (nor an escaped at sign): most files, whose decoding and lines would be most of the search's time
+    if b"@" not in data and b"%40" not in data:
         first = data.lstrip()[:4096].split(b"\n", 1)[0]
         if _OTHER_COLUMNS.search(first) is None:
             return None
@@ -795,7 +809,7 @@ def recipients_line(data: bytes) -> int | None:
         return None
     header, rest = lines[number], lines[number + 1 :]
     for delimiter in _HEADER_DELIMITERS:
-        if any(map(_recipient_column, _cells(header, delimiter))) and any("@" in line for line in rest):
+        if any(map(_recipient_column, _cells(header, delimiter))) and any("@" in _as_address(line) for line in rest):
             return number + 1
         if _holds_address(header, delimiter) and any(_holds_address(line, delimiter) for line in rest):
             return number + 1
@@ -910,7 +924,7 @@ def _member_address(value: Any) -> str | None:
         if isinstance(item, dict):
             for name, member in item.items():
                 held = member.strip() if isinstance(member, str) and isinstance(name, str) else ""
-                if held and _recipient_column(name) and _ADDRESS_CELL.fullmatch(held):
+                if held and _recipient_column(name) and _is_address(held):
                     return held
             stack.extend(reversed(list(item.values())))
         elif isinstance(item, list):

@@ -867,6 +867,23 @@ def test_the_earners_link_confirms_their_email_and_refuses_another(vpage: Any, e
     assert "Genuine and in force, but not awarded to this email address." in verdict_text(vpage)
 
 
+def test_an_address_pasted_with_an_invisible_character_is_refused_naming_it(
+    vpage: Any, earner_site: EarnerSite
+) -> None:
+    """A pasted address holding a zero-width space was hashed as it was: the page could say "awarded to
+    alice.martin@example.org" of a string that is not that one. It now says which character nobody can type, as
+    credreg verify does, and confirms nothing."""
+    alice = earner_site.alice
+    vpage.goto(alice.link)
+    wait_for_verdict(vpage)
+    vpage.fill("#cr-email", "alice.martin\u200b@example.org")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]", state="attached")
+    reason = checks(vpage)["recipient"][1]
+    assert "is not an email address: it holds an invisible character, U+200B (character 13)" in reason, reason
+    assert "\\u200b" in reason, reason  # the address is quoted with the character written out, not drawn as nothing
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") != "valid"
+
+
 def test_without_the_key_the_page_cannot_confirm(vpage: Any, earner_site: EarnerSite) -> None:
     alice = earner_site.alice
     vpage.goto(f"{earner_site.url}verify/#{alice.hash}")  # the public link: no key

@@ -231,6 +231,12 @@ COHORT = "email,name,evidence\nbo@example.org,Bo Lind,\ncy@example.org,Cy Moreau
         ("notes/kurs-tel.csv", "Name;Telefon\nBo;0151/12345678\n"),
         ("notes/roster.tsv", "Student ID\tGrade\nS-2026-0042\tA\n"),
         ("notes/matrikel.csv", "Matrikelnummer,Note\n4711,1.3\n"),
+        # Addresses split by what shows as nothing (a zero-width space, a soft hyphen, a word joiner) or written
+        # percent-escaped, as a link or a mangled export holds them: the same list to whoever reads it.
+        ("notes/split.txt", "bo@example.\u200borg\ncy@exam\u00adple.o\u2060rg\n"),
+        ("notes/escaped.txt", "bo%40example.org\ncy%40example.org\n"),
+        ("notes/escaped.csv", "email,name\nbo%40example.org,Bo\n"),
+        ("notes/invisible-escaped.txt", "bo@example.org%E2%80%8B\ncy@example.o%C2%ADrg\n"),
     ],
 )
 def test_a_list_of_recipients_is_refused_by_both_checks(repo: Repo, rel: str, text: str) -> None:
@@ -282,6 +288,8 @@ def test_a_list_of_recipients_is_refused_by_both_checks(repo: Repo, rel: str, te
         ("notes/twice.yaml", "- email: bo@example.org\n  email: ''\n- email: cy@example.org\n  email: ''\n", 1),
         ("notes/anchored.yaml", "- &bo\n  email: bo@example.org\n- email: !!str cy@example.org\n- *bo\n", 2),
         ("notes/two.yaml", "email: bo@example.org\n---\nemail: cy@example.org\n", 1),
+        # Addresses split by a zero-width space or a soft hyphen where the domain's ending is read.
+        ("notes/split.json", '[{"email": "bo@example.\u200borg"}, {"email": "cy@example.or\u00adg"}]\n', 1),
     ],
 )
 def test_a_list_of_recipients_in_json_or_yaml_is_refused_by_both_checks(

@@ -1497,3 +1497,68 @@ def test_the_page_reads_a_log_verifier_key_as_python_does(node: Node, label: str
     except NoteError as exc:
         python = {"refused": str(exc)}
     assert node.ask(op="vkey", text=text) == python, label
+
+
+# What nobody types in an address, each side's reason word for word: format characters (zero-width space, joiners,
+# soft hyphen, word joiner, bidi controls and isolates, a byte order mark inside, a tag character), the rest of
+# Default_Ignorable_Code_Point (variation selectors, Hangul fillers, the combining grapheme joiner), private use,
+# BRAILLE PATTERN BLANK, U+FFFD; and a domain with an empty label (a trailing dot is the same mailbox to DNS but
+# another string to the hash).
+UNTYPABLE_ADDRESSES = [
+    *(
+        f"ad{char}a@example.org"
+        for char in "\u200b\u200c\u200d\u00ad\u2060\ufeff\u202e\u2066\u2069\ufe0f\u3164\u115f\u034f"
+        "\ue000\u2800\ufffd\u0600\u180e\U000e0041\U000e0100"
+    ),
+    "ada@example.org\u200b",
+    "ada@example.org.",
+    "ada@.example.org",
+    "ada@example..org",
+    # Dots IDNA reads as a label's end (ideographic, fullwidth, halfwidth ideographic full stop): the same mailbox as
+    # with an ASCII dot to a mailer, another string to the hash.
+    "ada@mail.example\u3002org",
+    "ada@mail\uff0eexample.org",
+    "ada@mail\uff61example.org",
+]
+
+
+@pytest.mark.parametrize("address", UNTYPABLE_ADDRESSES, ids=ascii)
+def test_an_address_holding_what_nobody_types_is_refused_alike_on_both_sides(
+    node: Node, scenarios: dict[str, Any], address: str
+) -> None:
+    """An address with an invisible character or an empty domain label was hashed as typed: a cohort file's stray
+    zero-width space bound an award to an address its earner can never type, and the page then said "awarded to
+    ada@example.org" of a string that was not that. Both sides now refuse it, saying which code point."""
+    with pytest.raises(ValueError, match="is not an email address: "):
+        normalize_identifier(address)
+    award = scenarios["awards"]["fresh"]
+    key = scenarios["keys"]["fresh"]
+    python = Verifier(scenarios["registry"]).verify(award, now=NOW, recipient=address, recipient_key=key)
+    check = python.check("recipient")
+    assert check is not None
+    assert str(check.status) == "failed"
+    assert any(words in check.reason for words in ("which nobody can type", "empty label", "ASCII full stops"))
+    reply = _ask(node, scenarios["site"], hash=award_hash(award), recipient=address, recipientKey=key)
+    assert reply["checks"]["recipient"] == [str(check.status), check.reason]
+
+
+def test_an_award_to_an_ascii_domain_is_refused_at_issuance_but_still_confirms(
+    node: Node, scenarios: dict[str, Any]
+) -> None:
+    """``ada@bücher.de`` and ``ada@xn--bcher-kva.de`` are one mailbox and were two hashes. credreg now awards only to
+    the domain as its earner types it; an award hashed earlier from the xn-- form still confirms with that form
+    typed, on both sides."""
+    with pytest.raises(ValueError, match="write it as the earner types it"):
+        normalize_identifier("ada@XN--bcher-kva.de")
+    assert normalize_identifier("Ada@B\u00fccher.de") == "ada@b\u00fccher.de"
+    key = "0123456789abcdef" * 2
+    legacy = "sha256$" + hashlib.sha256(("ada@xn--bcher-kva.de" + key).encode()).hexdigest()
+    ident = {"type": "IdentityObject", "identityType": "emailAddress", "hashed": True, "identityHash": legacy}
+    award = _with_identifier(scenarios["awards"]["fresh"], [ident])
+    verifier = Verifier(scenarios["registry"])
+    for recipient, status in (("ADA@xn--bcher-kva.de", "passed"), ("ada@b\u00fccher.de", "failed")):
+        python = verifier.verify(award, now=NOW, recipient=recipient, recipient_key=key).check("recipient")
+        assert python is not None
+        reply = _ask(node, scenarios["site"], text=json.dumps(award), recipient=recipient, recipientKey=key)
+        assert str(python.status) == status, (recipient, python.reason)
+        assert reply["checks"]["recipient"] == [str(python.status), python.reason], recipient

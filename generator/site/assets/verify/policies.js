@@ -1789,10 +1789,47 @@ export function comparableIdentifier(ident) {
  */
 export function identifierForms(typed) {
   const trimmed = pyStrip(typed);
-  if (!EMAIL.test(trimmed) || !wellFormed(trimmed) || /\p{Cn}/u.test(trimmed)) return null;
+  if (identifierProblem(typed) !== null) return null;
   const legacy = trimmed.toLowerCase();
   const value = legacy.normalize("NFC");
   return legacy === value ? [value] : [value, legacy];
+}
+
+// openbadges.py _UNTYPABLE_CATEGORIES and _UNTYPABLE_OTHERS: format characters, surrogates, private use and
+// unassigned code points (Cf and Cn together hold the class whatever Unicode each side has), BRAILLE PATTERN BLANK
+// and U+FFFD; the rest of Default_Ignorable_Code_Point is dropIgnored's set.
+const UNTYPABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\u2800\ufffd]/u;
+
+/** Why `value` holds what nobody can type (null when it holds none): openbadges.py _untypable, word for word. */
+function untypable(value) {
+  let at = 0;
+  for (const char of value) {
+    at += 1;
+    if (UNTYPABLE.test(char) || dropIgnored(char) === "") {
+      const what = /\p{Cn}/u.test(char) ? "a code point this Unicode version does not know" : "an invisible character";
+      const code = char.codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
+      return `it holds ${what}, U+${code} (character ${at}), which nobody can type`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Why a typed address is none (null when it is one): openbadges.py _typable's words. Refused, not stripped: dropping
+ * a zero-width space would make two strings one identity, and "awarded to ada@example.org" would confirm a string
+ * that is not what the page shows.
+ */
+export function identifierProblem(typed) {
+  const trimmed = pyStrip(typed);
+  if (!EMAIL.test(trimmed) || !wellFormed(trimmed)) return `${quotedWithoutKey(typed)} is not an email address`;
+  let problem = untypable(trimmed);
+  const domain = trimmed.slice(trimmed.lastIndexOf("@") + 1);
+  if (problem === null && domain.split(".").includes(""))
+    problem = "its domain has an empty label (a dot at its end, at its start or two in a row)";
+  // openbadges.py _IDNA_DOTS: the full stops IDNA reads as "." (a mailer delivers to the ASCII-dotted domain).
+  if (problem === null && /[\u3002\uff0e\uff61]/.test(domain))
+    problem = "its domain's labels are not parted by ASCII full stops: write each as '.'";
+  return problem === null ? null : `${quotedWithoutKey(typed)} is not an email address: ${problem}`;
 }
 
 // What may stand for a link's "~" before its recipient key, in the link decoded once as it is read: "~", what is
@@ -1826,9 +1863,9 @@ export async function recipientPolicy(ctx) {
       applicable: false,
     });
   }
+  const problem = identifierProblem(ctx.recipient);
+  if (problem !== null) return check("recipient", label, false, problem);
   const forms = identifierForms(ctx.recipient);
-  if (forms === null)
-    return check("recipient", label, false, `${quotedWithoutKey(ctx.recipient)} is not an email address`);
   const email = forms[0];
   const key =
     ctx.recipientKey === null || ctx.recipientKey === undefined ? "" : normalizeRecipientKey(ctx.recipientKey);
