@@ -150,7 +150,8 @@ def binding_problem(source: BindingSource, prefix: str, achievement_id: Any, iss
         if not owner:
             return None
         binding = Binding(owner, "")
-    if binding.owner_did == issuer_did:
+    # An owner known only by the URL has no DID (""): it matches no issuer, an empty issuer id least of all.
+    if binding.owner_did and binding.owner_did == issuer_did:
         return None
     said = f" ({binding.source})" if binding.source else ""
     return (

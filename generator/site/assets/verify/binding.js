@@ -72,7 +72,8 @@ export async function bindingProblem(site, prefix, achievementId, issuerDid, iss
     if (!owner) return null;
     binding = { owner, ownerDid: "", source: "" };
   }
-  if (binding.ownerDid === issuerDid) return null;
+  // An owner known only by the URL has no DID (""): it matches no issuer, an empty issuer id least of all.
+  if (binding.ownerDid && binding.ownerDid === issuerDid) return null;
   const said = binding.source ? ` (${binding.source})` : "";
   return `the achievement is ${binding.owner}'s credential in this registry${said}, but ${issuerLabel} issued this: only its owner awards it`;
 }
