@@ -13,8 +13,9 @@ The source of the binding is the registry's statements (:mod:`generator.statemen
 
 :func:`binding_problem` is the rule; :class:`generator.verify.policies.CredentialPolicy` applies it to
 foreign credentials. The verification page applies the same rule to the site it is served from
-(``generator/site/assets/verify/binding.js``, held equal by tests/site/test_binding_js.py): with the site's
-statements when it publishes them, else from the achievement's URL, as :class:`RegistryBindings` does.
+(``generator/site/assets/verify/binding.js``, held equal by tests/site/test_binding_js.py and
+tests/site/test_binding_differential_js.py): with the site's statements when it publishes them, else from the
+achievement's URL, as :class:`RegistryBindings` does.
 """
 
 from __future__ import annotations
@@ -150,7 +151,8 @@ def binding_problem(source: BindingSource, prefix: str, achievement_id: Any, iss
         if not owner:
             return None
         binding = Binding(owner, "")
-    if binding.owner_did == issuer_did:
+    # An owner known only by the URL has no DID (""): it matches no issuer, an empty issuer id least of all.
+    if binding.owner_did and binding.owner_did == issuer_did:
         return None
     said = f" ({binding.source})" if binding.source else ""
     return (

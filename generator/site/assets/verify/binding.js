@@ -1,9 +1,9 @@
 // Who defines what, in the browser: the mirror of generator/binding.py (held equal by
-// tests/site/test_binding_js.py). A credential naming one of this registry's Achievement ids must be issued by
-// the issuer that defines it. The source is the registry's signed statements (statements/index.json and the
-// files it names, each checked against the registry's key: both proofs, eddsa-rdfc-2022 loaded only then); a
-// statement signed by a demo key is said to prove nothing. An id under the site's credentials/ that no statement
-// covers is the page of the issuer it names.
+// tests/site/test_binding_js.py and test_binding_differential_js.py). A credential naming one of this registry's
+// Achievement ids must be issued by the issuer that defines it. The source is the registry's signed statements
+// (statements/index.json and the files it names, each checked against the registry's key: both proofs,
+// eddsa-rdfc-2022 loaded only then); a statement signed by a demo key is said to prove nothing. An id under the
+// site's credentials/ that no statement covers is the page of the issuer it names.
 
 import { RDFC_SUITE, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
 import { decodeEd25519Public } from "./encoding.js";
@@ -72,7 +72,8 @@ export async function bindingProblem(site, prefix, achievementId, issuerDid, iss
     if (!owner) return null;
     binding = { owner, ownerDid: "", source: "" };
   }
-  if (binding.ownerDid === issuerDid) return null;
+  // An owner known only by the URL has no DID (""): it matches no issuer, an empty issuer id least of all.
+  if (binding.ownerDid && binding.ownerDid === issuerDid) return null;
   const said = binding.source ? ` (${binding.source})` : "";
   return `the achievement is ${binding.owner}'s credential in this registry${said}, but ${issuerLabel} issued this: only its owner awards it`;
 }
