@@ -28,7 +28,7 @@ from generator._internal.files import read_inside
 from generator._internal.source import SourceError, decode_utf8, parse_json
 from generator.registry import Registry
 
-__all__ = ["Binding", "BindingSource", "PublishedBindings", "RegistryBindings", "binding_problem"]
+__all__ = ["NO_ISSUER_ID", "Binding", "BindingSource", "PublishedBindings", "RegistryBindings", "binding_problem"]
 
 MAX_STATEMENT_BYTES = 64 * 1024
 
@@ -135,6 +135,10 @@ def _read(site: Path, rel: str, name: str, *, what: str) -> Any:
     ).data
 
 
+#: Who issued a credential with no issuer id, in :func:`binding_problem`'s words (binding.js ``NO_ISSUER_ID``).
+NO_ISSUER_ID = "an issuer with no id"
+
+
 def binding_problem(source: BindingSource, prefix: str, achievement_id: Any, issuer_did: str | None) -> str | None:
     """Why a credential by ``issuer_did`` may not name ``achievement_id`` (``None`` when nothing forbids it).
     ``prefix``: the registry's ``credentials/`` URL; an id under it that no statement covers is still the page
@@ -155,7 +159,8 @@ def binding_problem(source: BindingSource, prefix: str, achievement_id: Any, iss
     if binding.owner_did and binding.owner_did == issuer_did:
         return None
     said = f" ({binding.source})" if binding.source else ""
+    who = issuer_did or NO_ISSUER_ID  # not "None" or an empty name ("but  issued this")
     return (
-        f"the achievement is {binding.owner}'s credential in this registry{said}, but {issuer_did} issued this: "
+        f"the achievement is {binding.owner}'s credential in this registry{said}, but {who} issued this: "
         "only its owner awards it"
     )

@@ -181,6 +181,7 @@ def test_an_empty_issuer_id_is_no_owner(node: NodeRunner, sites: dict[str, Any],
     python = binding_problem(RegistryBindings(registry), prefix, achievement_id, "")
     assert (
         python
-        == "the achievement is acme-academy's credential in this registry, but  issued this: only its owner awards it"
+        == "the achievement is acme-academy's credential in this registry, but an issuer with no id issued this: "
+        "only its owner awards it"
     )
     _agree(node, RegistryBindings(registry), sites["bare"], prefix, achievement_id, "")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from generator import openbadges, statuslist
+from generator import binding, openbadges, statuslist
 from generator._internal import source, text, times
 from generator.baking import OB3_NAMESPACE
 from generator.crypto import compactform, dataintegrity, rdfc
@@ -61,6 +61,7 @@ NAMES = {
     "baking": ["OB3_NAMESPACE"],
     "endorsements": ["CLAIM_WORDS", "CLAIM_CSS"],
     "sitedata": ["MAX_READ", "READ_SECONDS", "LAST_SECOND"],
+    "binding": ["NO_ISSUER_ID"],
 }
 
 RUNNER = r"""
@@ -126,6 +127,7 @@ def python_constants() -> dict[str, Any]:
         "endorsements.CLAIM_CSS": {status.value: css for status, css in _CLAIM_CSS.items()},
         "sitedata.READ_SECONDS": int(log.FETCH_TIMEOUT),
         "sitedata.LAST_SECOND": verifydata._LAST_SECOND,
+        "binding.NO_ISSUER_ID": binding.NO_ISSUER_ID,
     }
 
 

@@ -58,6 +58,9 @@ async function lookup(site, achievementId) {
   return { owner: parts[1], ownerDid: subject.achievementCreator, source };
 }
 
+// generator/binding.py NO_ISSUER_ID: who issued a credential with no issuer id.
+export const NO_ISSUER_ID = "an issuer with no id";
+
 /**
  * Why a credential by `issuerDid` may not name `achievementId`, or null (binding_problem). `prefix`: the site's
  * credentials/ URL; `issuerLabel`: the issuer as the verdict names it.
@@ -75,5 +78,6 @@ export async function bindingProblem(site, prefix, achievementId, issuerDid, iss
   // An owner known only by the URL has no DID (""): it matches no issuer, an empty issuer id least of all.
   if (binding.ownerDid && binding.ownerDid === issuerDid) return null;
   const said = binding.source ? ` (${binding.source})` : "";
-  return `the achievement is ${binding.owner}'s credential in this registry${said}, but ${issuerLabel} issued this: only its owner awards it`;
+  const who = issuerDid ? issuerLabel : NO_ISSUER_ID; // not "None" or an empty name ("but  issued this")
+  return `the achievement is ${binding.owner}'s credential in this registry${said}, but ${who} issued this: only its owner awards it`;
 }
