@@ -281,3 +281,32 @@ def test_an_endorsements_badge_restored_by_going_back_is_checked_again(
             )
     finally:
         context.close()
+
+
+def test_a_comparison_restored_by_going_back_weighs_its_claims_again(
+    bfcache_browser: Any, built_site: Path, tmp_path: Path
+) -> None:
+    """The compare page's claims the same: restored from the back/forward cache, "Confirmed: signed by the body"
+    stood on an endorsement changed since; each claim is weighed again with its endorsements' verdicts now."""
+    copy = tmp_path / "site"
+    shutil.copytree(built_site, copy)
+    sql = "northbridge-university/sql-for-data-analysis"
+    api = json.loads((copy / "api" / "credentials" / f"{sql}.json").read_text(encoding="utf-8"))
+    path = copy / api["display"]["quality_assurance"][0]["endorsements"][0]["file"]
+    context = bfcache_browser.new_context()
+    try:
+        with serve_dir(copy) as url:
+            page = context.new_page()
+            page.goto(f"{url}compare/?ids={sql},northbridge-university/python-for-data-analysis")
+            page.wait_for_selector("[data-claim=confirmed]")
+            page.evaluate("window.crSamePage = true")
+            page.goto(f"{url}index.html")
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            doc["credentialSubject"]["endorsementKind"] = "accredits"
+            path.write_text(json.dumps(doc), encoding="utf-8")
+            page.go_back(wait_until="commit")
+            page.wait_for_function("() => document.readyState === 'complete'")
+            assert page.evaluate("window.crSamePage === true"), "not restored from the back/forward cache"
+            page.wait_for_function("() => !document.querySelector('[data-claim=confirmed]')", timeout=15_000)
+    finally:
+        context.close()
