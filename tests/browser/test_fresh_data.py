@@ -10,6 +10,7 @@ GitHub Pages' headers; the server counts what it sends, for the cost of revalida
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import threading
@@ -23,7 +24,7 @@ import pytest
 
 from generator.load import load_registry
 from generator.models import LifecycleStatus
-from tests.browser.conftest import build
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, build, serve_dir
 from tests.browser.test_verify_page import _cli, wait_for_verdict
 from tests.conftest import REPO
 
@@ -214,3 +215,98 @@ def test_a_mix_of_two_builds_is_the_right_verdict_or_an_error_never_valid(
     fresh.served.other[stale] = fresh.before if live == "after" else fresh.after
     page.goto(f"{fresh.url}verify/#{fresh.hash}")
     assert wait_for_verdict(page) == verdict, page.inner_text("#cr-verdict")
+
+
+@pytest.fixture(scope="module")
+def bfcache_browser(browser: Any) -> Iterator[Any]:
+    """Chromium with its back/forward cache on, as every visitor's is (Playwright turns it off by default)."""
+    instance = browser.browser_type.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, ignore_default_args=["--disable-back-forward-cache"]
+    )
+    yield instance
+    instance.close()
+
+
+def test_a_verdict_restored_by_going_back_is_given_again(bfcache_browser: Any, fresh: Registry) -> None:
+    """Back to the page from another one: the browser restores it whole from its back/forward cache, scripts,
+    memory and the verdict on screen as they were (no load, no fetch). A revocation published in between was not
+    seen: "valid" stayed, as given before it. The page gives its verdict again when it is shown again."""
+    context = bfcache_browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{fresh.url}verify/#{fresh.hash}")
+        assert wait_for_verdict(page) == "valid"
+        page.evaluate("window.crSamePage = true")
+        page.goto(f"{fresh.url}index.html")
+        _publish_revocation(fresh)
+        page.go_back(wait_until="commit")  # a page restored from the cache fires no load event
+        page.wait_for_function("() => document.readyState === 'complete'")
+        assert page.evaluate("window.crSamePage === true"), "not restored from the back/forward cache: not this test"
+        page.wait_for_function(
+            "() => !['valid', 'checking'].includes(document.getElementById('cr-verdict').dataset.verdict)",
+            timeout=15_000,
+        )
+        assert page.get_attribute("#cr-verdict", "data-verdict") == "revoked"
+    finally:
+        context.close()
+
+
+def test_an_endorsements_badge_restored_by_going_back_is_checked_again(
+    bfcache_browser: Any, built_site: Path, tmp_path: Path
+) -> None:
+    """The credential page's endorsement badges the same: restored from the back/forward cache, "Valid: checked in
+    your browser" stood for a file changed since (here made to say more than its body signed, as any change)."""
+    copy = tmp_path / "site"
+    shutil.copytree(built_site, copy)
+    page_path = "credentials/brightforge-academy/back-end-development-with-python/"
+    html = (copy / page_path / "index.html").read_text(encoding="utf-8")
+    digest = html.split('data-endorsement="', 1)[1].split('"', 1)[0]
+    path = next(copy.glob(f"endorsers/*/endorsements/{digest}.json"))
+    context = bfcache_browser.new_context()
+    try:
+        with serve_dir(copy) as url:
+            page = context.new_page()
+            page.goto(url + page_path)
+            page.wait_for_function("() => document.querySelector('li[data-endorsement]').dataset.verified === 'valid'")
+            page.evaluate("window.crSamePage = true")
+            page.goto(f"{url}index.html")
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            doc["credentialSubject"]["endorsementKind"] = "accredits"
+            path.write_text(json.dumps(doc), encoding="utf-8")
+            page.go_back(wait_until="commit")
+            page.wait_for_function("() => document.readyState === 'complete'")
+            assert page.evaluate("window.crSamePage === true"), "not restored from the back/forward cache"
+            page.wait_for_function(
+                "() => document.querySelector('li[data-endorsement]').dataset.verified === 'invalid'", timeout=15_000
+            )
+    finally:
+        context.close()
+
+
+def test_a_comparison_restored_by_going_back_weighs_its_claims_again(
+    bfcache_browser: Any, built_site: Path, tmp_path: Path
+) -> None:
+    """The compare page's claims the same: restored from the back/forward cache, "Confirmed: signed by the body"
+    stood on an endorsement changed since; each claim is weighed again with its endorsements' verdicts now."""
+    copy = tmp_path / "site"
+    shutil.copytree(built_site, copy)
+    sql = "northbridge-university/sql-for-data-analysis"
+    api = json.loads((copy / "api" / "credentials" / f"{sql}.json").read_text(encoding="utf-8"))
+    path = copy / api["display"]["quality_assurance"][0]["endorsements"][0]["file"]
+    context = bfcache_browser.new_context()
+    try:
+        with serve_dir(copy) as url:
+            page = context.new_page()
+            page.goto(f"{url}compare/?ids={sql},northbridge-university/python-for-data-analysis")
+            page.wait_for_selector("[data-claim=confirmed]")
+            page.evaluate("window.crSamePage = true")
+            page.goto(f"{url}index.html")
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            doc["credentialSubject"]["endorsementKind"] = "accredits"
+            path.write_text(json.dumps(doc), encoding="utf-8")
+            page.go_back(wait_until="commit")
+            page.wait_for_function("() => document.readyState === 'complete'")
+            assert page.evaluate("window.crSamePage === true"), "not restored from the back/forward cache"
+            page.wait_for_function("() => !document.querySelector('[data-claim=confirmed]')", timeout=15_000)
+    finally:
+        context.close()

@@ -32,6 +32,11 @@ async function start(root) {
   window.addEventListener("popstate", () => {
     if (window.location.search !== shownSearch) render(idsFromAddress() ?? [], status, box);
   });
+  // Back (or forward) to the page, the browser restores it from its back/forward cache as it was, with no fetch:
+  // a claim stayed "Confirmed" on an endorsement revoked since. The comparison is drawn again, its claims weighed now.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) render(idsFromAddress() ?? [], status, box);
+  });
 }
 
 async function load(ref) {

@@ -509,5 +509,12 @@ function withhold() {
 
 if (typeof document !== "undefined") {
   if (framed()) withhold();
-  else annotateAll();
+  else {
+    annotateAll();
+    // Back (or forward) to the page, the browser restores it from its back/forward cache as it was, badges and
+    // all, with no fetch: a revocation published since stayed "Valid". Each is checked again, from the site now.
+    window.addEventListener("pageshow", (event) => {
+      if (event.persisted) annotateAll();
+    });
+  }
 }

@@ -150,6 +150,7 @@ class Page {
     this.badgeImage = null;
     this.lastResult = null;
     this.run = 0;
+    this.again = null; // how to give the verdict on screen again (verify), null when it shows none
     this.drawing = 0;
     this.emailTimer = 0;
   }
@@ -240,6 +241,12 @@ class Page {
     $("cr-bake").addEventListener("click", () => this.downloadBaked());
     $("cr-print").addEventListener("click", () => window.print());
     window.addEventListener("hashchange", () => this.fromLocation());
+    // Back (or forward) to this page, the browser restores it from its back/forward cache as it was: scripts,
+    // memory and the verdict on screen, with no load and no fetch. A revocation published since was not seen, and
+    // "valid" stayed; the verdict is given again, from what the registry serves now.
+    window.addEventListener("pageshow", (event) => {
+      if (event.persisted && this.again !== null && this.outcome !== null) this.verify(this.again);
+    });
     this.queryToFragment();
     this.fromLocation();
   }
@@ -483,6 +490,7 @@ class Page {
     });
     pick.replaceChildren(el("option", { text: `Choose one of the ${lines.length} awards`, attrs: { value: "" } }), ...options);
     $("cr-cohort").hidden = false;
+    this.outcome = null; // a choice to make, no verdict
     this.showMessage("warn", "This file holds several awards", `Pick the one to check from the list (${lines.length} awards).`, "cohort");
     $("cr-result").hidden = true;
     pick.focus();
@@ -536,6 +544,7 @@ class Page {
   async verify(produce) {
     const run = this.busy("Fetching the registry's data and checking the signature.");
     const site = this.site; // this verification's, whatever a later one makes
+    this.again = produce;
     try {
       const outcome = await produce();
       // Last, as credreg verify adds it: an award or endorsement slipped onto the site unlogged fails here.
@@ -561,6 +570,7 @@ class Page {
   }
 
   showError(error) {
+    this.outcome = null; // no verdict on screen now: none to give again (pageshow)
     if (error instanceof InputError) {
       this.showMessage("warn", "Cannot verify this", error.message);
     } else if (error instanceof UnsupportedError) {
