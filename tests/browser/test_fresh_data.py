@@ -310,3 +310,23 @@ def test_a_comparison_restored_by_going_back_weighs_its_claims_again(
             page.wait_for_function("() => !document.querySelector('[data-claim=confirmed]')", timeout=15_000)
     finally:
         context.close()
+
+
+def test_the_compare_page_asks_again_for_its_credentials(page: Any, fresh: Registry) -> None:
+    """The compare page's credential documents (their endorsements and claims) are revalidated on each visit, as
+    the verification page's files are: within max-age the browser answered from its copy, asking nothing."""
+    registry = load_registry(fresh.before.parent / "registry-copy").registry
+    assert registry is not None
+    refs = [
+        f"{issuer}/{slug}" for issuer, record in sorted(registry.issuers.items()) for slug in sorted(record.credentials)
+    ][:2]
+    address = f"{fresh.url}compare/?ids={','.join(refs)}"
+    for _ in range(2):
+        page.goto("about:blank")
+        page.goto(address)
+        page.wait_for_selector(".cr-compare__remove")
+    asked = [(path, status) for path, status, _ in fresh.served.sent if path.startswith("/api/credentials/")]
+    assert sorted(asked) == sorted(
+        [(f"/api/credentials/{ref}.json", 200) for ref in refs]
+        + [(f"/api/credentials/{ref}.json", 304) for ref in refs]
+    ), asked

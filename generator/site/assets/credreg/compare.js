@@ -4,6 +4,7 @@
 // site only. Every value is set as text; links go to the site's own credential pages.
 
 import { FRAMED, framed, openOnItsOwn } from "../verify/framing.js";
+import { REVALIDATE, fetchBounded, strictText } from "../verify/sitedata.js";
 import { MAX, compareUrl, picked, setPicked, validRef } from "./picker.js";
 
 const siteRoot = new URL("../../", import.meta.url);
@@ -41,9 +42,12 @@ async function start(root) {
 
 async function load(ref) {
   try {
-    const response = await fetch(new URL(`api/credentials/${ref}.json`, siteRoot), { credentials: "same-origin" });
-    if (!response.ok) return null;
-    const doc = await response.json();
+    // As the verification page reads its files: bounded, and revalidated (a copy the browser kept within the host's
+    // max-age would list an earlier build's endorsements and claims).
+    const path = `api/credentials/${ref}.json`;
+    const bytes = await fetchBounded(new URL(path, siteRoot), path, Error, REVALIDATE);
+    if (bytes === null) return null;
+    const doc = JSON.parse(strictText(bytes, path));
     return doc && doc.ref === ref && doc.display ? doc.display : null;
   } catch {
     return null;
