@@ -105,11 +105,39 @@ _UNTYPABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 #: Hangul fillers, the combining grapheme joiner: text.drop_ignored's set), BRAILLE PATTERN BLANK, and U+FFFD,
 #: what a decoder writes for bytes it could not read.
 _UNTYPABLE_OTHERS = frozenset("\u2800\ufffd")
-#: The full stops IDNA reads as ``.`` between a domain's labels (ideographic, fullwidth, halfwidth ideographic): a
-#: mailer delivers ``ada@mail.example。org`` to ``ada@mail.example.org``, the hash does not (policies.js).
-_IDNA_DOTS = re.compile("[\u3002\uff0e\uff61]")
+#: The full stops IDNA reads as ``.`` between a domain's labels (ideographic, fullwidth, halfwidth ideographic; one
+#: dot leader and small full stop, ``.`` to NFKC): a mailer delivers ``ada@mail.example。org`` to
+#: ``ada@mail.example.org``, the hash does not (policies.js).
+_IDNA_DOTS = re.compile("[\u3002\uff0e\uff61\u2024\ufe52]")
 #: An IDNA A-label (``xn--``): the domain as DNS carries it, not as its earner types it.
 _A_LABEL = re.compile(r"(?:^|\.)xn--", re.IGNORECASE)
+
+
+#: Lowercased by context (Final_Sigma: ``ς`` after a cased letter and before none), and whether a letter is cased
+#: changes between Unicode versions (U+0295 is in Python's 14, not in V8's 17): ``ʕΣ`` was ``ʕς`` to credreg and
+#: ``ʕσ`` to the page. Every other lowercasing is one character's own (policies.js ``CAPITAL_SIGMA``).
+_CAPITAL_SIGMA = "\u03a3"
+
+
+def _domain_problem(value: str) -> str | None:
+    """Why the domain of ``value`` (an address of :data:`_EMAIL`'s shape) is not the domain a mailer delivers to, in
+    words (``None`` when it is): an empty label, labels parted by what IDNA reads as a full stop, or a compatibility
+    form IDNA reads as another character (NFKC: fullwidth letters and ``＠``, ``․`` and ``﹒``, ligatures, circled
+    letters), whose mailbox is the plain spelling's and whose hash is not (policies.js ``domainProblem``)."""
+    at = value.rindex("@")
+    domain = value[at + 1 :]
+    if "" in domain.split("."):
+        return "its domain has an empty label (a dot at its end, at its start or two in a row)"
+    if _IDNA_DOTS.search(domain):
+        return "its domain's labels are not parted by ASCII full stops: write each as '.'"
+    for offset, char in enumerate(domain):
+        read = unicodedata.normalize("NFKC", char)
+        if read != unicodedata.normalize("NFC", char):
+            return (
+                f"its domain holds U+{ord(char):04X} (character {at + 2 + offset}), which a mailer reads as "
+                f"'{read}': write '{read}'"
+            )
+    return None
 
 
 def _untypable(value: str) -> str | None:
@@ -135,11 +163,14 @@ def _typable(email: str) -> str:
     if not _EMAIL.match(value) or not _utf8(value):
         raise ValueError(f"{quoted_without_key(email)} is not an email address")
     problem = _untypable(value)
-    domain = value.rsplit("@", 1)[1]
-    if problem is None and "" in domain.split("."):
-        problem = "its domain has an empty label (a dot at its end, at its start or two in a row)"
-    if problem is None and _IDNA_DOTS.search(domain):
-        problem = "its domain's labels are not parted by ASCII full stops: write each as '.'"
+    if problem is None and _CAPITAL_SIGMA in value:
+        at = value.index(_CAPITAL_SIGMA) + 1
+        problem = (
+            f"it holds a capital sigma, U+03A3 (character {at}), whose small letter (σ or ς) depends on the letters "
+            "around it: write it small, as the address has it"
+        )
+    if problem is None:
+        problem = _domain_problem(value)
     if problem is not None:
         raise ValueError(f"{quoted_without_key(email)} is not an email address: {problem}")
     return value

@@ -1519,6 +1519,22 @@ UNTYPABLE_ADDRESSES = [
     "ada@mail.example\u3002org",
     "ada@mail\uff0eexample.org",
     "ada@mail\uff61example.org",
+    # Compatibility forms in a domain, which IDNA (NFKC) reads as their plain letter: a one dot leader and a small
+    # full stop drawn as ".", a fullwidth at sign (``evil.org＠example.org`` reads as two addresses' worth), fullwidth
+    # letters (``ｘｎ--`` is an A-label to a mailer), a ligature, a circled letter.
+    "ada@mail.example\u2024org",
+    "ada@mail\ufe52example.org",
+    "ada@evil.org\uff20example.org",
+    "ada@\uff45xample.org",
+    "ada@\uff58\uff4e--bcher-kva.de",
+    "ada@\ufb01ne.example.org",
+    "ada@\u24d0da.example.org",
+    # A capital sigma, whose small letter (σ or ς) depends on whether the letters around it are cased, which
+    # Unicode versions answer differently (U+0295 was cased in Python's Unicode 14, is not in V8's 17): ``ʕΣ@x.org``
+    # was hashed as ``ʕς@x.org`` by credreg and compared as ``ʕσ@x.org`` by the page.
+    "\u0295\u03a3@example.org",
+    "\u0391\u03a3\u0295@example.org",
+    "\u039d\u0399\u039a\u039f\u03a3@example.gr",
 ]
 
 
@@ -1537,7 +1553,8 @@ def test_an_address_holding_what_nobody_types_is_refused_alike_on_both_sides(
     check = python.check("recipient")
     assert check is not None
     assert str(check.status) == "failed"
-    assert any(words in check.reason for words in ("which nobody can type", "empty label", "ASCII full stops"))
+    reasons = ("which nobody can type", "empty label", "ASCII full stops", "a mailer reads as", "capital sigma")
+    assert any(words in check.reason for words in reasons), check.reason
     reply = _ask(node, scenarios["site"], hash=award_hash(award), recipient=address, recipientKey=key)
     assert reply["checks"]["recipient"] == [str(check.status), check.reason]
 

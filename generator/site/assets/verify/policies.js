@@ -1814,6 +1814,35 @@ function untypable(value) {
   return null;
 }
 
+// openbadges.py _CAPITAL_SIGMA: lowercased by context (Final_Sigma), and whether a letter is cased changes between
+// Unicode versions (U+0295 is cased in Python's 14, not in V8's 17): "ʕΣ" was "ʕς" to credreg and "ʕσ" here.
+const CAPITAL_SIGMA = "\u03a3";
+
+/**
+ * Why the domain of `value` (of EMAIL's shape) is not the domain a mailer delivers to (null when it is):
+ * openbadges.py _domain_problem, word for word. An empty label, labels parted by what IDNA reads as a full stop
+ * (_IDNA_DOTS), or a compatibility form IDNA (NFKC) reads as another character: fullwidth letters and "＠", "․",
+ * ligatures, circled letters; the mailbox is the plain spelling's, the hash is not.
+ */
+function domainProblem(value) {
+  const at = value.lastIndexOf("@");
+  const domain = value.slice(at + 1);
+  if (domain.split(".").includes(""))
+    return "its domain has an empty label (a dot at its end, at its start or two in a row)";
+  if (/[\u3002\uff0e\uff61\u2024\ufe52]/.test(domain))
+    return "its domain's labels are not parted by ASCII full stops: write each as '.'";
+  let position = [...value.slice(0, at + 1)].length;
+  for (const char of domain) {
+    position += 1;
+    const read = char.normalize("NFKC");
+    if (read !== char.normalize("NFC")) {
+      const code = char.codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
+      return `its domain holds U+${code} (character ${position}), which a mailer reads as '${read}': write '${read}'`;
+    }
+  }
+  return null;
+}
+
 /**
  * Why a typed address is none (null when it is one): openbadges.py _typable's words. Refused, not stripped: dropping
  * a zero-width space would make two strings one identity, and "awarded to ada@example.org" would confirm a string
@@ -1823,12 +1852,13 @@ export function identifierProblem(typed) {
   const trimmed = pyStrip(typed);
   if (!EMAIL.test(trimmed) || !wellFormed(trimmed)) return `${quotedWithoutKey(typed)} is not an email address`;
   let problem = untypable(trimmed);
-  const domain = trimmed.slice(trimmed.lastIndexOf("@") + 1);
-  if (problem === null && domain.split(".").includes(""))
-    problem = "its domain has an empty label (a dot at its end, at its start or two in a row)";
-  // openbadges.py _IDNA_DOTS: the full stops IDNA reads as "." (a mailer delivers to the ASCII-dotted domain).
-  if (problem === null && /[\u3002\uff0e\uff61]/.test(domain))
-    problem = "its domain's labels are not parted by ASCII full stops: write each as '.'";
+  if (problem === null && trimmed.includes(CAPITAL_SIGMA)) {
+    const at = [...trimmed.slice(0, trimmed.indexOf(CAPITAL_SIGMA))].length + 1;
+    problem =
+      `it holds a capital sigma, U+03A3 (character ${at}), whose small letter (σ or ς) depends on the letters ` +
+      "around it: write it small, as the address has it";
+  }
+  if (problem === null) problem = domainProblem(trimmed);
   return problem === null ? null : `${quotedWithoutKey(typed)} is not an email address: ${problem}`;
 }
 
