@@ -9,12 +9,10 @@ GitHub Pages' headers; the server counts what it sends, for the cost of revalida
 
 from __future__ import annotations
 
-import csv
 import json
-import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,10 +21,8 @@ from typing import Any
 import pytest
 
 from generator.load import load_registry
-from generator.models import LifecycleStatus
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, build, serve_dir
-from tests.browser.test_verify_page import _cli, wait_for_verdict
-from tests.conftest import REPO
+from tests.browser.test_verify_page import _cli, awarded_copy, wait_for_verdict
 
 pytestmark = pytest.mark.browser
 
@@ -92,25 +88,9 @@ class Registry:
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
     base = tmp_path_factory.mktemp("fresh")
-    root = base / "registry-copy"
-    for part in ("registry", "keys", "schemas"):
-        shutil.copytree(REPO / part, root / part)
-    env = {**os.environ, "PYTHONPATH": str(REPO), "CREDREG_KEY_DIR": str(base / "keys")}
-    r = ["--root", str(root)]
-    loaded = load_registry(root)
-    assert loaded.registry is not None
-    issuer = "northbridge-university"
-    slug = next(
-        s for s, c in sorted(loaded.registry.issuers[issuer].credentials.items())
-        if c.model.status is not LifecycleStatus.RETIRED
-    )  # fmt: skip
-    _cli(*r, "keygen", issuer, "--key-id", "key-fresh", env=env)
-    key = str(base / "keys" / issuer / "key-fresh.key")
-    cohort = base / "cohort.csv"
-    cohort.write_text("email,name\ndana.reyes@example.org,Dana Reyes\n")
-    _cli(*r, "award", f"{issuer}/{slug}", "--csv", str(cohort), "--key", key, "--out", str(base / "earners"), env=env)
-    with (base / "earners" / "recipients.csv").open(newline="") as f:
-        digest = next(csv.DictReader(f))["award_hash"]
+    awarded = awarded_copy(base, "dana.reyes@example.org,Dana Reyes\n")
+    root, r, env, key = awarded.root, awarded.args, awarded.env, awarded.key
+    digest = awarded.rows["dana.reyes@example.org"]["award_hash"]
     before = build(root, base / "before")
     _cli(*r, "revoke", digest, "--reason", "Issued in error", "--key", key, env=env)
     after = build(root, base / "after")
@@ -227,6 +207,28 @@ def bfcache_browser(browser: Any) -> Iterator[Any]:
     instance.close()
 
 
+def _gone_back(page: Any, away: str, meanwhile: Callable[[], None]) -> None:
+    """To the page ``away`` and back, ``meanwhile`` changing what is served; asserts the page was restored from the
+    back/forward cache (a flag set on it survives), or the test would not be the one it says."""
+    page.evaluate("window.crSamePage = true")
+    page.goto(away)
+    meanwhile()
+    page.go_back(wait_until="commit")  # a page restored from the cache fires no load event
+    page.wait_for_function("() => document.readyState === 'complete'")
+    assert page.evaluate("window.crSamePage === true"), "not restored from the back/forward cache: not this test"
+
+
+def _spoil(path: Path) -> Callable[[], None]:
+    """An endorsement file changed to say more than its body signed (as any change)."""
+
+    def spoil() -> None:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc["credentialSubject"]["endorsementKind"] = "accredits"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+
+    return spoil
+
+
 def test_a_verdict_restored_by_going_back_is_given_again(bfcache_browser: Any, fresh: Registry) -> None:
     """Back to the page from another one: the browser restores it whole from its back/forward cache, scripts,
     memory and the verdict on screen as they were (no load, no fetch). A revocation published in between was not
@@ -236,12 +238,7 @@ def test_a_verdict_restored_by_going_back_is_given_again(bfcache_browser: Any, f
         page = context.new_page()
         page.goto(f"{fresh.url}verify/#{fresh.hash}")
         assert wait_for_verdict(page) == "valid"
-        page.evaluate("window.crSamePage = true")
-        page.goto(f"{fresh.url}index.html")
-        _publish_revocation(fresh)
-        page.go_back(wait_until="commit")  # a page restored from the cache fires no load event
-        page.wait_for_function("() => document.readyState === 'complete'")
-        assert page.evaluate("window.crSamePage === true"), "not restored from the back/forward cache: not this test"
+        _gone_back(page, f"{fresh.url}index.html", lambda: _publish_revocation(fresh))
         page.wait_for_function(
             "() => !['valid', 'checking'].includes(document.getElementById('cr-verdict').dataset.verdict)",
             timeout=15_000,
@@ -268,14 +265,7 @@ def test_an_endorsements_badge_restored_by_going_back_is_checked_again(
             page = context.new_page()
             page.goto(url + page_path)
             page.wait_for_function("() => document.querySelector('li[data-endorsement]').dataset.verified === 'valid'")
-            page.evaluate("window.crSamePage = true")
-            page.goto(f"{url}index.html")
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            doc["credentialSubject"]["endorsementKind"] = "accredits"
-            path.write_text(json.dumps(doc), encoding="utf-8")
-            page.go_back(wait_until="commit")
-            page.wait_for_function("() => document.readyState === 'complete'")
-            assert page.evaluate("window.crSamePage === true"), "not restored from the back/forward cache"
+            _gone_back(page, f"{url}index.html", _spoil(path))
             page.wait_for_function(
                 "() => document.querySelector('li[data-endorsement]').dataset.verified === 'invalid'", timeout=15_000
             )
@@ -299,14 +289,7 @@ def test_a_comparison_restored_by_going_back_weighs_its_claims_again(
             page = context.new_page()
             page.goto(f"{url}compare/?ids={sql},northbridge-university/python-for-data-analysis")
             page.wait_for_selector("[data-claim=confirmed]")
-            page.evaluate("window.crSamePage = true")
-            page.goto(f"{url}index.html")
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            doc["credentialSubject"]["endorsementKind"] = "accredits"
-            path.write_text(json.dumps(doc), encoding="utf-8")
-            page.go_back(wait_until="commit")
-            page.wait_for_function("() => document.readyState === 'complete'")
-            assert page.evaluate("window.crSamePage === true"), "not restored from the back/forward cache"
+            _gone_back(page, f"{url}index.html", _spoil(path))
             page.wait_for_function("() => !document.querySelector('[data-claim=confirmed]')", timeout=15_000)
     finally:
         context.close()

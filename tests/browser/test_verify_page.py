@@ -669,11 +669,23 @@ def _cli(*args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
-@pytest.fixture(scope="module")
-def earner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EarnerSite]:
-    """A copy of the example registry where an issuer gets a new key and awards two people with `credreg award`
-    (so this test holds their recipient keys), then withdraws one award with `credreg revoke`; built, served."""
-    base = tmp_path_factory.mktemp("earner-site")
+@dataclass
+class AwardedCopy:
+    """A copy of the example registry where northbridge-university got a new key and awarded a cohort."""
+
+    root: Path
+    args: list[str]
+    """credreg's ``--root`` arguments."""
+    env: dict[str, str]
+    key: str
+    """The new signing key's path (outside the copy, as an issuer keeps it)."""
+    rows: dict[str, dict[str, str]]
+    """The earners' recipients.csv rows by email (link, recipient key, award hash, award file)."""
+
+
+def awarded_copy(base: Path, cohort: str) -> AwardedCopy:
+    """The example registry copied into ``base``, a new key for an active credential's issuer and ``cohort`` (CSV
+    lines of email,name) awarded with `credreg award`, so that the test holds the earners' recipient keys."""
     root = base / "registry-copy"
     for part in ("registry", "keys", "schemas"):
         shutil.copytree(REPO / part, root / part)
@@ -688,11 +700,21 @@ def earner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EarnerSite
     )  # fmt: skip
     _cli(*r, "keygen", issuer, "--key-id", "key-test", env=env)
     key = str(base / "keys" / issuer / "key-test.key")
-    cohort = base / "cohort.csv"
-    cohort.write_text("email,name\nAlice.Martin@Example.org,Alice Martin\nbob.stone@example.org,Bob Stone\n")
-    _cli(*r, "award", f"{issuer}/{slug}", "--csv", str(cohort), "--key", key, "--out", str(base / "earners"), env=env)
+    (base / "cohort.csv").write_text(f"email,name\n{cohort}")
+    _cli(*r, "award", f"{issuer}/{slug}", "--csv", str(base / "cohort.csv"), "--key", key, "--out",
+         str(base / "earners"), env=env)  # fmt: skip
     with (base / "earners" / "recipients.csv").open(newline="") as f:
         rows = {row["email"]: row for row in csv.DictReader(f)}
+    return AwardedCopy(root, r, env, key, rows)
+
+
+@pytest.fixture(scope="module")
+def earner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EarnerSite]:
+    """A copy of the example registry where an issuer gets a new key and awards two people with `credreg award`
+    (so this test holds their recipient keys), then withdraws one award with `credreg revoke`; built, served."""
+    base = tmp_path_factory.mktemp("earner-site")
+    awarded = awarded_copy(base, "Alice.Martin@Example.org,Alice Martin\nbob.stone@example.org,Bob Stone\n")
+    root, r, env, key, rows = awarded.root, awarded.args, awarded.env, awarded.key, awarded.rows
     _cli(*r, "revoke", rows["bob.stone@example.org"]["award_hash"], "--reason", "Withdrawn at the holder's request",
          "--key", key, env=env)  # fmt: skip
     site_dir = build(root, base / "site")
