@@ -84,8 +84,8 @@ def normalize_identifier(email: str) -> str:
 
     Verifiers (this CLI and the site) normalize the same way, so ``Ada@Example.org `` matches, and so does "josé"
     however its accent is written (one code point, or ``e`` and a combining accent as macOS and some exports write
-    it). A code point Python's Unicode does not assign is refused: its case is unknown here while a browser with a
-    newer Unicode lowercases it, so its hash would confirm on one side only (policies.js ``normalizeIdentifier``).
+    it). What no one can type, or a mailer reads as another address, is refused (:func:`_typable`, the rule of
+    verification too), and so is a domain in its ASCII form (``xn--``), written as no earner types it.
     """
     value = _typable(email)
     if _A_LABEL.search(value.rsplit("@", 1)[1]):
@@ -153,8 +153,9 @@ def _untypable(value: str) -> str | None:
 
 def _typable(email: str) -> str:
     """``email`` trimmed, when it is an address someone can type (the rules of issuance and verification alike):
-    :data:`_EMAIL`'s shape, nothing invisible (:func:`_untypable`), and a domain with no empty label (``example.org.``
-    is ``example.org`` to DNS but another string to the hash). Else a ValueError that says why.
+    :data:`_EMAIL`'s shape, nothing invisible (:func:`_untypable`), no capital sigma (:data:`_CAPITAL_SIGMA`), and
+    the domain a mailer delivers to as written (:func:`_domain_problem`: ``example.org.`` is ``example.org`` to DNS
+    but another string to the hash). Else a ValueError that says why (policies.js ``identifierProblem``).
 
     Refused, not stripped, on both sides: dropping a zero-width space would make two different strings one
     identity, and the page's verdict "awarded to ada@example.org" would then confirm a string that is not what was

@@ -331,17 +331,16 @@ def _award_record(site: LogSource, index: Any, want: str) -> tuple[Any, Any, str
     bits = json_integer(index.get("shard_bits")) if isinstance(index, dict) else None  # as the page reads it
     if bits is None or not 1 <= bits <= 48:
         raise LogError(f"{site}/verify/index.json is missing or malformed")
-    name = f"shards/{shard_name(want, bits)}.json.gz"
+    name = shard_name(want, bits)
     data = _data_source(site, index)
     source, folder = (site, "verify/") if data is None else (data, "")
-    rel = folder + name
+    rel = f"{folder}shards/{name}.json.gz"
     # The site's digest file decides which shards exist and what they hold (verifydata.checked_shard, the page's
     # rule): a data host can withhold a shard, never add or change one.
-    group = digest_group(shard_name(want, bits))
     try:
         served = checked_shard(
-            _json(site, f"verify/digests/{group}.json"),
-            shard_name(want, bits),
+            _json(site, f"verify/digests/{digest_group(name)}.json"),
+            name,
             lambda: _text_bytes(source, rel),
             f"{site}/verify/digests",
         )

@@ -1,8 +1,8 @@
-"""How fresh the data behind a verdict is (docs/hosting.md "Caching"). Static hosts send cache headers (GitHub
-Pages: ``Cache-Control: max-age=600``, CDNs longer): a revocation published while a visitor has the page open, or
-within max-age of an earlier visit, must still turn the next verdict to "revoked". The page kept every file it had
-read for its whole life (SiteData's memo) and let the browser answer from its HTTP cache: a second lookup in the
-same tab, or after a reload, said "valid" for an award its issuer had revoked.
+"""How fresh the data behind a verdict is (docs/hosting.md "How fresh a verdict is"). Static hosts send cache
+headers (GitHub Pages: ``Cache-Control: max-age=600``, CDNs longer): a revocation published while a visitor has the
+page open, or within max-age of an earlier visit, must still turn the next verdict to "revoked". The page kept every
+file it had read for its whole life (SiteData's memo) and let the browser answer from its HTTP cache: a second lookup
+in the same tab, or after a reload, said "valid" for an award its issuer had revoked.
 
 Two builds of one registry (before and after ``credreg revoke``) are served in turn from one address, with
 GitHub Pages' headers; the server counts what it sends, for the cost of revalidating every file on each lookup."""

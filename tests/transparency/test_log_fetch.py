@@ -277,7 +277,7 @@ class _Headers(BaseHTTPRequestHandler):
 def test_every_file_is_asked_for_as_the_host_has_it_now_not_as_a_cache_kept_it() -> None:
     """As the page asks (sitedata.js REVALIDATE): a cache between credreg and the host (a proxy, a CDN that honours
     the request's directives) revalidates with the host before answering, so a checkpoint, a status list or a shard
-    published since it stored its copy is what credreg verify reads (docs/hosting.md "Caching")."""
+    published since it stored its copy is what credreg verify reads (docs/hosting.md "How fresh a verdict is")."""
     _Headers.asked.clear()
     with _serving(_Headers) as url:
         LogSource(url).read("checkpoint")

@@ -6,7 +6,7 @@
 // index's `data_url` instead when it names one (object storage behind a CDN), and so are the public log's tiles
 // (tlog.js). Each file is fetched at most once per verification (a SiteData lives for one: verify.js makes one
 // for each), and every fetch is revalidated with its host (fetchLoader), so that no verdict rests on a status list,
-// revocation, shard or key older than what the registry serves when the visitor asks (docs/hosting.md "Caching").
+// revocation, shard or key older than what the registry serves when the visitor asks (docs/hosting.md "How fresh a verdict is").
 
 import { EncodingError, base64UrlDecode, decompressBounded, sha256Hex, toHex } from "./encoding.js";
 import { jsonCopy, parseJSON } from "./jcs.js";
