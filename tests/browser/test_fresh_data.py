@@ -289,6 +289,9 @@ def test_a_comparison_restored_by_going_back_weighs_its_claims_again(
             page = context.new_page()
             page.goto(f"{url}compare/?ids={sql},northbridge-university/python-for-data-analysis")
             page.wait_for_selector("[data-claim=confirmed]")
+            # Confirmed as the browser weighed it, not in the build's words it is drawn in (the same words): a page
+            # left with its weighing still running may not be kept in the back/forward cache at all.
+            page.wait_for_function("() => !document.querySelector('[data-weighing]')")
             _gone_back(page, f"{url}index.html", _spoil(path))
             page.wait_for_function("() => !document.querySelector('[data-claim=confirmed]')", timeout=15_000)
     finally:

@@ -242,7 +242,12 @@ function claims(items) {
     items.map((c) => {
       const badge = el("span", { className: `cr-badge ${CLAIM_BADGES[c.status] ?? ""}`.trim(), text: c.status_label });
       const item = el("li", { attrs: { "data-claim": c.status } }, [`${c.claim} `, badge]);
-      if (Array.isArray(c.endorsements) && c.endorsements.length) weigh(item, badge, c.endorsements);
+      if (Array.isArray(c.endorsements) && c.endorsements.length) {
+        // Until weighed, the claim shows the build's words: data-weighing says so (for a reader of the page's state,
+        // the tests: the build's words and the browser's are often the same, and one read too early proves nothing).
+        item.dataset.weighing = "";
+        weigh(item, badge, c.endorsements).finally(() => delete item.dataset.weighing);
+      }
       return item;
     }),
   );
