@@ -16,6 +16,7 @@ import copy
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft201909Validator
 from referencing import Registry as SchemaRegistry
 from referencing import Resource
@@ -31,6 +34,7 @@ from referencing import Resource
 from generator.awards import award_hash, iter_awards
 from generator.cli import main as credreg_main
 from generator.endorsements import iter_endorsements
+from generator.models.credential import AchievementType, LanguageTag
 from generator.publish.verifydata import read_entry
 from tests.conftest import OB3_SCHEMAS, REPO, make_registry
 from tests.test_endorsements import add_endorser
@@ -168,6 +172,29 @@ def test_a_broken_endorsement_or_profile_fails_its_schema() -> None:
     assert problems(PROFILE, profile) == []
     assert problems(PROFILE, _without(profile, "id")) != []
     assert problems(PROFILE, _set(profile, "image", {"id": "https://x.example/a.png"})) != []  # Image needs its type
+
+
+def _achievement_field(name: str) -> Draft201909Validator:
+    return _validator("achievementcredential", f"/$defs/Achievement/properties/{name}")
+
+
+def test_what_a_definition_may_say_stays_within_the_schema() -> None:
+    """An award's achievement is built from its definition (and the checks hold a registered award to it), so the
+    definition's vocabularies must stay within what the schema allows where it constrains them: the
+    achievement type, and the language tag (the schema's pattern is narrower than BCP 47)."""
+    kinds = _achievement_field("achievementType")
+    assert [t.value for t in AchievementType if not kinds.is_valid(t.value)] == []
+    language = _achievement_field("inLanguage")
+    ours = re.compile(LanguageTag.__metadata__[0].pattern)  # the definition model's own rule
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.from_regex(ours, fullmatch=True))
+    def within(tag: str) -> None:
+        assert language.is_valid(tag), tag
+
+    within()
+    assert not language.is_valid("en-gb")
+    assert not ours.fullmatch("en-gb")
 
 
 # --- the example registry and its site ---------------------------------------------------------------------------
