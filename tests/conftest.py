@@ -25,6 +25,8 @@ FIXTURES = REPO / "tests" / "fixtures"
 # Third-party reference data, vendored byte for byte with each set's source and licence (see their README.md).
 CONFORMANCE = FIXTURES / "conformance"
 FIXTURE_CONTEXTS = CONFORMANCE / "contexts"
+#: 1EdTech's Open Badges 3.0 JSON Schemas (tests/interop/test_1edtech_schemas.py).
+OB3_SCHEMAS = FIXTURES / "ob3-schemas"
 
 
 def make_registry(target: Path, *overlays: Path) -> Path:

@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 
 from generator.governance.leaks import PUBLISHED_TEST_KEY_DIGESTS, private_key_line
-from tests.conftest import CONFORMANCE, FIXTURE_CONTEXTS, REPO
+from tests.conftest import CONFORMANCE, FIXTURE_CONTEXTS, OB3_SCHEMAS, REPO
 
 VENDORED = {
     "vc-di-eddsa": (CONFORMANCE / "vc-di-eddsa", 30, "W3C Software and Document"),
     "jcs": (CONFORMANCE / "jcs", 12, "Apache License, Version 2.0"),
     "contexts": (FIXTURE_CONTEXTS, 7, "W3C Software and Document"),
+    "ob3-schemas": (OB3_SCHEMAS, 4, "specification license"),
 }
 NOTES = {"README.md", "SHA256SUMS"}
 
