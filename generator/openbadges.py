@@ -39,6 +39,7 @@ __all__ = [
     "identity_hash",
     "is_status_list",
     "issuer_profile",
+    "mailbox",
     "new_recipient_key",
     "normalize_identifier",
     "normalize_recipient_key",
@@ -186,6 +187,40 @@ def identifier_forms(email: str) -> tuple[str, ...]:
     # confirms with that address as typed (it is compared as it is, and only as it is).
     value = unicodedata.normalize("NFC", legacy)
     return (value,) if legacy == value else (value, legacy)
+
+
+def _shows_as_nothing(char: str) -> bool:
+    return unicodedata.category(char) in {"Cf", "Cn"} or not drop_ignored(char)
+
+
+def _u_label(label: str) -> str:
+    """A domain's label as its earner types it: an A-label (``xn--``) decoded, any other as it is."""
+    if not label.lower().startswith("xn--") or not label.isascii():
+        return label
+    try:
+        return label.lower().encode("ascii").decode("idna")
+    except UnicodeError:
+        return label
+
+
+def mailbox(text: str) -> str | None:
+    """The mailbox ``text`` names, in the form awards hash it (:func:`normalize_identifier`'s), or ``None`` when it
+    names none: the one reading of "the same mailbox" (the earlier holders' warning, the leak check's addresses).
+
+    What normalize_identifier accepts is read as it reads it. What it refuses only for being spelled as no earner
+    types it is read as a mailer delivering to it reads it: what shows as nothing dropped (a zero-width space, a
+    soft hyphen), the domain's compatibility forms and IDNA full stops read as IDNA reads them (``ｐ`` is ``p``,
+    ``。`` is ``.``), the root's dot dropped and an A-label decoded. An award is never hashed from this reading
+    (:func:`_typable`'s refusals stand); a record or a published list written so still names the mailbox."""
+    value = "".join(char for char in text.strip() if not _shows_as_nothing(char))
+    local, at, domain = value.rpartition("@")
+    if not at:
+        return None
+    domain = _IDNA_DOTS.sub(".", unicodedata.normalize("NFKC", domain)).removesuffix(".")
+    try:
+        return normalize_identifier(local + "@" + ".".join(map(_u_label, domain.split("."))))
+    except ValueError:
+        return None
 
 
 def _utf8(text: str) -> bool:

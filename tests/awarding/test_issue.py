@@ -20,7 +20,7 @@ from generator.awarding.status import StatusAllocator, create_list
 from generator.awards import award_hash, iter_awards
 from generator.crypto.jcs import canonicalize
 from generator.errors import ProblemsFound, UsageError
-from generator.openbadges import normalize_identifier, timestamp
+from generator.openbadges import mailbox, normalize_identifier, timestamp
 from generator.statuslist import MIN_BITS, decode_list
 from tests.conftest import EPOCH, Signer
 
@@ -447,6 +447,49 @@ def test_an_earlier_run_finds_its_earner_however_unicode_wrote_the_address(tmp_p
     held = earlier_holders(tmp_path / "earners", [normalize_identifier("jos\u00e9@example.org")], {digest})
     assert list(held) == ["jos\u00e9@example.org"]
     assert earlier_holders(tmp_path / "earners", ["jose@example.org"], {digest}) == {}
+
+
+@pytest.mark.parametrize(
+    "recorded",
+    [
+        "jos\u00e9@example.org.",  # the root's dot: DNS's name of the same domain
+        "jos\u00e9@exam\uff50le.org",  # a fullwidth letter, which IDNA reads as "p"
+        "jos\u00e9@example\u3002org",  # the ideographic full stop between labels
+        "jos\u00e9@example\uff0eorg",  # the fullwidth full stop
+        "jos\u00e9\u200b@example.org",  # a zero-width space
+        "jo\u00ads\u00e9@example.org",  # a soft hyphen
+        "jos\u00e9@EXAMPLE.ORG.",
+        "jos\u00e9@xn--exampl-gva.org",  # the domain as DNS carries it (examplé.org): compared decoded
+    ],
+    ids=["root dot", "fullwidth letter", "ideographic stop", "fullwidth stop", "zero-width", "soft hyphen",
+         "capitals and root dot", "a-label"],
+)  # fmt: skip
+def test_an_earlier_run_finds_its_earner_in_any_spelling_of_the_same_mailbox(tmp_path: Path, recorded: str) -> None:
+    """The duplicate guard read a recorded address normalize_identifier refuses as the cell lowercased: a row written
+    before those refusals, or edited by hand, with the root's dot, a fullwidth letter or full stop, or an invisible
+    character, named the mailbox a new cohort's address names, and the second award got no warning. Both sides
+    are read by openbadges.mailbox, the one reading of what is the same mailbox."""
+    digest = "a" * 64
+    row = EarnerCopy(recorded, None, {"id": "x"}, digest, f"https://site.test/verify/#{digest}~k", "k")
+    write_earners(tmp_path / "earners" / "run-1", [row])
+    plain = "jos\u00e9@example.org" if "xn--" not in recorded else "jos\u00e9@exampl\u00e9.org"
+    held = earlier_holders(tmp_path / "earners", [normalize_identifier(plain)], {digest})
+    assert list(held) == [plain]
+    assert earlier_holders(tmp_path / "earners", ["jose@example.org"], {digest}) == {}
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [" Ada@Example.org ", "JOSE\u0301@example.org", "\u00fc@b\u00fccher.de", "bo@example.\u0440\u0444", "a.b+c@x.io"],
+)
+def test_the_mailbox_of_an_address_awards_accept_is_the_one_they_hash(typed: str) -> None:
+    """mailbox() is normalize_identifier's reading wherever that accepts: one rule of what an award names."""
+    assert mailbox(typed) == normalize_identifier(typed)
+
+
+@pytest.mark.parametrize("text", ["", "ada", "ada@", "@example.org", "a@b@example.org", "ada@example", "a b@x.org"])
+def test_what_names_no_mailbox_has_none(text: str) -> None:
+    assert mailbox(text) is None
 
 
 def test_a_cohort_naming_one_person_in_both_unicode_compositions_is_refused(tmp_path: Path) -> None:
