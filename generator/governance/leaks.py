@@ -58,6 +58,7 @@ import binascii
 import contextlib
 import csv
 import hashlib
+import html
 import json
 import os
 import re
@@ -691,10 +692,12 @@ _SQUEEZE = re.compile(r"[\s_.\-]+")
 #: A cell that is an email address and nothing else (quotes aside): a row of a list of addresses. Its top-level
 #: domain is two letters or more, in any script (``bo@example.рф`` is an address an award hashes).
 _ADDRESS_CELL = re.compile(r"[^@\s,;\"'<>()]+@[^@\s,;\"'<>()]+\.[^\W\d_]{2,}")
-#: What a reader reads as an at sign (fullwidth and small commercial at: ``@`` to NFKC), and its UTF-8, which the
-#: search for files holding an address looks for too.
-_AT_SIGNS = str.maketrans({"\uff20": "@", "\ufe6b": "@"})
-_AT_SIGN_BYTES = (b"@", b"%40", "\uff20".encode(), "\ufe6b".encode())
+#: What a reader reads as an at sign, as bytes, that the search for files holding an address looks for: ``@``,
+#: percent-escaped, fullwidth and small commercial at (``@`` to NFKC), and HTML's character references (``&#64;``,
+#: ``&#x40;``, ``&commat;``: a web app's export), by their ``&#``. :func:`_as_address` reads each as ``@``.
+_AT_SIGN_BYTES = (b"@", b"%40", "\uff20".encode(), "\ufe6b".encode(), b"&#", b"&commat;")
+#: A quoted local part (``"bo"@example.org``): its quotes are the address's, not a cell's around it.
+_QUOTED_LOCAL = re.compile(r'"[^"]*"@')
 
 
 def _holds_at_sign(data: bytes) -> bool:
@@ -723,9 +726,14 @@ def _as_address(cell: str) -> str:
     """A cell as its address is read: percent-escapes undone (``bo%40example.org``, as a link or a mangled export
     holds it), what shows as nothing dropped (an address split by a zero-width space or a soft hyphen is the same
     address to whoever reads the list; credreg refuses to award to it, but a list of them is still a list), a
-    fullwidth at sign read as one, and the quotes around it dropped."""
+    fullwidth at sign read as one, HTML's character references undone (``bo&#64;example.org``), and the quotes
+    around it dropped (not a quoted local part's: openbadges.mailbox reads ``"bo"@example.org`` as bo's)."""
     unescaped = urllib.parse.unquote(cell) if "%" in cell else cell
-    return drop_ignored(unescaped).translate(_AT_SIGNS).strip().strip("'\"").strip()
+    unescaped = html.unescape(unescaped) if "&" in unescaped else unescaped
+    read = drop_ignored(unescaped).strip()
+    if not read.isascii():  # str.translate with a table is slow, and most cells are ASCII
+        read = read.replace("\uff20", "@").replace("\ufe6b", "@")
+    return read if _QUOTED_LOCAL.match(read) else read.strip("'\"").strip()
 
 
 def _is_address(cell: str) -> bool:

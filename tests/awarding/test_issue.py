@@ -479,6 +479,57 @@ def test_an_earlier_run_finds_its_earner_in_any_spelling_of_the_same_mailbox(tmp
 
 
 @pytest.mark.parametrize(
+    ("recorded", "typed"),
+    [
+        # IDNA 2008's A-labels: Python's "idna" codec is IDNA 2003's, which maps ß to ss and ς to σ and drops the
+        # joiners, so it refused to decode these labels and the row kept the A-label a cohort never types.
+        ("ada@xn--strae-oqa.de", "ada@stra\u00dfe.de"),
+        ("ada@xn--mxa8ac.gr", "ada@\u03b1\u03c3\u03c2.gr"),  # final sigma
+        ("ada@XN--Strae-oqa.de", "ada@stra\u00dfe.de"),
+        # A domain's capital sigma: IDNA reads it as σ wherever it stands (the hash's lowercasing makes it ς at a
+        # word's end, and normalize_identifier refuses it for that).
+        ("ada@\u03a3\u0399\u0393\u039c\u0391.gr", "ada@\u03c3\u03b9\u03b3\u03bc\u03b1.gr"),
+        ("ada@\u0391\u03a3.gr", "ada@\u03b1\u03c3.gr"),
+        # A quoted local part whose content needs no quotes is that content (RFC 5322 3.2.4: the quotes are
+        # semantically invisible): one mailbox.
+        ('"ada"@example.org', "ada@example.org"),
+        ('"Ada.Lovelace"@Example.org', "ada.lovelace@example.org"),
+    ],
+)
+def test_a_mailbox_is_read_as_a_mailer_reads_its_domain_and_quotes(recorded: str, typed: str) -> None:
+    assert mailbox(recorded) == normalize_identifier(typed)
+
+
+def test_an_earlier_run_finds_its_earner_under_an_idna_2008_a_label(tmp_path: Path) -> None:
+    """A row naming ada@xn--strae-oqa.de (straße.de as DNS carries it) was read as that string, since Python's IDNA
+    2003 codec cannot decode it: a new cohort's ada@straße.de got a second award with no warning."""
+    digest = "b" * 64
+    row = EarnerCopy("ada@xn--strae-oqa.de", None, {"id": "x"}, digest, f"https://site.test/verify/#{digest}~k", "k")
+    write_earners(tmp_path / "earners" / "run-1", [row])
+    assert list(earlier_holders(tmp_path / "earners", ["ada@stra\u00dfe.de"], {digest})) == ["ada@stra\u00dfe.de"]
+    assert earlier_holders(tmp_path / "earners", ["ada@strasse.de"], {digest}) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ada@xn--example-.org",  # no A-label: an ASCII label in punycode's form is not example
+        "ada@xn--zz.org",
+        "ada@xn--.org",
+        '"a b"@example.org',  # quoted for its space: no mailbox an award names
+    ],
+)
+def test_what_no_mailer_reads_as_a_mailbox_has_none(text: str) -> None:
+    assert mailbox(text) is None
+
+
+def test_a_letter_of_a_newer_unicode_is_not_dropped_as_invisible() -> None:
+    """A code point unassigned in this Unicode (U+1E4D0, a Nag Mundari letter of Unicode 15) may be a letter that
+    shows: dropping it made ada\U0001e4d0@example.org, another mailbox, warn as ada@example.org's earlier award."""
+    assert mailbox("ada\U0001e4d0@example.org") != mailbox("ada@example.org")
+
+
+@pytest.mark.parametrize(
     "typed",
     [" Ada@Example.org ", "JOSE\u0301@example.org", "\u00fc@b\u00fccher.de", "bo@example.\u0440\u0444", "a.b+c@x.io"],
 )
