@@ -39,6 +39,7 @@ __all__ = [
     "identity_hash",
     "is_status_list",
     "issuer_profile",
+    "mailbox",
     "new_recipient_key",
     "normalize_identifier",
     "normalize_recipient_key",
@@ -186,6 +187,69 @@ def identifier_forms(email: str) -> tuple[str, ...]:
     # confirms with that address as typed (it is compared as it is, and only as it is).
     value = unicodedata.normalize("NFC", legacy)
     return (value,) if legacy == value else (value, legacy)
+
+
+def _visible(text: str) -> str:
+    """``text`` without what shows as nothing: format characters (Cf) and the rest of what text.drop_ignored drops.
+    Not Cn: a code point this Unicode does not know may be a newer one's letter, which shows (dropping it made
+    ada\U0001e4d0@example.org another spelling of ada@example.org). ASCII holds none (the leak check's common case,
+    read a million times in a large file)."""
+    if text.isascii():
+        return text
+    return "".join(char for char in drop_ignored(text) if unicodedata.category(char) != "Cf")
+
+
+def _u_label(label: str) -> str:
+    """A domain's label as its earner types it: an A-label (``xn--``) decoded as IDNA 2008 decodes it, any other as
+    it is. Not Python's "idna" codec: it is IDNA 2003's, which maps ß to ss and ς to σ and drops the joiners, so it
+    refused ``xn--strae-oqa`` (straße). An A-label must decode to a label punycode writes back as it is, holding
+    what is not ASCII; anything else is no A-label and stays (normalize_identifier refuses it)."""
+    if label[:4].lower() != "xn--" or not label.isascii():
+        return label
+    code = label[4:].lower()
+    try:
+        decoded = code.encode("ascii").decode("punycode")
+    except UnicodeError:
+        return label
+    if decoded.isascii() or decoded.encode("punycode").decode("ascii") != code:
+        return label
+    return decoded
+
+
+#: A quoted local part whose content needs no quotes (RFC 5322 3.2.4: the quotes are semantically invisible, so
+#: ``"ada"`` is ``ada``): an atom's characters and dots, no backslash, no quote, no space.
+_SPACE = re.compile(r"\s")
+_QUOTED_ATOM = re.compile(r'"([^"\\\s@]+)"')
+
+
+def mailbox(text: str) -> str | None:
+    """The mailbox ``text`` names, in the form awards hash it (:func:`normalize_identifier`'s), or ``None`` when it
+    names none: the one reading of "the same mailbox" (the earlier holders' warning, the leak check's addresses).
+
+    What normalize_identifier accepts is read as it reads it. What it refuses only for being spelled as no earner
+    types it is read as a mailer delivering to it reads it: what shows as nothing dropped (a zero-width space, a
+    soft hyphen), the domain's compatibility forms and IDNA full stops read as IDNA reads them (``ｐ`` is ``p``,
+    ``。`` is ``.``, ``Σ`` is ``σ`` wherever it stands), the root's dot dropped and an A-label decoded (IDNA
+    2008: ``xn--strae-oqa`` is ``straße``). A quoted local part that needs no quotes is its content. An award is
+    never hashed from this reading (:func:`_typable`'s refusals stand); a record or a published list written so
+    still names the mailbox."""
+    # What _EMAIL refuses whatever the reading (no at sign, a space, an ASCII domain with no dot), told first: the
+    # leak check asks this of every cell holding an at sign, and most are no address.
+    value = text.strip()
+    if "@" not in value or _SPACE.search(value):
+        return None
+    local, _, domain = _visible(value).rpartition("@")
+    if domain.isascii() and "." not in domain:
+        return None
+    quoted = _QUOTED_ATOM.fullmatch(local)
+    local = quoted[1] if quoted else local
+    domain = _IDNA_DOTS.sub(".", unicodedata.normalize("NFKC", domain)).removesuffix(".")
+    labels = ".".join(map(_u_label, domain.split(".")))
+    domain = _visible(labels).replace(_CAPITAL_SIGMA, "\u03c3")
+    try:
+        return normalize_identifier(local + "@" + domain)
+    except ValueError:
+        return None
 
 
 def _utf8(text: str) -> bool:

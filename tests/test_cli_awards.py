@@ -83,6 +83,17 @@ def test_keygen_award_verify_revoke(tmp_path: Path) -> None:
     assert no_key.returncode == 1
     assert "cannot confirm without the recipient key" in no_key.stdout
 
+    # --format json says what the human output says, the typed address in the same two places (the headline and
+    # the recipient's check: the answer to "was this awarded to ada@example.org?") and nowhere else; never the key.
+    confirmed = credreg(*r, "verify", link, "--recipient", "ADA@example.org", "--format", "json", env=env).stdout
+    assert recipient_key not in confirmed
+    held = json.loads(confirmed)
+    assert held["headline"] == "Valid: a genuine award, in force, awarded to ada@example.org."
+    reasons = {c["id"]: c["reason"] for c in held["checks"]}
+    assert reasons.pop("recipient") == "awarded to ada@example.org (the hashed recipient matches)"
+    held.pop("headline")
+    held["checks"] = reasons
+    assert "ada@" not in json.dumps(held).lower()
     as_json = json.loads(credreg(*r, "verify", digest, "--format", "json", env=env).stdout)
     assert as_json["valid"] is True
     assert {c["id"]: c["status"] for c in as_json["checks"]}["proof:eddsa-rdfc-2022"] == "passed"
@@ -249,6 +260,41 @@ def test_a_cohort_warns_about_recipients_who_already_hold_the_credential(tmp_pat
     warned = credreg(*award, "--csv", str(third), env=env).stderr
     assert "alan@example.org already holds" not in warned
     assert "ada@example.org already holds" in warned
+
+
+def test_an_earlier_run_recorded_in_another_spelling_of_the_mailbox_still_warns(tmp_path: Path) -> None:
+    """An earlier run's recipients.csv holding the address with the root's dot, a fullwidth full stop or an invisible
+    character (a run made before credreg refused them, or a row edited by hand) names the mailbox the new cohort's
+    plain address does: the second award to it was made with no warning. A cohort written so is refused, naming
+    its file, line and field."""
+    _, r, env, key = _keyed(tmp_path)
+    env["CREDREG_EARNER_DIR"] = str(tmp_path / "runs")
+    award = [*r, "award", "acme-academy/sql-basics", "--key", key]
+    first = tmp_path / "first.csv"
+    first.write_text("email\nada@example.org\nalan@example.org\n")
+    assert credreg(*award, "--csv", str(first), env=env).returncode == 0
+    [mapping] = (tmp_path / "runs").glob("*/recipients.csv")
+    text = mapping.read_text(encoding="utf-8")
+    text = text.replace("ada@example.org,", "ADA@example\uff0eorg.,")
+    mapping.write_text(text.replace("alan@example.org,", "al\u200ban@example.org,"), encoding="utf-8")
+    second = tmp_path / "second.csv"
+    second.write_text("email\nada@example.org\nalan@example.org\ngrace@example.org\n")
+    again = credreg(*award, "--csv", str(second), env=env)
+    assert again.returncode == 0, again.stderr
+    warned = [line for line in again.stderr.splitlines() if line.startswith("warning: ")]
+    assert any("ada@example.org already holds acme-academy/sql-basics" in line for line in warned), again.stderr
+    assert any("alan@example.org already holds acme-academy/sql-basics" in line for line in warned), again.stderr
+    assert not any("grace@" in line for line in warned), warned
+
+    for spelling in ("ada@example.org.", "ada@example\u3002org", "ad\u00ada@example.org"):
+        third = tmp_path / "third.csv"
+        third.write_text(f"email\ngrace@example.org\n{spelling}\n", encoding="utf-8")
+        refused = credreg(*award, "--csv", str(third), env=env)
+        assert refused.returncode != 0, spelling
+        assert f"{third}:3: email: " in refused.stderr, refused.stderr
+        assert "is not an email address" in refused.stderr
+        assert "nothing was signed" in refused.stderr
+        assert "Traceback" not in refused.stderr
 
 
 def test_award_refuses_evidence_the_check_would_refuse_before_signing(tmp_path: Path) -> None:

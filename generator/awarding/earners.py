@@ -34,7 +34,7 @@ from generator import layout
 from generator._internal.files import resolved, unwritable_folder, write_new
 from generator.awards import render_award
 from generator.errors import SecretPlaceRefused, UsageError
-from generator.openbadges import normalize_identifier
+from generator.openbadges import mailbox
 
 __all__ = [
     "EARNER_DIR_ENV",
@@ -197,12 +197,10 @@ def _mapping_rows(base: Path) -> Iterator[tuple[dict[str, str], Path]]:
 
 
 def _address(cell: str) -> str:
-    """A recorded address as the awards hash it (normalize_identifier: composed, so a run made before addresses
-    were, or a row edited by hand, still names the person a new cohort does); a cell that is no address, as is."""
-    try:
-        return normalize_identifier(cell)
-    except ValueError:
-        return cell.lower()
+    """A recorded address as the mailbox it names (openbadges.mailbox: a run made before addresses were composed,
+    or before the root's dot, fullwidth domains and invisible characters were refused, or a row edited by hand,
+    still names the person a new cohort does); a cell that names no mailbox, as is."""
+    return mailbox(cell) or cell
 
 
 def recorded_recipient(base: Path, digest: str) -> tuple[str, str | None] | None:
@@ -219,7 +217,7 @@ def earlier_holders(base: Path, emails: Sequence[str], held: set[str]) -> dict[s
 
     Only the issuer can answer this: the registry publishes no recipient that a guess could match, so its
     duplicates are found in the issuer's private records, never in the public ones."""
-    wanted = set(emails)
+    wanted = {_address(email): email for email in emails}
     found: dict[str, list[tuple[str, Path]]] = {}
     if not wanted or not held:
         return found
@@ -227,5 +225,5 @@ def earlier_holders(base: Path, emails: Sequence[str], held: set[str]) -> dict[s
         email = _address(row.get("email") or "")
         digest = row.get("award_hash") or ""
         if email in wanted and digest in held:
-            found.setdefault(email, []).append((digest, mapping))
+            found.setdefault(wanted[email], []).append((digest, mapping))
     return found

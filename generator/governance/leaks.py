@@ -58,6 +58,7 @@ import binascii
 import contextlib
 import csv
 import hashlib
+import html
 import json
 import os
 import re
@@ -81,6 +82,7 @@ from generator.errors import CryptoError, Location, Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.git import ChangeStatus
 from generator.models.award import READ_AS, RECIPIENT_KEY_IN_TEXT
+from generator.openbadges import mailbox
 from generator.transparency.keys import NOTE_KEY_FORMAT
 
 if TYPE_CHECKING:
@@ -687,8 +689,19 @@ _HEADER_DELIMITERS = (",", ";", "\t")
 #: any name holding "email" (``Email Address`` as a form export writes it, ``student_email``, ``E-Mail-Adresse``).
 _RECIPIENT_NAMES = frozenset({"mail", "recipientkey"})
 _SQUEEZE = re.compile(r"[\s_.\-]+")
-#: A cell that is an email address and nothing else (quotes aside): a row of a list of addresses.
-_ADDRESS_CELL = re.compile(r"[^@\s,;\"'<>()]+@[^@\s,;\"'<>()]+\.[A-Za-z]{2,}")
+#: A cell that is an email address and nothing else (quotes aside): a row of a list of addresses. Its top-level
+#: domain is two letters or more, in any script (``bo@example.рф`` is an address an award hashes).
+_ADDRESS_CELL = re.compile(r"[^@\s,;\"'<>()]+@[^@\s,;\"'<>()]+\.[^\W\d_]{2,}")
+#: What a reader reads as an at sign, as bytes, that the search for files holding an address looks for: ``@``,
+#: percent-escaped, fullwidth and small commercial at (``@`` to NFKC), and HTML's character references (``&#64;``,
+#: ``&#x40;``, ``&commat;``: a web app's export), by their ``&#``. :func:`_as_address` reads each as ``@``.
+_AT_SIGN_BYTES = (b"@", b"%40", "\uff20".encode(), "\ufe6b".encode(), b"&#", b"&commat;")
+#: A quoted local part (``"bo"@example.org``): its quotes are the address's, not a cell's around it.
+_QUOTED_LOCAL = re.compile(r'"[^"]*"@')
+
+
+def _holds_at_sign(data: bytes) -> bool:
+    return any(sign in data for sign in _AT_SIGN_BYTES)
 
 
 #: What a column's name is made of: a JSON member (``"identityType":"emailAddress"``, a batch line's) or a heading
@@ -711,13 +724,27 @@ def _cells(line: str, delimiter: str) -> list[str]:
 
 def _as_address(cell: str) -> str:
     """A cell as its address is read: percent-escapes undone (``bo%40example.org``, as a link or a mangled export
-    holds it) and what shows as nothing dropped (an address split by a zero-width space or a soft hyphen is the same
-    address to whoever reads the list; credreg refuses to award to it, but a list of them is still a list)."""
-    return drop_ignored(urllib.parse.unquote(cell) if "%" in cell else cell).strip().strip("'\"")
+    holds it), what shows as nothing dropped (an address split by a zero-width space or a soft hyphen is the same
+    address to whoever reads the list; credreg refuses to award to it, but a list of them is still a list), a
+    fullwidth at sign read as one, HTML's character references undone (``bo&#64;example.org``), and the quotes
+    around it dropped (not a quoted local part's: openbadges.mailbox reads ``"bo"@example.org`` as bo's)."""
+    unescaped = urllib.parse.unquote(cell) if "%" in cell else cell
+    unescaped = html.unescape(unescaped) if "&" in unescaped else unescaped
+    read = drop_ignored(unescaped).strip()
+    if not read.isascii():  # str.translate with a table is slow, and most cells are ASCII
+        read = read.replace("\uff20", "@").replace("\ufe6b", "@")
+    return read if _QUOTED_LOCAL.match(read) else read.strip("'\"").strip()
 
 
 def _is_address(cell: str) -> bool:
-    return _ADDRESS_CELL.fullmatch(_as_address(cell.strip().strip("'\""))) is not None
+    """Whether ``cell`` is an address as it reads (:func:`_as_address`), or names a mailbox (openbadges.mailbox,
+    the awards' one reading: ``bo@example。org``, ``bo@example.org.`` and ``bo@ｅxample.org`` are delivered to
+    ``bo@example.org``)."""
+    read = _as_address(cell)
+    if _ADDRESS_CELL.fullmatch(read) is not None:
+        return True
+    named = mailbox(read) if "@" in read else None
+    return named is not None and _ADDRESS_CELL.fullmatch(named) is not None
 
 
 def _holds_address(line: str, delimiter: str) -> bool:
@@ -798,7 +825,7 @@ def recipients_line(data: bytes) -> int | None:
     header, whose first line and another hold an address as a cell of its own (``Name <address>``, as a
     ``.mailmap`` writes, is no such cell)."""
     # no address (nor an escaped at sign): most files, whose decoding and lines would be most of the search's time
-    if b"@" not in data and b"%40" not in data:
+    if not _holds_at_sign(data):
         first = data.lstrip()[:4096].split(b"\n", 1)[0]
         if _OTHER_COLUMNS.search(first) is None:
             return None
@@ -970,7 +997,7 @@ def structured_recipients_line(data: bytes) -> int | None:
     YAML (a cohort, a form's or a platform's export, that is no CSV): a list whose items hold addresses under a
     column's name, two different ones at least (:func:`_listed_address`). Its at signs may be escaped
     (``\\u0040``, ``\\x40``): a file with a backslash is read too."""
-    if (b"@" not in data and b"\\" not in data) or _MAIL.search(data) is None:
+    if (not _holds_at_sign(data) and b"\\" not in data) or _MAIL.search(data) is None:
         return None
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     for value in _structured(text):

@@ -20,7 +20,7 @@ from generator.awarding.status import StatusAllocator, create_list
 from generator.awards import award_hash, iter_awards
 from generator.crypto.jcs import canonicalize
 from generator.errors import ProblemsFound, UsageError
-from generator.openbadges import normalize_identifier, timestamp
+from generator.openbadges import mailbox, normalize_identifier, timestamp
 from generator.statuslist import MIN_BITS, decode_list
 from tests.conftest import EPOCH, Signer
 
@@ -447,6 +447,100 @@ def test_an_earlier_run_finds_its_earner_however_unicode_wrote_the_address(tmp_p
     held = earlier_holders(tmp_path / "earners", [normalize_identifier("jos\u00e9@example.org")], {digest})
     assert list(held) == ["jos\u00e9@example.org"]
     assert earlier_holders(tmp_path / "earners", ["jose@example.org"], {digest}) == {}
+
+
+@pytest.mark.parametrize(
+    "recorded",
+    [
+        "jos\u00e9@example.org.",  # the root's dot: DNS's name of the same domain
+        "jos\u00e9@exam\uff50le.org",  # a fullwidth letter, which IDNA reads as "p"
+        "jos\u00e9@example\u3002org",  # the ideographic full stop between labels
+        "jos\u00e9@example\uff0eorg",  # the fullwidth full stop
+        "jos\u00e9\u200b@example.org",  # a zero-width space
+        "jo\u00ads\u00e9@example.org",  # a soft hyphen
+        "jos\u00e9@EXAMPLE.ORG.",
+        "jos\u00e9@xn--exampl-gva.org",  # the domain as DNS carries it (examplé.org): compared decoded
+    ],
+    ids=["root dot", "fullwidth letter", "ideographic stop", "fullwidth stop", "zero-width", "soft hyphen",
+         "capitals and root dot", "a-label"],
+)  # fmt: skip
+def test_an_earlier_run_finds_its_earner_in_any_spelling_of_the_same_mailbox(tmp_path: Path, recorded: str) -> None:
+    """The duplicate guard read a recorded address normalize_identifier refuses as the cell lowercased: a row written
+    before those refusals, or edited by hand, with the root's dot, a fullwidth letter or full stop, or an invisible
+    character, named the mailbox a new cohort's address names, and the second award got no warning. Both sides
+    are read by openbadges.mailbox, the one reading of what is the same mailbox."""
+    digest = "a" * 64
+    row = EarnerCopy(recorded, None, {"id": "x"}, digest, f"https://site.test/verify/#{digest}~k", "k")
+    write_earners(tmp_path / "earners" / "run-1", [row])
+    plain = "jos\u00e9@example.org" if "xn--" not in recorded else "jos\u00e9@exampl\u00e9.org"
+    held = earlier_holders(tmp_path / "earners", [normalize_identifier(plain)], {digest})
+    assert list(held) == [plain]
+    assert earlier_holders(tmp_path / "earners", ["jose@example.org"], {digest}) == {}
+
+
+@pytest.mark.parametrize(
+    ("recorded", "typed"),
+    [
+        # IDNA 2008's A-labels: Python's "idna" codec is IDNA 2003's, which maps ß to ss and ς to σ and drops the
+        # joiners, so it refused to decode these labels and the row kept the A-label a cohort never types.
+        ("ada@xn--strae-oqa.de", "ada@stra\u00dfe.de"),
+        ("ada@xn--mxa8ac.gr", "ada@\u03b1\u03c3\u03c2.gr"),  # final sigma
+        ("ada@XN--Strae-oqa.de", "ada@stra\u00dfe.de"),
+        # A domain's capital sigma: IDNA reads it as σ wherever it stands (the hash's lowercasing makes it ς at a
+        # word's end, and normalize_identifier refuses it for that).
+        ("ada@\u03a3\u0399\u0393\u039c\u0391.gr", "ada@\u03c3\u03b9\u03b3\u03bc\u03b1.gr"),
+        ("ada@\u0391\u03a3.gr", "ada@\u03b1\u03c3.gr"),
+        # A quoted local part whose content needs no quotes is that content (RFC 5322 3.2.4: the quotes are
+        # semantically invisible): one mailbox.
+        ('"ada"@example.org', "ada@example.org"),
+        ('"Ada.Lovelace"@Example.org', "ada.lovelace@example.org"),
+    ],
+)
+def test_a_mailbox_is_read_as_a_mailer_reads_its_domain_and_quotes(recorded: str, typed: str) -> None:
+    assert mailbox(recorded) == normalize_identifier(typed)
+
+
+def test_an_earlier_run_finds_its_earner_under_an_idna_2008_a_label(tmp_path: Path) -> None:
+    """A row naming ada@xn--strae-oqa.de (straße.de as DNS carries it) was read as that string, since Python's IDNA
+    2003 codec cannot decode it: a new cohort's ada@straße.de got a second award with no warning."""
+    digest = "b" * 64
+    row = EarnerCopy("ada@xn--strae-oqa.de", None, {"id": "x"}, digest, f"https://site.test/verify/#{digest}~k", "k")
+    write_earners(tmp_path / "earners" / "run-1", [row])
+    assert list(earlier_holders(tmp_path / "earners", ["ada@stra\u00dfe.de"], {digest})) == ["ada@stra\u00dfe.de"]
+    assert earlier_holders(tmp_path / "earners", ["ada@strasse.de"], {digest}) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ada@xn--example-.org",  # no A-label: an ASCII label in punycode's form is not example
+        "ada@xn--zz.org",
+        "ada@xn--.org",
+        '"a b"@example.org',  # quoted for its space: no mailbox an award names
+    ],
+)
+def test_what_no_mailer_reads_as_a_mailbox_has_none(text: str) -> None:
+    assert mailbox(text) is None
+
+
+def test_a_letter_of_a_newer_unicode_is_not_dropped_as_invisible() -> None:
+    """A code point unassigned in this Unicode (U+1E4D0, a Nag Mundari letter of Unicode 15) may be a letter that
+    shows: dropping it made ada\U0001e4d0@example.org, another mailbox, warn as ada@example.org's earlier award."""
+    assert mailbox("ada\U0001e4d0@example.org") != mailbox("ada@example.org")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [" Ada@Example.org ", "JOSE\u0301@example.org", "\u00fc@b\u00fccher.de", "bo@example.\u0440\u0444", "a.b+c@x.io"],
+)
+def test_the_mailbox_of_an_address_awards_accept_is_the_one_they_hash(typed: str) -> None:
+    """mailbox() is normalize_identifier's reading wherever that accepts: one rule of what an award names."""
+    assert mailbox(typed) == normalize_identifier(typed)
+
+
+@pytest.mark.parametrize("text", ["", "ada", "ada@", "@example.org", "a@b@example.org", "ada@example", "a b@x.org"])
+def test_what_names_no_mailbox_has_none(text: str) -> None:
+    assert mailbox(text) is None
 
 
 def test_a_cohort_naming_one_person_in_both_unicode_compositions_is_refused(tmp_path: Path) -> None:

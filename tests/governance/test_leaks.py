@@ -237,6 +237,22 @@ COHORT = "email,name,evidence\nbo@example.org,Bo Lind,\ncy@example.org,Cy Moreau
         ("notes/escaped.txt", "bo%40example.org\ncy%40example.org\n"),
         ("notes/escaped.csv", "email,name\nbo%40example.org,Bo\n"),
         ("notes/invisible-escaped.txt", "bo@example.org%E2%80%8B\ncy@example.o%C2%ADrg\n"),
+        # Spellings a mailer delivers to bo@example.org, but the address's pattern did not see: a fullwidth at
+        # sign, fullwidth or ideographic full stops, a trailing root dot, a top-level domain not in ASCII letters
+        # (an award hashes bo@example.рф as an address: its list is one), fullwidth letters in the domain.
+        ("notes/fullwidth-at.txt", "bo\uff20example.org\ncy\ufe6bexample.org\n"),
+        ("notes/ideographic.txt", "bo@example\u3002org\ncy@example\uff0eorg\n"),
+        ("notes/root-dot.txt", "bo@example.org.\ncy@example.org.\n"),
+        ("notes/idn-tld.txt", "bo@example.\u0440\u0444\ncy@\u4f8b\u5b50.\u4e2d\u56fd\n"),
+        ("notes/fullwidth-domain.csv", "email,name\nbo@\uff45\uff58ample.\uff4f\uff52\uff47,Bo\n"),
+        ("notes/idn-tld.csv", "email,name\nbo@example.\u0440\u0444,Bo\n"),
+        # The at sign as an HTML character reference (a web app's export, a page's obfuscation): the sibling of the
+        # percent escape, the same list to whoever reads it.
+        ("notes/entity.txt", "bo&#64;example.org\ncy&#x40;example.org\n"),
+        ("notes/entity.csv", "email,name\nbo&commat;example.org,Bo\n"),
+        ("notes/entity.json", '[{"email": "bo&#64;example.org"}, {"email": "cy&#64;example.org"}]\n'),
+        # Quoted local parts (RFC 5322: the quotes are not part of the address) in a list that keeps them.
+        ("notes/quoted.json", '[{"email": "\\"bo\\"@example.org"}, {"email": "\\"cy\\"@example.org"}]\n'),
     ],
 )
 def test_a_list_of_recipients_is_refused_by_both_checks(repo: Repo, rel: str, text: str) -> None:
