@@ -7,11 +7,13 @@ import contextlib
 import fcntl
 import functools
 import os
+import re
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -177,6 +179,18 @@ def page_errors(page: Any) -> list[str]:
         ),
     )
     return errors
+
+
+def catalog_shown(page: Any, address: str | re.Pattern[str] | None = None) -> None:
+    """Wait until the catalog shows the results of the address the page is at, which must match ``address``.
+
+    A heading read after a change may still be the last search's, when both say as much ("7 credentials match"
+    twice, or "match" at all): the catalog marks the search its results are for on ``data-shown-for``, in the same
+    step it writes the heading and the cards."""
+    if address is not None:
+        sync_api.expect(page).to_have_url(address)
+    search = urlsplit(page.url).query
+    sync_api.expect(page.locator("[data-catalog]")).to_have_attribute("data-shown-for", f"?{search}" if search else "")
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_results, screenshot
+from tests.browser.conftest import axe_results, catalog_shown, screenshot
 
 CREDENTIAL = "credentials/northbridge-university/sql-for-data-analysis/"
 ISSUER = "issuers/cloud-skills-council/"
@@ -51,8 +51,12 @@ def test_facets_narrow_the_catalog_and_the_address_restores_them(page: Any, brow
     page.wait_for_selector("[data-facets]:not([hidden]) input[name='skill']")
     expect(page.locator("[data-count]")).to_have_text("34 credentials")  # the retired one is hidden
     _tick(page, "skill", "SQL")
+    catalog_shown(page, re.compile(r"\?skill=SQL$"))
     expect(page.locator("[data-count]")).to_contain_text("match")
     _tick(page, "level", "Intermediate")
+    # The SQL credentials listed are all intermediate today: the heading says "3 credentials match" before
+    # and after, and only the address the results are marked as shown for tells that the level was applied.
+    catalog_shown(page, re.compile(r"\?skill=SQL&level=Intermediate$"))
     expect(page.locator("[data-count]")).to_have_text("3 credentials match")
     expected = ["Back-End Development with Python", "Data Analyst Professional Certificate", "SQL for Data Analysis"]
     expect(page.locator("[data-result-list] .cr-card")).to_have_count(3)
@@ -63,6 +67,7 @@ def test_facets_narrow_the_catalog_and_the_address_restores_them(page: Any, brow
 
     restored = page.context.new_page()
     restored.goto(page.url)
+    catalog_shown(restored, page.url)
     expect(restored.locator("[data-count]")).to_have_text("3 credentials match")
     expect(restored.locator("[data-result-list] .cr-card")).to_have_count(3)
     assert sorted(_cards(restored)) == expected
@@ -75,6 +80,7 @@ def test_catalog_search_runs_from_the_header_box(page: Any, site_url: str) -> No
     page.goto(site_url)
     page.fill("#cr-header-q", "infection control")
     page.press("#cr-header-q", "Enter")
+    catalog_shown(page, re.compile(r"/catalog/\?q=infection\+control$"))
     expect(page.locator("[data-count]")).to_contain_text("match")
     assert "Infection Prevention and Control in Clinical Practice" in _cards(page)
     assert "q=infection+control" in page.url

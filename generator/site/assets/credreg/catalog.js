@@ -111,6 +111,11 @@ class Catalog {
   }
 
   address(state) {
+    return window.location.pathname + this.query(state);
+  }
+
+  // The address's search ("?q=…&level=…", or "" for the whole catalog) that says `state`.
+  query(state) {
     const params = new URLSearchParams();
     if (state.q) params.set("q", state.q);
     for (const facet of this.facets) {
@@ -118,7 +123,7 @@ class Catalog {
     }
     if (state.retired) params.set("retired", "show");
     const query = params.toString();
-    return window.location.pathname + (query ? `?${query}` : "");
+    return query ? `?${query}` : "";
   }
 
   commit(push, reveal = false) {
@@ -173,6 +178,7 @@ class Catalog {
     this.renderActive(state);
     if (!filtering && state.retired) {
       this.showServerList();
+      this.root.dataset.shownFor = this.query(state);
       this.updateCounts(this.totals, {});
       this.updateRetired(this.totals.status?.[this.retiredValue] ?? 0);
       this.showButton.textContent = "Show all credentials";
@@ -203,6 +209,9 @@ class Catalog {
     this.updateRetired(retired);
     this.serverList.hidden = true;
     this.resultsBox.hidden = false;
+    // Progress only, for whoever waits on the page (the tests): the results shown are now those of this search.
+    // A heading alone cannot say so when the last search had the same count.
+    this.root.dataset.shownFor = this.query(state);
     if (reveal && !NARROW.matches) this.reveal(false);
   }
 
