@@ -1,0 +1,144 @@
+"""What whoever can push past the pull-request check can do with an issuer's key files, and what then sees it.
+
+Each scenario is pushed into a real Git registry, logged, published and verified with ``credreg verify --log``
+(real keys made by ``credreg``'s own key generation, real signatures). The pull-request check refuses every one
+of these changes (tests/governance/test_history.py); these tests show what is left when a push skips it: the
+log's retirements of a key file stay (an end removed, or the file deleted and added again, does not make a late
+award pass a log check), and what does pass a log check is an alert in the key owner's name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from generator.transparency.entries import derive_entries
+from tests.transparency.conftest import LogRepo, award_with, commit_all, cosign, git, imported_key
+
+NBU = "northbridge-university"
+
+
+def _checks(log_repo: LogRepo, digest: str) -> tuple[int, dict[str, Any]]:
+    done = log_repo.credreg("verify", digest, "--log", str(log_repo.state), "--format", "json", ok=None)
+    return done.returncode, {c["id"]: c for c in json.loads(done.stdout)["checks"]}
+
+
+def _logged(log_repo: LogRepo, since: str) -> list[tuple[str, str, str, bool, bool]]:
+    return [
+        (e.kind, e.issuer, e.path, e.taken_back, e.revived)
+        for e in derive_entries(log_repo.root, head="HEAD", since=since)
+        if e.kind.startswith("key-")
+    ]
+
+
+def _set(path: Path, **fields: Any) -> None:
+    doc = {k: v for k, v in (json.loads(path.read_text()) | fields).items() if v is not None}
+    path.write_text(json.dumps(doc, indent=2) + "\n")
+
+
+def test_an_end_removed_or_a_key_file_deleted_and_added_again_keeps_its_logged_retirement(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A retired key's end taken out (the key counts again, offline), or its file deleted and added again without
+    the end: ``key-changed`` in its owner's name each time, and an award signed with the key afterwards, dated
+    inside the window it now shows, still fails the log check: the log's index keeps the key file's retirement."""
+    root = log_repo.root
+    rel, key = imported_key(log_repo, tmp_path, "key-imported", "2023-12-31T23:59:59Z")
+    brought = award_with(log_repo, key, dt.datetime(2023, 9, 1, tzinfo=dt.UTC))
+    first = commit_all(root, "an issuer brings an older key, retired, and its awards")
+
+    _set(root / rel, valid_until=None)
+    commit_all(root, "the key's end removed (pushed past the check)")
+    removed = award_with(log_repo, key, dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+    commit_all(root, "an award signed after the old end")
+    text = (root / rel).read_text()
+    (root / rel).unlink()
+    commit_all(root, "the key file deleted")
+    (root / rel).write_text(text)
+    commit_all(root, "and added again, without its end")
+    gap = award_with(log_repo, key, dt.datetime(2024, 7, 1, tzinfo=dt.UTC))
+    commit_all(root, "an award dated while the file was gone")
+
+    assert _logged(log_repo, first) == [
+        # The end removed: "key-expiry-set" (the field changed; one more retirement of the path, which only adds
+        # to what the index holds against the key) and the alert.
+        ("key-expiry-set", NBU, rel, False, False),
+        ("key-changed", NBU, rel, True, False),
+        ("key-changed", NBU, rel, True, False),  # the file deleted
+        ("key-added", NBU, rel, False, False),  # back: its deletion was the alert
+    ]
+    log_repo.publish()
+    cosign(log_repo, tmp_path / "witness")
+    code, checks = _checks(log_repo, brought.hash)
+    assert code == 0, checks
+    assert checks["log"]["status"] == "passed", checks
+    for award in (removed, gap):
+        code, checks = _checks(log_repo, award.hash)
+        assert checks["key"]["status"] == "passed", checks  # offline the file's window is all there is
+        assert code != 0, checks
+        assert checks["log"]["status"] == "failed", checks["log"]
+        assert f"{rel} was logged as expired (valid_until set) before it" in checks["log"]["reason"]
+
+
+def test_a_key_file_deleted_while_valid_and_added_again_elsewhere_is_an_alert_to_each_folder_owner(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A valid key's file deleted (never retired: no retirement follows it anywhere), then its public key added
+    in another issuer's folder under another id, with a start moved earlier: the deletion is ``key-changed`` in the
+    owner's name, the new file ``key-added`` in the other folder owner's (whose monitor holds no record of it).
+    What its holder signs there names the other issuer: the old owner's awards and DID are not reached."""
+    root = log_repo.root
+    other = "brightforge-academy"
+    rel, key = imported_key(log_repo, tmp_path, "key-valid", None)
+    start = commit_all(root, "a valid key")
+    doc = json.loads((root / rel).read_text())
+    (root / rel).unlink()
+    moved = f"keys/{other}/key-moved.json"
+    (root / moved).write_text(
+        json.dumps(doc | {"id": "key-moved", "issuer": other, "valid_from": "2020-01-01T00:00:00Z"}, indent=2) + "\n"
+    )
+    commit_all(root, "the key moved to another issuer, its start earlier")
+    assert _logged(log_repo, start) == [
+        ("key-added", other, moved, False, False),  # (paths in byte order)
+        ("key-changed", NBU, rel, True, False),
+    ]
+    # Signed with the moved key, an award names the other issuer (its DID, its key id): not the old owner's.
+    assert git(root, "status", "--porcelain") == ""
+    moved_key = dataclasses.replace(key, issuer=other, key_id="key-moved", controller=None)
+    issued = award_with(log_repo, moved_key, dt.datetime(2024, 6, 1, tzinfo=dt.UTC), issuer=other)
+    assert issued.award["proof"][0]["verificationMethod"].endswith(f":issuers:{other}#key-moved")
+    assert issued.award["issuer"]["id"].endswith(f":issuers:{other}")
+
+
+def test_a_retired_key_brought_back_under_another_path_passes_the_log_check_and_alerts_its_retirer(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """The limit of a log whose retirements are a key *file's*: a retired public key given another file (another
+    id, its end left out) signs awards that every verifier, the log's check included, takes as signed by a key in
+    force, for the log's index lists retirements by path and entries name no public key. What catches it is the
+    retirer's monitor: ``key-changed`` (``revived``) in its name, in the commit that brings the key back
+    (documented in docs/transparency-log.md, "What it does not do")."""
+    root = log_repo.root
+    rel, key = imported_key(log_repo, tmp_path, "key-old", "2023-12-31T23:59:59Z")
+    award_with(log_repo, key, dt.datetime(2023, 9, 1, tzinfo=dt.UTC))
+    first = commit_all(root, "an older key, retired, and its awards")
+    copy = f"keys/{NBU}/key-again.json"
+    doc = json.loads((root / rel).read_text())
+    doc.pop("valid_until")
+    (root / copy).write_text(json.dumps(doc | {"id": "key-again"}, indent=2) + "\n")
+    commit_all(root, "the retired key again, as key-again (pushed past the check)")
+    late = award_with(log_repo, dataclasses.replace(key, key_id="key-again"), dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+    commit_all(root, "an award signed after the retirement")
+
+    assert _logged(log_repo, first) == [
+        ("key-added", NBU, copy, False, False),
+        ("key-changed", NBU, copy, False, True),  # the alert: a key retired by key-old, back
+    ]
+    log_repo.publish()
+    cosign(log_repo, tmp_path / "witness")
+    code, checks = _checks(log_repo, late.hash)
+    assert checks["log"]["status"] == "passed", checks["log"]  # the index has no retirement for key-again.json
+    assert code == 0, checks
