@@ -142,3 +142,43 @@ def test_a_retired_key_brought_back_under_another_path_passes_the_log_check_and_
     code, checks = _checks(log_repo, late.hash)
     assert checks["log"]["status"] == "passed", checks["log"]  # the index has no retirement for key-again.json
     assert code == 0, checks
+
+
+def test_a_start_moved_earlier_a_key_id_reused_and_a_key_only_inside_a_merged_branch(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A key's ``valid_from`` moved earlier (to cover a back-dated award) is ``key-changed`` in its owner's name;
+    its id reused for another public key (the file deleted, a new one at its path) is the deletion's
+    ``key-changed`` then a ``key-added``; a key added and removed again inside one branch merged with a merge
+    commit is nothing on the first-parent history (it never was in the registry's tree, nor could sign what the
+    check accepts there), while merged commit by commit it is ``key-added`` then the deletion's ``key-changed``."""
+    root = log_repo.root
+    rel, _ = imported_key(log_repo, tmp_path, "key-k", None)
+    start = commit_all(root, "a key")
+    _set(root / rel, valid_from="2019-01-01T00:00:00Z")
+    commit_all(root, "its start moved earlier")
+    assert _logged(log_repo, start) == [("key-changed", NBU, rel, False, False)]
+
+    start = git(root, "rev-parse", "HEAD").strip()
+    (root / rel).unlink()
+    commit_all(root, "the key file deleted")
+    imported_key(log_repo, tmp_path / "second", "key-k", None)  # another key pair, the same id and path
+    commit_all(root, "another key under its id")
+    assert _logged(log_repo, start) == [("key-changed", NBU, rel, True, False), ("key-added", NBU, rel, False, False)]
+
+    start = git(root, "rev-parse", "HEAD").strip()
+    main = git(root, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    git(root, "checkout", "-q", "-b", "pr")
+    brief, _ = imported_key(log_repo, tmp_path / "third", "key-brief", None)
+    commit_all(root, "a key for a moment")
+    (root / brief).unlink()
+    commit_all(root, "gone again")
+    git(root, "checkout", "-q", main)
+    git(root, "merge", "-q", "--no-ff", "-m", "merge the pull request", "pr")
+    assert _logged(log_repo, start) == []
+    git(root, "reset", "-q", "--hard", start)  # (this test's own repository) merged commit by commit instead
+    git(root, "merge", "-q", "--ff-only", "pr")
+    assert _logged(log_repo, start) == [
+        ("key-added", NBU, brief, False, False),
+        ("key-changed", NBU, brief, True, False),
+    ]
