@@ -434,8 +434,7 @@ def copy_log(
                 entry = LogEntry.parse(raw)
             except ValueError:
                 return
-            index.add(number, entry)
-            if entry.kind in KEY_RETIRED or entry.kind in (LIST, CLEARED):
+            if index.add(number, entry) or entry.kind in (LIST, CLEARED):  # what an index line names
                 texts[number] = raw.decode()
         elif raw.startswith(_ENDORSEMENT):
             try:

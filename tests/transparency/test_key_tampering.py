@@ -113,35 +113,62 @@ def test_a_key_file_deleted_while_valid_and_added_again_elsewhere_is_an_alert_to
     assert issued.award["issuer"]["id"].endswith(f":issuers:{other}")
 
 
-def test_a_retired_key_brought_back_under_another_path_passes_the_log_check_and_alerts_its_retirer(
+def test_a_retired_key_brought_back_under_another_path_fails_the_log_check_from_its_alert_on(
     log_repo: LogRepo, tmp_path: Path
 ) -> None:
-    """The limit of a log whose retirements are a key *file's*: a retired public key given another file (another
-    id, its end left out) signs awards that every verifier, the log's check included, takes as signed by a key in
-    force, for the log's index lists retirements by path and entries name no public key. What catches it is the
-    retirer's monitor: ``key-changed`` (``revived``) in its name, in the commit that brings the key back
-    (documented in docs/transparency-log.md, "What it does not do")."""
+    """A retired public key given another file (another id, its end left out) signs awards every offline verifier
+    takes as signed by a key in force. The copy's ``key-changed`` (``revived``, in the retirer's name) is logged
+    under the *copy's* path, in the commit that brings it back, before that commit's awards (``keys/`` sorts before
+    ``registry/``), and the log's index counts it as a retirement of that path: the log's check fails every award
+    signed with the copy, one added with it included; an award signed with the old file before its end still
+    passes."""
     root = log_repo.root
     rel, key = imported_key(log_repo, tmp_path, "key-old", "2023-12-31T23:59:59Z")
-    award_with(log_repo, key, dt.datetime(2023, 9, 1, tzinfo=dt.UTC))
+    brought = award_with(log_repo, key, dt.datetime(2023, 9, 1, tzinfo=dt.UTC))
     first = commit_all(root, "an older key, retired, and its awards")
     copy = f"keys/{NBU}/key-again.json"
     doc = json.loads((root / rel).read_text())
     doc.pop("valid_until")
     (root / copy).write_text(json.dumps(doc | {"id": "key-again"}, indent=2) + "\n")
-    commit_all(root, "the retired key again, as key-again (pushed past the check)")
-    late = award_with(log_repo, dataclasses.replace(key, key_id="key-again"), dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+    again = dataclasses.replace(key, key_id="key-again")
+    along = award_with(log_repo, again, dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
+    commit_all(root, "the retired key again, as key-again, and an award (pushed past the check)")
+    late = award_with(log_repo, again, dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
     commit_all(root, "an award signed after the retirement")
 
-    assert _logged(log_repo, first) == [
+    assert [e for e in _logged(log_repo, first) if e[0] != "award"] == [
         ("key-added", NBU, copy, False, False),
-        ("key-changed", NBU, copy, False, True),  # the alert: a key retired by key-old, back
+        ("key-changed", NBU, copy, False, True),  # the alert: a key retired by key-old, back, under the copy's path
     ]
     log_repo.publish()
     cosign(log_repo, tmp_path / "witness")
-    code, checks = _checks(log_repo, late.hash)
-    assert checks["log"]["status"] == "passed", checks["log"]  # the index has no retirement for key-again.json
+    code, checks = _checks(log_repo, brought.hash)
     assert code == 0, checks
+    for award in (along, late):
+        code, checks = _checks(log_repo, award.hash)
+        assert checks["key"]["status"] == "passed", checks  # offline the copy's window is all there is
+        assert code != 0, checks
+        assert checks["log"]["status"] == "failed", checks["log"]
+        assert f"{copy} was logged as changed past the registry's checks" in checks["log"]["reason"]
+
+
+def test_a_key_file_reformatted_is_key_changed_and_no_retirement(log_repo: LogRepo, tmp_path: Path) -> None:
+    """The one ``key-changed`` the pull-request check lets through: a key file's bytes rewritten with the same
+    fields (reformatted). It is no alert of a retired key (its hash is not the one its file's last entry logged),
+    so the index counts no retirement, and an award signed after it passes the log's check."""
+    root = log_repo.root
+    rel, key = imported_key(log_repo, tmp_path, "key-valid", None)
+    start = commit_all(root, "a valid key")
+    (root / rel).write_text(json.dumps(json.loads((root / rel).read_text()), indent=4) + "\n")
+    commit_all(root, "the key file reformatted")
+    assert _logged(log_repo, start) == [("key-changed", NBU, rel, False, False)]
+    after = award_with(log_repo, key, dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+    commit_all(root, "an award signed after")
+    log_repo.publish()
+    cosign(log_repo, tmp_path / "witness")
+    code, checks = _checks(log_repo, after.hash)
+    assert code == 0, checks
+    assert checks["log"]["status"] == "passed", checks["log"]
 
 
 def test_a_start_moved_earlier_a_key_id_reused_and_a_key_only_inside_a_merged_branch(

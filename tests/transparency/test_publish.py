@@ -550,7 +550,7 @@ def test_the_kept_index_is_trusted_only_when_the_signed_checkpoint_commits_to_it
     witness(True)
     for kept in (log_repo.state / "index.json", tmp_path / "witness/index.json"):
         data = json.loads(kept.read_text())
-        index = LogIndex.from_json({"keys": data["keys"], "lists": data["lists"], "cleared": data["cleared"]})
+        index = LogIndex.from_json({k: data[k] for k in ("keys", "lists", "cleared", "shas")})
         assert index is not None
         assert index.lists
         # Damaged: a list's latest version moved back to an older entry.
@@ -596,7 +596,7 @@ def test_a_daily_monitor_reads_only_the_new_entries_and_still_checks_the_index(
     saved = tmp_path / "seen"
     log_repo.monitor("northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
     seen = json.loads((tmp_path / "seen.index.json").read_text())
-    assert LogIndex.from_json({"keys": seen["keys"], "lists": seen["lists"], "cleared": seen["cleared"]}) is not None
+    assert LogIndex.from_json({k: seen[k] for k in ("keys", "lists", "cleared", "shas")}) is not None
     _, planted = plant_award(log_repo, "northbridge-university")
     commit_all(log_repo.root, "one more award")
     log_repo.publish()
@@ -1387,6 +1387,15 @@ def _full_check(log_repo: LogRepo, award: str) -> tuple[bool, dict[str, str]]:
     return report["valid"], {c["id"]: c["reason"] for c in report["checks"] if c["status"] == "failed"}
 
 
+def _fails_as_a_retired_keys_copy(log_repo: LogRepo, award: str, copy: str) -> None:
+    """``credreg verify --log`` fails ``award`` on the log check alone: its key file ``copy``, a retired public key's
+    copy, was retired by its ``key-changed`` alert (logindex.retires) before the award was logged."""
+    valid, failed = _full_check(log_repo, award)
+    assert not valid, failed
+    assert set(failed) == {"log"}, failed
+    assert f"; but its signing key {copy} was logged as changed past the registry's checks" in failed["log"]
+
+
 def test_a_revoked_key_revived_under_another_issuer_taking_its_did_is_an_alert(
     log_repo: LogRepo, tmp_path: Path
 ) -> None:
@@ -1436,7 +1445,8 @@ def test_a_revoked_key_revived_under_another_issuer_taking_its_did_is_an_alert(
     log_repo.publish()
     cosign(log_repo, tmp_path / "witness")
     assert fresh.award["issuer"]["id"] == did
-    assert _full_check(log_repo, fresh.hash) == (True, {})  # what a verifier says: valid, the revocation undone
+    # Offline, valid (the revocation undone); with the log, the copy's alert is a retirement of its file.
+    _fails_as_a_retired_keys_copy(log_repo, fresh.hash, "keys/northbridge-two/key-x.json")
     done = log_repo.monitor(issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state), ok=None)
     assert done.returncode != 0, done.stdout + done.stderr
     assert "\tissuer-changed\t" in done.stdout
@@ -1540,7 +1550,8 @@ def test_a_retired_public_key_added_again_in_another_key_file_is_an_alert_to_who
     log_repo.publish()
     cosign(log_repo, tmp_path / "witness")
     if owner == issuer and not end:
-        assert _full_check(log_repo, late.hash) == (True, {})  # what a verifier says: the revocation undone
+        # With the log, the copy's alert is a retirement of its file (offline, the revocation undone).
+        _fails_as_a_retired_keys_copy(log_repo, late.hash, copy.relative_to(root).as_posix())
     rel = copy.relative_to(root).as_posix()
     done = log_repo.monitor(issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state), ok=False)
     assert f"\tkey-changed\t{hashlib.sha256(copy.read_bytes()).hexdigest()}\t{rel}" in done.stdout
@@ -1610,7 +1621,8 @@ def test_a_copy_made_while_the_key_was_valid_is_an_alert_when_the_key_is_retired
     commit_all(root, "an award signed with the leaked key after its revocation, through key-y")
     log_repo.publish()
     cosign(log_repo, tmp_path / "witness")
-    assert _full_check(log_repo, late.hash) == (True, {})  # what a verifier says: the revocation undone
+    # With the log, the copy's alert (in the commit that revokes key-x) is a retirement of key-y's file.
+    _fails_as_a_retired_keys_copy(log_repo, late.hash, copy.relative_to(root).as_posix())
     rel = copy.relative_to(root).as_posix()
     done = log_repo.monitor(issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state), ok=False)
     assert f"\tkey-changed\t{hashlib.sha256(copy.read_bytes()).hexdigest()}\t{rel}" in done.stdout
