@@ -4,7 +4,8 @@ Each scenario is pushed into a real Git registry, logged, published and verified
 (real keys made by ``credreg``'s own key generation, real signatures). The pull-request check refuses every one
 of these changes (tests/governance/test_history.py); these tests show what is left when a push skips it: the
 log's retirements of a key file stay (an end removed, or the file deleted and added again, does not make a late
-award pass a log check), and what does pass a log check is an alert in the key owner's name.
+award pass a log check), a retired public key copied into another key file fails it too (the copy's alert is a
+retirement of the copy's path), and what does pass a log check is an alert in the key owner's name.
 """
 
 from __future__ import annotations

@@ -1403,9 +1403,10 @@ def test_a_revoked_key_revived_under_another_issuer_taking_its_did_is_an_alert(
     gives issuer A's ``issuer.yaml`` another ``did`` (an issuer file was never logged), adds issuer B declaring A's
     former DID, with A's revoked key under B's folder without its ``revoked_at`` (``key-added``, in B's name) and
     the awards moved under B (a deletion adds nothing). A method ``<A's DID>#key-x`` then resolves to B's file,
-    which the log never retired: an award signed after the revocation passes the full check, and A's monitor saw
-    nothing. An issuer file whose DID changes, or that is deleted, is ``issuer-changed`` now, in its issuer's name:
-    an alert A's monitor shows until acknowledged."""
+    which holds no end: an award signed after the revocation passes every offline check (the log's fails it now:
+    the copy's ``key-changed`` alert in A's name retires B's file), and A's monitor saw nothing. An issuer file
+    whose DID changes, or that is deleted, is ``issuer-changed`` now, in its issuer's name: an alert A's
+    monitor shows until acknowledged."""
     root, issuer = log_repo.root, "northbridge-university"
     path, key = imported_key(log_repo, tmp_path, "key-x", None)
     late = award_with(log_repo, key, dt.datetime(2024, 7, 1, tzinfo=dt.UTC))
