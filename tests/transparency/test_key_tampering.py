@@ -16,7 +16,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from generator.transparency.entries import derive_entries
+from generator.transparency.log import LogError
+from generator.transparency.logindex import KEPT_FILE
 from tests.transparency.conftest import LogRepo, award_with, commit_all, cosign, git, imported_key
 
 NBU = "northbridge-university"
@@ -210,3 +214,59 @@ def test_a_start_moved_earlier_a_key_id_reused_and_a_key_only_inside_a_merged_br
         ("key-added", NBU, brief, False, False),
         ("key-changed", NBU, brief, True, False),
     ]
+
+
+def test_a_copy_made_while_valid_fails_the_log_check_for_awards_added_with_the_retirement(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A valid key copied into another key file (pushed past the check), then the original retired: the copy's
+    ``key-changed`` (``held``, in the retirer's name) is logged in the retiring commit, and it must come before
+    that commit's awards (after its key files' entries, whose hashes it repeats): an award signed through the copy
+    and added with the retirement fails the log's check, as every later one does."""
+    root = log_repo.root
+    rel, key = imported_key(log_repo, tmp_path, "key-valid", None)
+    commit_all(root, "a valid key")
+    copy = f"keys/{NBU}/key-twin.json"
+    (root / copy).write_text(json.dumps(json.loads((root / rel).read_text()) | {"id": "key-twin"}, indent=2) + "\n")
+    start = commit_all(root, "its copy, while it is valid (pushed past the check)")
+    _set(root / rel, valid_until="2024-01-01T00:00:00Z")
+    twin = dataclasses.replace(key, key_id="key-twin")
+    along = award_with(log_repo, twin, dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+    commit_all(root, "the key retired, and an award signed through the copy in the same commit")
+    late = award_with(log_repo, twin, dt.datetime(2024, 7, 1, tzinfo=dt.UTC))
+    commit_all(root, "a later award through the copy")
+
+    logged = [(e.kind, e.path) for e in derive_entries(root, head="HEAD", since=start)]
+    assert logged[:3] == [("key-expiry-set", rel), ("key-changed", copy), ("award", logged[2][1])]
+    log_repo.publish()
+    cosign(log_repo, tmp_path / "witness")
+    for award in (along, late):
+        code, checks = _checks(log_repo, award.hash)
+        assert checks["key"]["status"] == "passed", checks  # offline, the copy has no end
+        assert code != 0, checks
+        assert checks["log"]["status"] == "failed", checks["log"]
+        assert f"{copy} was logged as changed past the registry's checks" in checks["log"]["reason"]
+
+
+def test_a_tampered_kept_hash_hides_no_retirement_from_a_witness(log_repo: LogRepo, tmp_path: Path) -> None:
+    """The hashes the publisher keeps between runs (``shas`` in its kept index) are not in the index's commitment:
+    a log operator's state edited so that a held copy's alert does not repeat its file's last hash leaves that
+    retirement out of the next checkpoint's index; an honest witness, whose own index counts it, refuses to cosign
+    (the page and ``credreg verify --log`` want the witnesses' quorum)."""
+    root = log_repo.root
+    rel, _key = imported_key(log_repo, tmp_path, "key-valid", None)
+    copy = f"keys/{NBU}/key-twin.json"
+    (root / copy).write_text(json.dumps(json.loads((root / rel).read_text()) | {"id": "key-twin"}, indent=2) + "\n")
+    commit_all(root, "a valid key and its copy (pushed past the check)")
+    log_repo.publish()
+    witness = tmp_path / "witness"
+    cosign(log_repo, witness)
+    kept = json.loads((log_repo.state / KEPT_FILE).read_text())
+    assert kept["shas"][copy]
+    kept["shas"][copy] = "0" * 64
+    (log_repo.state / KEPT_FILE).write_text(json.dumps(kept) + "\n")
+    _set(root / rel, valid_until="2024-01-01T00:00:00Z")
+    commit_all(root, "the key retired")
+    log_repo.publish()
+    with pytest.raises(LogError, match="refusing to cosign: the checkpoint commits to an index"):
+        cosign(log_repo, witness)

@@ -1697,6 +1697,38 @@ def test_a_log_published_before_copies_outlasting_a_moved_end_were_logged_still_
     _published_earlier_then_in_full(log_repo, monkeypatch, earlier, again)
 
 
+def test_a_log_published_with_a_held_copys_alert_after_its_commits_awards_still_publishes_in_full(
+    log_repo: LogRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy held when its key is retired is alerted before the retiring commit's awards now (an award it signed
+    there, logged before the alert, passed the log's check); the credreg before logged the alert after every other
+    entry of the commit (that derivation, patched in): a publish that derives the whole history again keeps that
+    commit as published."""
+    from generator.transparency.entries import derive_commits
+
+    root, issuer = log_repo.root, "northbridge-university"
+    path, key = imported_key(log_repo, tmp_path, "key-x", None)
+    original = json.loads((root / path).read_text())
+    (root / f"keys/{issuer}/key-y.json").write_text(json.dumps(original | {"id": "key-y"}) + "\n")
+    commit_all(root, "a copy of a valid key")
+    (root / path).write_text(json.dumps(original | {"valid_until": "2024-01-01T00:00:00Z"}) + "\n")
+    award_with(log_repo, dataclasses.replace(key, key_id="key-y"), dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+    commit_all(root, "key-x ended, and an award through the copy")
+    [*_, (_c, entries)] = derive_commits(root, head="HEAD")
+    assert [e.kind for e in entries] == ["key-expiry-set", "key-changed", "award"]
+
+    def earlier(root: Path, *, head: str, since: str | None = None, shallow_ok: bool = False):  # type: ignore[no-untyped-def]
+        for _commit, entries in derive_commits(root, head=head, since=since):
+            yield from (e for e in entries if not e.held)
+            yield from (e for e in entries if e.held)  # no key added already retired here: nothing logged last
+
+    def again() -> None:
+        award_with(log_repo, key, dt.datetime(2023, 9, 1, tzinfo=dt.UTC))
+        commit_all(root, "an award")
+
+    _published_earlier_then_in_full(log_repo, monkeypatch, earlier, again)
+
+
 def test_a_witness_cosigns_no_checkpoint_whose_text_a_terminal_or_ci_log_would_act_on(
     log_repo: LogRepo, tmp_path: Path
 ) -> None:
