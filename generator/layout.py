@@ -428,6 +428,38 @@ def _hidden(name: str) -> tuple[str, str] | None:
     return None
 
 
+#: The one Git mode a file of ``registry/`` or ``keys/`` may have (Git's other for a file is ``100755``).
+REGULAR_MODE = "100644"
+
+
+def executable_message(mode: str) -> str:
+    """Why a file of ``registry/`` or ``keys/`` whose Git mode is ``mode`` (not :data:`REGULAR_MODE`) is refused."""
+    return (
+        f"is executable (Git mode {mode}): registry data is never run, and the public log records a key file's "
+        "mode change as a change of the key (key-changed), which its index may count as a retirement; make it a "
+        f"plain file ({REGULAR_MODE}: git update-index --chmod=-x, or chmod -x, and commit)"
+    )
+
+
+def _executable_files(root: Path) -> Iterator[Problem]:
+    """Every file of ``registry/`` and ``keys/`` Git holds with another mode than :data:`REGULAR_MODE` (links and
+    nested repositories aside: the walk refuses what the work tree shows of them). Git's mode, not the work tree's:
+    a checkout with ``core.fileMode=false`` (or a file system without the bit) shows none of it, and the log reads
+    Git's."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-s", "-z", "--", *CHECKED_TREES], cwd=root, env=env, capture_output=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return  # not a Git work tree: no mode to judge
+    for item in listed.split(b"\0"):
+        meta, _, name = item.partition(b"\t")
+        mode = meta.split(b" ", 1)[0].decode()
+        if name and mode not in (REGULAR_MODE, "120000", "160000"):
+            yield Problem(Location(os.fsdecode(name)), executable_message(mode), code="layout.executable")
+
+
 _LINK = (
     "layout.symlink",
     "is a symbolic link: links are never followed (one could point outside the repository); put the file itself here",
@@ -565,6 +597,7 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
             yield top
         elif top is not None:
             yield from _walk(root, tree, top, prefix)
+    yield from _executable_files(root)  # (a pull request's: governance.filetypes, from its diff's modes)
     yield from repository_name_problems(root, prefix=prefix)
 
 

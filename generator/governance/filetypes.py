@@ -65,6 +65,8 @@ def check_file_kinds(pr: PullRequest, problems: ProblemList) -> None:
             not in_registry and (change.path.endswith("/") or (mode is not None and stat.S_ISDIR(mode)))
         ):
             problems.add(path, "is a nested Git repository (a submodule): remove it", code="governance.nested-repo")
+        elif in_registry and git_mode is not None and git_mode != layout.REGULAR_MODE:
+            problems.add(path, layout.executable_message(git_mode), code="layout.executable")
         if path.rsplit("/", 1)[-1] == ".gitattributes" and not in_registry:
             pr.need(f"registry maintainer review of {md_code(path)}: it can hide changes from the diff")
             problems.add(

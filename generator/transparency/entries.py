@@ -67,8 +67,11 @@ JSON Lines file. A path is Git's bytes: one that is not UTF-8 (Git holds any) is
 so an entry is always ASCII, and held in a ``str`` surrogate-escaped (:func:`path_bytes` gives the bytes back).
 
 **Order.** Commits along the first-parent chain of ``HEAD``, oldest first (a merge counts as one commit: its
-difference with its first parent); within a commit, paths in byte order, then the retirements of keys added
-already retired (:attr:`LogEntry.last`); within a file, line order. A history
+difference with its first parent); within a commit, paths in byte order (the key files' first: ``keys/``
+sorts before ``registry/``), the alerts of copies held when a key is retired in the commit
+(:attr:`LogEntry.held`, :attr:`LogEntry.outlasts`) after the key files' entries and before the awards (an
+earlier credreg logged them after the awards), then the retirements of keys added already retired
+(:attr:`LogEntry.last`); within a file, line order. A history
 that only grows therefore gives a log that only grows, and a rewritten history that drops or changes a record
 gives a different prefix, which the publish and every witness refuse. Deleting a file adds nothing (the log
 keeps what was once published), except a revocation: losing one would make a revoked award look valid again,
@@ -494,12 +497,23 @@ def derive_commits(
                 old, new = blobs.read(old_sha), blobs.read(new_sha)
                 entries += _entries_of_change(path, old, new, deleted=new_sha == _ZERO)
                 entries += retired.revived(path, old, new)
-            entries += retired.held(retiring, blobs)
-            entries = defaults + [e for e in entries if not e.last] + [e for e in entries if e.last]
+            alerts = retired.held(retiring, blobs)
+            last = [e for e in entries if e.last]
+            entries = defaults + _alerts_after_keys([e for e in entries if not e.last], alerts) + last
             if entries:
                 yield commit, entries
     finally:
         blobs.close()
+
+
+def _alerts_after_keys(entries: list[LogEntry], alerts: list[LogEntry]) -> list[LogEntry]:
+    """A commit's entries (path order) with the alerts of copies held when a key was retired in it
+    (:meth:`_Retired.held`) after its key files' entries (``keys/`` sorts first) and before its awards: after them,
+    an award the commit adds, signed through the copy, came before the alert that retires the copy's file and
+    passed the log's check. After the key files' entries, for an alert repeats the hash of the copy's own entry in
+    the commit, if it has one (:func:`generator.transparency.logindex.retires`)."""
+    cut = next((at for at, entry in enumerate(entries) if classify(entry.path).kind is not PathKind.KEY), len(entries))
+    return entries[:cut] + alerts + entries[cut:]
 
 
 def _first_parent_log(root: Path, revs: str, *paths: str) -> bytes:

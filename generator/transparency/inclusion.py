@@ -66,7 +66,7 @@ from generator.transparency.log import MAX_FILE, LogError, LogSource, VerifiedLo
 from generator.transparency.logindex import (
     CLEARED,
     KEY,
-    KEY_RETIRED,
+    KEY_LINE_KINDS,
     LIST,
     IndexCommitment,
     LogIndex,
@@ -429,8 +429,7 @@ def _scan(
             entry = LogEntry.parse(raw)
         except ValueError:
             continue
-        whole.add(index, entry)
-        if entry.kind in KEY_RETIRED and entry.path in paths:
+        if whole.add(index, entry) and entry.path in paths:  # a retirement its index line names (logindex.retires)
             retired.append((index, entry))
         if entry.kind in (LIST, CLEARED) and entry.path == list_path:
             versions.append((index, entry))
@@ -568,7 +567,9 @@ def _indexed(
     found = []
     for record in records:
         at, entry = _proven(log, record, where, edge)
-        if entry.path != path or (entry.kind not in KEY_RETIRED if kind == KEY else entry.kind not in (LIST, CLEARED)):
+        if entry.path != path or (
+            entry.kind not in KEY_LINE_KINDS if kind == KEY else entry.kind not in (LIST, CLEARED)
+        ):
             what = "a retirement of the key" if kind == KEY else "a version of the status list"
             raise LogError(f"{where}: entry {at} is not {what} {path}")
         found.append((at, entry))
@@ -867,12 +868,18 @@ def _recorded(found: LogInclusion, signer: str, now: dt.datetime | None) -> str:
     )
 
 
+#: How a signing key's retirement is named, by its entry's kind (tlog.js alike).
+_RETIRED_AS = {"key-revoked": "revoked", "key-expiry-set": "expired (valid_until set)"}
+#: A key-changed its index line names (logindex.retires): a retired public key's copy, or an end taken back.
+_CHANGED_AS = "changed past the registry's checks (a copy of a retired key, or its end taken back)"
+
+
 def _retired_clause(found: LogInclusion) -> str:
     """The words of a signing key logged as retired before the entry ("" when none was)."""
     if found.retired_key_before is None:
         return ""
     path, kind, at = found.retired_key_before
-    what = "revoked" if kind == "key-revoked" else "expired (valid_until set)"
+    what = _RETIRED_AS.get(kind, _CHANGED_AS)
     return (
         f"; but its signing key {path} was logged as {what} before it (entry {at}): it was published after the key "
         "was retired, whatever date its signature claims"

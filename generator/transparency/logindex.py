@@ -12,12 +12,13 @@ list, each a function of the log's entries alone::
     credreg-index/1 key <sha256 hex of the key file's path>[ <entry>...]
     credreg-index/1 status-list <sha256 hex of the list's path> <entry>[ <entry>]
 
-(the entries retiring the key, ascending; the list's last ``status-list`` entry and, when it has one, its last
-``status-list-cleared`` entry, ascending). The second is what makes a list *put back* (an older version, from
-before a revocation, committed again: the log's latest version, byte for byte the file served) visible to every
-reader, not only to its owner's monitor: no one may take a revocation back unseen. The lines, sorted bytewise,
-are the leaves of an RFC 9162 Merkle tree, and the checkpoint carries its size and root as an extension line
-(C2SP tlog-checkpoint)::
+(the entries retiring the key, ascending: its ``key-expiry-set`` / ``key-revoked`` entries and the alerts
+:func:`retires` counts, a retired public key's copy among them; the list's last ``status-list`` entry and,
+when it has one, its last ``status-list-cleared`` entry, ascending). The second is what makes a list *put back*
+(an older version, from before a revocation, committed again: the log's latest version, byte for byte the file
+served) visible to every reader, not only to its owner's monitor: no one may take a revocation back unseen. The
+lines, sorted bytewise, are the leaves of an RFC 9162 Merkle tree, and the checkpoint carries its size and root
+as an extension line (C2SP tlog-checkpoint)::
 
     credreg-index/1 <number of lines> <base64 root>
 
@@ -52,6 +53,8 @@ from generator.transparency.entries import LogEntry, path_bytes
 __all__ = [
     "CLEARED",
     "INDEX_PREFIX",
+    "KEY_CHANGED",
+    "KEY_LINE_KINDS",
     "KEY_RETIRED",
     "IndexCommitment",
     "LogIndex",
@@ -63,6 +66,7 @@ __all__ = [
     "json_integer",
     "read_kept",
     "resume",
+    "retires",
     "verify_index_proof",
     "write_kept",
 ]
@@ -72,6 +76,10 @@ INDEX_PREFIX = "credreg-index/1"
 
 #: Key entries after which an award signed by that key is not accepted (the log dates the award).
 KEY_RETIRED = ("key-expiry-set", "key-revoked")
+#: The alert an index line names too, when it repeats the hash its file's last entry logged (:func:`retires`).
+KEY_CHANGED = "key-changed"
+#: The kinds of the entries a key's index line may name.
+KEY_LINE_KINDS = (*KEY_RETIRED, KEY_CHANGED)
 
 #: The entry kinds the index has a line for.
 KEY, LIST = "key", "status-list"
@@ -113,6 +121,21 @@ def _encodable(path: object) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def retires(entry: LogEntry, last_sha: str | None) -> bool:
+    """Whether a key file's entry retires it, given the hash its file's previous key entry logged.
+
+    ``key-expiry-set`` and ``key-revoked`` do. So does a ``key-changed`` logged for a file whose bytes it did not
+    change (the hash its previous entry logged): that is an alert written beside the file's own entries, or in a
+    commit that left the file alone: a copy of a public key another file retired (brought back, held when it was
+    retired, or outlasting its retirement: :attr:`LogEntry.revived`, ``held``, ``outlasts``), or an end taken back
+    (after its ``key-expiry-set`` / ``key-revoked``). Each is a change the pull-request check refuses; logged
+    under the copy's own path, it makes what that file signs afterwards fail the log's check, where the log's
+    retirements otherwise follow the path that retired the key. A ``key-changed`` that is the file's own change
+    (a new hash: reformatted, which the check accepts; or deleted, start moved, fields edited) retires nothing:
+    deleted, the file signs nothing; its retirements stay on its line."""
+    return entry.kind in KEY_RETIRED or (entry.kind == KEY_CHANGED and entry.sha256 == last_sha)
 
 
 def _name(path: str) -> str:
@@ -165,37 +188,48 @@ class LogIndex:
     """Status list path → its latest ``status-list`` entry."""
     cleared: dict[str, int] = field(default_factory=dict)
     """Status list path → its latest ``status-list-cleared`` entry (a revocation taken back), if any."""
+    shas: dict[str, str] = field(default_factory=dict)
+    """Key file path → the hash its latest key entry logged (:func:`retires`)."""
     _tree: tuple[list[bytes], merkle.MemoryTree] | None = field(default=None, repr=False)
 
-    def add(self, number: int, entry: LogEntry) -> None:
+    def add(self, number: int, entry: LogEntry) -> bool:
+        """Index entry ``number``; whether it retires its key file (its line names it)."""
+        retired = False
         if entry.kind.startswith("key-"):
             retirements = self.keys.setdefault(entry.path, [])
-            if entry.kind in KEY_RETIRED:
+            retired = retires(entry, self.shas.get(entry.path))
+            if retired:
                 retirements.append(number)
+            self.shas[entry.path] = entry.sha256
         elif entry.kind == LIST:
             self.lists[entry.path] = number
         elif entry.kind == CLEARED:
             self.cleared[entry.path] = number
         else:
-            return
+            return False
         self._tree = None
+        return retired
 
     def to_json(self) -> dict[str, object]:
         """What a publisher or a witness keeps between runs (:meth:`from_json`), so that the next run reads only
         the new entries; it is trusted only when its commitment is the one its last signed checkpoint carries."""
-        return {"keys": self.keys, "lists": self.lists, "cleared": self.cleared}
+        return {"keys": self.keys, "lists": self.lists, "cleared": self.cleared, "shas": self.shas}
 
     @classmethod
     def from_json(cls, data: object) -> LogIndex | None:
         """The index :meth:`to_json` wrote; None when ``data`` is not one."""
-        # One kept before the cleared entries were indexed has no "cleared": not this index, every entry read again.
-        if not isinstance(data, dict) or set(data) != {"keys", "lists", "cleared"}:
+        # One kept before the cleared entries (or the key files' hashes) were indexed lacks them: not this index,
+        # every entry read again.
+        if not isinstance(data, dict) or set(data) != {"keys", "lists", "cleared", "shas"}:
             return None
-        keys, lists, cleared = data["keys"], data["lists"], data["cleared"]
+        keys, lists, cleared, shas = data["keys"], data["lists"], data["cleared"], data["shas"]
         if not (
             isinstance(keys, dict)
             and isinstance(lists, dict)
             and isinstance(cleared, dict)
+            and isinstance(shas, dict)
+            and set(shas) <= set(keys)
+            and all(isinstance(v, str) for v in shas.values())
             and all(isinstance(v, list) and all(type(n) is int for n in v) for v in keys.values())
             and all(type(n) is int for n in [*lists.values(), *cleared.values()])
             and all(_encodable(path) for path in [*keys, *lists, *cleared])
@@ -205,6 +239,7 @@ class LogIndex:
             keys={str(k): list(v) for k, v in keys.items()},
             lists={str(k): n for k, n in lists.items()},
             cleared={str(k): n for k, n in cleared.items()},
+            shas={str(k): v for k, v in shas.items()},
         )
 
     def list_entries(self, path: str) -> list[int]:

@@ -202,14 +202,17 @@ def _before_coverage(root: Path, head: str, published: list[bytes]) -> list[LogE
             continue
         forms = [form(commit_entries) for form in _FORMS]
         for era in range(len(forms) - 1, floor - 1, -1):
-            if published[at : at + len(forms[era])] == [e.encode() for e in forms[era]]:
+            logged = next(
+                (o for o in _orders(forms[era]) if published[at : at + len(o)] == [e.encode() for e in o]), None
+            )
+            if logged is not None:
                 break
         else:
             return None
         if era and forms[era] != forms[era - 1]:  # it holds what an earlier credreg did not log
             floor = era
         owed.extend(e for e in commit_entries if e.last and e not in forms[era])
-        add(forms[era])
+        add(logged)
     catch_up()
     return entries
 
@@ -225,6 +228,18 @@ _LOGGED_LATER: tuple[Callable[[LogEntry], bool], ...] = (
     lambda e: e.held,  # ... of a key file holding a public key already when another file retired it
     lambda e: e.outlasts,  # ... of such a copy outlasting the retirement once an end moved
 )
+
+
+def _orders(entries: list[LogEntry]) -> list[list[LogEntry]]:
+    """A commit's entries in the order credreg logs them, and in the order an earlier credreg did: the alerts of
+    copies held when a key was retired (:attr:`LogEntry.held`, :attr:`LogEntry.outlasts`) after every other entry
+    but the retirements logged last, where they came after the commit's awards."""
+    alerts = [e for e in entries if (e.held or e.outlasts) and not e.last]
+    if not alerts:
+        return [entries]
+    rest = [e for e in entries if not ((e.held or e.outlasts) and not e.last)]
+    cut = next((at for at, e in enumerate(rest) if e.last), len(rest))
+    return [entries, rest[:cut] + alerts + rest[cut:]]
 
 
 def _form(since: int, entries: list[LogEntry]) -> list[LogEntry]:
@@ -434,8 +449,7 @@ def copy_log(
                 entry = LogEntry.parse(raw)
             except ValueError:
                 return
-            index.add(number, entry)
-            if entry.kind in KEY_RETIRED or entry.kind in (LIST, CLEARED):
+            if index.add(number, entry) or entry.kind in (LIST, CLEARED):  # what an index line names
                 texts[number] = raw.decode()
         elif raw.startswith(_ENDORSEMENT):
             try:

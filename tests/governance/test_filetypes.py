@@ -287,3 +287,23 @@ def test_a_gitattributes_that_converts_nothing_of_the_registry_is_only_flagged(r
     report = repo.check("reg-admin")
     assert errors(report) == [], shown(report.problems)
     assert warnings(report, "governance.gitattributes")
+
+
+def test_a_key_file_made_executable_is_refused_by_the_pull_request_and_the_full_check(repo: Repo) -> None:
+    # A mode-only change (100644 -> 100755, same bytes) is logged as the key file's key-changed with the hash its
+    # last entry logged, which the log's index counts as a retirement (logindex.retires): an approved pull request
+    # that only made a key file executable would retire a valid key in the log's view. Registry data is 100644.
+    key = f"keys/{ACME}/key-0.json"
+    repo.path(key).chmod(0o755)  # as a checkout of a commit holding it as 100755 leaves it
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "a key file made executable")
+    assert repo.git("ls-files", "-s", key).startswith("100755")
+    done = pr_check(repo, "acme-lead")
+    assert done.returncode == 1, done.stdout
+    assert f"{key}: is executable (Git mode 100755)" in done.stdout
+    full = run_check(repo.root, CheckOptions(progress=False))
+    assert (key, "layout.executable") in _codes(full)
+    # Git's mode, not the work tree's: a checkout that keeps no executable bit (core.fileMode=false) still says it.
+    repo.path(key).chmod(0o644)
+    repo.git("config", "core.fileMode", "false")
+    assert (key, "layout.executable") in _codes(run_check(repo.root, CheckOptions(progress=False)))

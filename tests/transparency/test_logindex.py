@@ -79,6 +79,33 @@ def test_the_index_names_each_lists_latest_version_and_each_keys_retirements() -
         assert not verify_index_proof(given, index_leaf(KEY, KEY_A, [4, 9]), spoiled)
 
 
+def test_a_key_changed_that_repeats_its_files_last_hash_is_a_retirement_and_one_with_a_new_hash_is_not(
+    tmp_path: Path,
+) -> None:
+    """logindex.retires: a ``key-changed`` logging the hash its file's previous key entry logged (an alert: a
+    retired public key's copy, or an end taken back) is on the file's line; one with a new hash (the file's own
+    change: reformatted, deleted) is not. The hash is kept between runs with the rest of the index."""
+    copy, reformatted = "keys/acme/key-again.json", "keys/acme/key-new.json"
+    raw = [
+        LogEntry("key-added", "acme", "a" * 64, copy),
+        LogEntry("key-changed", "acme", "a" * 64, copy),  # revived: beside its own key-added, the same hash
+        LogEntry("key-added", "acme", "b" * 64, reformatted),
+        LogEntry("key-changed", "acme", "c" * 64, reformatted),  # its bytes rewritten: a new hash
+        LogEntry("key-changed", "zed", "a" * 64, copy),  # held or outlasting, later: the file unchanged
+    ]
+    index = _index([(n, e.encode()) for n, e in enumerate(raw)])
+    assert index.keys == {copy: [1, 4], reformatted: []}
+    kept = tmp_path / "index.json"
+    write_kept(kept, index, 5, b"\0" * 32)
+    data = read_kept(kept)
+    assert isinstance(data, dict)
+    again = LogIndex.from_json({k: v for k, v in data.items() if k not in ("size", "root")})
+    assert again is not None
+    assert again.shas == {copy: "a" * 64, reformatted: "c" * 64}
+    # One kept by a credreg that did not keep the hashes is no index: every entry is read again.
+    assert LogIndex.from_json({k: data[k] for k in ("keys", "lists", "cleared")}) is None
+
+
 def test_the_leaf_is_a_function_of_the_entries_alone() -> None:
     name = hashlib.sha256(KEY_A.encode()).hexdigest()
     assert index_leaf(KEY, KEY_A, [4, 9]) == f"credreg-index/1 key {name} 4 9\n".encode()

@@ -550,7 +550,7 @@ def test_the_kept_index_is_trusted_only_when_the_signed_checkpoint_commits_to_it
     witness(True)
     for kept in (log_repo.state / "index.json", tmp_path / "witness/index.json"):
         data = json.loads(kept.read_text())
-        index = LogIndex.from_json({"keys": data["keys"], "lists": data["lists"], "cleared": data["cleared"]})
+        index = LogIndex.from_json({k: data[k] for k in ("keys", "lists", "cleared", "shas")})
         assert index is not None
         assert index.lists
         # Damaged: a list's latest version moved back to an older entry.
@@ -596,7 +596,7 @@ def test_a_daily_monitor_reads_only_the_new_entries_and_still_checks_the_index(
     saved = tmp_path / "seen"
     log_repo.monitor("northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
     seen = json.loads((tmp_path / "seen.index.json").read_text())
-    assert LogIndex.from_json({"keys": seen["keys"], "lists": seen["lists"], "cleared": seen["cleared"]}) is not None
+    assert LogIndex.from_json({k: seen[k] for k in ("keys", "lists", "cleared", "shas")}) is not None
     _, planted = plant_award(log_repo, "northbridge-university")
     commit_all(log_repo.root, "one more award")
     log_repo.publish()
@@ -1387,6 +1387,15 @@ def _full_check(log_repo: LogRepo, award: str) -> tuple[bool, dict[str, str]]:
     return report["valid"], {c["id"]: c["reason"] for c in report["checks"] if c["status"] == "failed"}
 
 
+def _fails_as_a_retired_keys_copy(log_repo: LogRepo, award: str, copy: str) -> None:
+    """``credreg verify --log`` fails ``award`` on the log check alone: its key file ``copy``, a retired public key's
+    copy, was retired by its ``key-changed`` alert (logindex.retires) before the award was logged."""
+    valid, failed = _full_check(log_repo, award)
+    assert not valid, failed
+    assert set(failed) == {"log"}, failed
+    assert f"; but its signing key {copy} was logged as changed past the registry's checks" in failed["log"]
+
+
 def test_a_revoked_key_revived_under_another_issuer_taking_its_did_is_an_alert(
     log_repo: LogRepo, tmp_path: Path
 ) -> None:
@@ -1394,9 +1403,10 @@ def test_a_revoked_key_revived_under_another_issuer_taking_its_did_is_an_alert(
     gives issuer A's ``issuer.yaml`` another ``did`` (an issuer file was never logged), adds issuer B declaring A's
     former DID, with A's revoked key under B's folder without its ``revoked_at`` (``key-added``, in B's name) and
     the awards moved under B (a deletion adds nothing). A method ``<A's DID>#key-x`` then resolves to B's file,
-    which the log never retired: an award signed after the revocation passes the full check, and A's monitor saw
-    nothing. An issuer file whose DID changes, or that is deleted, is ``issuer-changed`` now, in its issuer's name:
-    an alert A's monitor shows until acknowledged."""
+    which holds no end: an award signed after the revocation passes every offline check (the log's fails it now:
+    the copy's ``key-changed`` alert in A's name retires B's file), and A's monitor saw nothing. An issuer file
+    whose DID changes, or that is deleted, is ``issuer-changed`` now, in its issuer's name: an alert A's
+    monitor shows until acknowledged."""
     root, issuer = log_repo.root, "northbridge-university"
     path, key = imported_key(log_repo, tmp_path, "key-x", None)
     late = award_with(log_repo, key, dt.datetime(2024, 7, 1, tzinfo=dt.UTC))
@@ -1436,7 +1446,8 @@ def test_a_revoked_key_revived_under_another_issuer_taking_its_did_is_an_alert(
     log_repo.publish()
     cosign(log_repo, tmp_path / "witness")
     assert fresh.award["issuer"]["id"] == did
-    assert _full_check(log_repo, fresh.hash) == (True, {})  # what a verifier says: valid, the revocation undone
+    # Offline, valid (the revocation undone); with the log, the copy's alert is a retirement of its file.
+    _fails_as_a_retired_keys_copy(log_repo, fresh.hash, "keys/northbridge-two/key-x.json")
     done = log_repo.monitor(issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state), ok=None)
     assert done.returncode != 0, done.stdout + done.stderr
     assert "\tissuer-changed\t" in done.stdout
@@ -1540,7 +1551,8 @@ def test_a_retired_public_key_added_again_in_another_key_file_is_an_alert_to_who
     log_repo.publish()
     cosign(log_repo, tmp_path / "witness")
     if owner == issuer and not end:
-        assert _full_check(log_repo, late.hash) == (True, {})  # what a verifier says: the revocation undone
+        # With the log, the copy's alert is a retirement of its file (offline, the revocation undone).
+        _fails_as_a_retired_keys_copy(log_repo, late.hash, copy.relative_to(root).as_posix())
     rel = copy.relative_to(root).as_posix()
     done = log_repo.monitor(issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state), ok=False)
     assert f"\tkey-changed\t{hashlib.sha256(copy.read_bytes()).hexdigest()}\t{rel}" in done.stdout
@@ -1610,7 +1622,8 @@ def test_a_copy_made_while_the_key_was_valid_is_an_alert_when_the_key_is_retired
     commit_all(root, "an award signed with the leaked key after its revocation, through key-y")
     log_repo.publish()
     cosign(log_repo, tmp_path / "witness")
-    assert _full_check(log_repo, late.hash) == (True, {})  # what a verifier says: the revocation undone
+    # With the log, the copy's alert (in the commit that revokes key-x) is a retirement of key-y's file.
+    _fails_as_a_retired_keys_copy(log_repo, late.hash, copy.relative_to(root).as_posix())
     rel = copy.relative_to(root).as_posix()
     done = log_repo.monitor(issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state), ok=False)
     assert f"\tkey-changed\t{hashlib.sha256(copy.read_bytes()).hexdigest()}\t{rel}" in done.stdout
@@ -1680,6 +1693,38 @@ def test_a_log_published_before_copies_outlasting_a_moved_end_were_logged_still_
     def again() -> None:  # one entry (the copy's own, in its owner's name: told in the retirer's already)
         copy.write_text(json.dumps(original | {"id": "key-b", "issuer": b}, indent=2) + "\n")
         commit_all(root, "the copy reformatted")
+
+    _published_earlier_then_in_full(log_repo, monkeypatch, earlier, again)
+
+
+def test_a_log_published_with_a_held_copys_alert_after_its_commits_awards_still_publishes_in_full(
+    log_repo: LogRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy held when its key is retired is alerted before the retiring commit's awards now (an award it signed
+    there, logged before the alert, passed the log's check); the credreg before logged the alert after every other
+    entry of the commit (that derivation, patched in): a publish that derives the whole history again keeps that
+    commit as published."""
+    from generator.transparency.entries import derive_commits
+
+    root, issuer = log_repo.root, "northbridge-university"
+    path, key = imported_key(log_repo, tmp_path, "key-x", None)
+    original = json.loads((root / path).read_text())
+    (root / f"keys/{issuer}/key-y.json").write_text(json.dumps(original | {"id": "key-y"}) + "\n")
+    commit_all(root, "a copy of a valid key")
+    (root / path).write_text(json.dumps(original | {"valid_until": "2024-01-01T00:00:00Z"}) + "\n")
+    award_with(log_repo, dataclasses.replace(key, key_id="key-y"), dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+    commit_all(root, "key-x ended, and an award through the copy")
+    [*_, (_c, entries)] = derive_commits(root, head="HEAD")
+    assert [e.kind for e in entries] == ["key-expiry-set", "key-changed", "award"]
+
+    def earlier(root: Path, *, head: str, since: str | None = None, shallow_ok: bool = False):  # type: ignore[no-untyped-def]
+        for _commit, entries in derive_commits(root, head=head, since=since):
+            yield from (e for e in entries if not e.held)
+            yield from (e for e in entries if e.held)  # no key added already retired here: nothing logged last
+
+    def again() -> None:
+        award_with(log_repo, key, dt.datetime(2023, 9, 1, tzinfo=dt.UTC))
+        commit_all(root, "an award")
 
     _published_earlier_then_in_full(log_repo, monkeypatch, earlier, again)
 

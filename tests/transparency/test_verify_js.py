@@ -39,7 +39,15 @@ from generator.transparency.publish import award_entry_text, publish_log
 from generator.transparency.witness import add_cosignatures, witness_log
 from tests.conftest import reseal_shard
 from tests.site.node_runner import NODE, NodeRunner
-from tests.transparency.conftest import LogRepo, commit_all, git, plant_award, serve_log
+from tests.transparency.conftest import (
+    LogRepo,
+    award_with,
+    commit_all,
+    git,
+    imported_key,
+    plant_award,
+    serve_log,
+)
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
@@ -455,6 +463,44 @@ def test_an_award_logged_after_its_key_was_retired_fails_in_python_and_js_alike(
     assert not [f for f in found.files_read if f.startswith("tile/entries/")]
     assert {"checkpoint", "policy.json"} <= set(found.files_read)
     assert found.retired_key_before is not None
+
+
+def test_a_retired_keys_copy_under_another_path_fails_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A retired public key brought back in another key file (pushed past the pull-request check): the copy's
+    ``key-changed`` alert is on the copy's index line (logindex.retires), and the CLI (site index and bare state)
+    and the page fail an award it signed after it in the same words; one the old file signed before its end is
+    named no retirement."""
+    from generator.transparency.inclusion import log_check
+    from generator.verify.results import _LOGGED_RETIRED
+
+    rel, key = imported_key(log_repo, tmp_path, "key-old", "2023-12-31T23:59:59Z")
+    before = award_with(log_repo, key, dt.datetime(2023, 9, 1, tzinfo=dt.UTC))
+    commit_all(log_repo.root, "an older key, retired, and its awards")
+    copy = "keys/northbridge-university/key-again.json"
+    doc = json.loads((log_repo.root / rel).read_text())
+    doc.pop("valid_until")
+    (log_repo.root / copy).write_text(json.dumps(doc | {"id": "key-again"}, indent=2) + "\n")
+    commit_all(log_repo.root, "the retired key again, as key-again (pushed past the check)")
+    late = award_with(log_repo, dataclasses.replace(key, key_id="key-again"), dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+    commit_all(log_repo.root, "an award signed with the copy")
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
+    site = tmp_path / "site"
+    serve_log(registry, log_repo.state, site)
+    for award, retired in [(before, None), (late, copy)]:
+        py_site = log_check(registry, LogSource(site / "log"), award.hash, award.award)
+        py_state = log_check(registry, LogSource(log_repo.state), award.hash, award.award)
+        js = node(op="check", site=f"{site}/", hash=award.hash, visitor=f"copy-{award.hash}", document=award.award)
+        assert py_site.status.value == py_state.status.value == js["status"], (py_site, py_state, js)
+        assert py_site.reason == py_state.reason == js["reason"]
+        said = f"; but its signing key {retired} was logged as changed past the registry's checks (a copy of a "
+        assert (said in js["reason"]) is (retired is not None), js["reason"]
+        assert "was logged as" not in js["reason"] or retired is not None, js["reason"]
+        # The verdict's reading of a key logged as retired before (results.py, results.js: the same expression).
+        assert (_LOGGED_RETIRED.search(js["reason"]) is not None) is (retired is not None)
 
 
 def _bundle_entries(log: Path) -> list[bytes]:

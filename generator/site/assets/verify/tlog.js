@@ -740,7 +740,11 @@ export function parseEntry(text) {
   return { kind: match[1], issuer: unquote(match[2]), sha256: match[3], path: unquote(match[4]), line };
 }
 
-const RETIRED = ["key-expiry-set", "key-revoked"];
+/**
+ * The kinds a key's index line names (logindex.py KEY_LINE_KINDS): its retirements, and a key-changed alert
+ * (logindex.py `retires`: a retired public key's copy, or an end taken back), which the index vouches for.
+ */
+const RETIRED = ["key-expiry-set", "key-revoked", "key-changed"];
 /** The last second a cosignature's time is read as one (9999-12-31T23:59:59Z). */
 export const LAST_SECOND = 253402300799n;
 /** A registry id (an issuer's), as an award's log entry names it without percent-encoding. */
@@ -1168,7 +1172,13 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   const [holds, listed] =
     kind === LIST_KIND ? [true, `; it is the log's latest version of ${entry}${takenBack(entry, clearedOwn)}`] : listClause(binding);
   if (retired !== null) {
-    const what = retired.kind === "key-revoked" ? "revoked" : "expired (valid_until set)";
+    // inclusion.py _RETIRED_AS / _CHANGED_AS
+    const what =
+      retired.kind === "key-revoked"
+        ? "revoked"
+        : retired.kind === "key-expiry-set"
+          ? "expired (valid_until set)"
+          : "changed past the registry's checks (a copy of a retired key, or its end taken back)";
     return check(
       ID,
       LABEL,
