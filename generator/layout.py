@@ -445,19 +445,35 @@ def _executable_files(root: Path) -> Iterator[Problem]:
     """Every file of ``registry/`` and ``keys/`` Git holds with another mode than :data:`REGULAR_MODE` (links and
     nested repositories aside: the walk refuses what the work tree shows of them). Git's mode, not the work tree's:
     a checkout with ``core.fileMode=false`` (or a file system without the bit) shows none of it, and the log reads
-    Git's."""
+    Git's. Outside a Git work tree Git lists nothing (and fails): no mode to judge."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
     try:
-        listed = subprocess.run(
-            ["git", "ls-files", "-s", "-z", "--", *CHECKED_TREES], cwd=root, env=env, capture_output=True, check=True
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return  # not a Git work tree: no mode to judge
-    for item in listed.split(b"\0"):
-        meta, _, name = item.partition(b"\t")
-        mode = meta.split(b" ", 1)[0].decode()
-        if name and mode not in (REGULAR_MODE, "120000", "160000"):
-            yield Problem(Location(os.fsdecode(name)), executable_message(mode), code="layout.executable")
+        git = subprocess.Popen(
+            ["git", "ls-files", "-s", "-z", "--", *CHECKED_TREES],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        return
+    out = git.stdout
+    assert out is not None  # stdout=PIPE
+    # Read as it comes, never whole: every award file of the registry is one line (a million awards, some
+    # 270,000 lines), and only the few with another mode are kept.
+    with git:
+        try:
+            rest = b""
+            for chunk in iter(lambda: out.read(1 << 16), b""):
+                *items, rest = (rest + chunk).split(b"\0")
+                for item in items:
+                    meta, _, name = item.partition(b"\t")
+                    mode = meta.split(b" ", 1)[0].decode()
+                    if name and mode not in (REGULAR_MODE, "120000", "160000"):
+                        yield Problem(Location(os.fsdecode(name)), executable_message(mode), code="layout.executable")
+        finally:
+            if git.poll() is None:  # the caller stopped early, or an interruption: nothing of ours left running
+                git.kill()
 
 
 _LINK = (
