@@ -216,9 +216,9 @@ def _u_label(label: str) -> str:
     return decoded
 
 
+_SPACE = re.compile(r"\s")
 #: A quoted local part whose content needs no quotes (RFC 5322 3.2.4: the quotes are semantically invisible, so
 #: ``"ada"`` is ``ada``): an atom's characters and dots, no backslash, no quote, no space.
-_SPACE = re.compile(r"\s")
 _QUOTED_ATOM = re.compile(r'"([^"\\\s@]+)"')
 
 

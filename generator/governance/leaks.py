@@ -743,7 +743,7 @@ def _is_address(cell: str) -> bool:
     read = _as_address(cell)
     if _ADDRESS_CELL.fullmatch(read) is not None:
         return True
-    named = mailbox(read) if "@" in read else None
+    named = mailbox(read)  # None at once for a cell with no at sign
     return named is not None and _ADDRESS_CELL.fullmatch(named) is not None
 
 

@@ -237,7 +237,7 @@ def _orders(entries: list[LogEntry]) -> list[list[LogEntry]]:
     alerts = [e for e in entries if (e.held or e.outlasts) and not e.last]
     if not alerts:
         return [entries]
-    rest = [e for e in entries if not ((e.held or e.outlasts) and not e.last)]
+    rest = [e for e in entries if e not in alerts]
     cut = next((at for at, e in enumerate(rest) if e.last), len(rest))
     return [entries, rest[:cut] + alerts + rest[cut:]]
 

@@ -745,6 +745,9 @@ export function parseEntry(text) {
  * (logindex.py `retires`: a retired public key's copy, or an end taken back), which the index vouches for.
  */
 const RETIRED = ["key-expiry-set", "key-revoked", "key-changed"];
+/** How a signing key's retirement is named, by its entry's kind (inclusion.py _RETIRED_AS, _CHANGED_AS). */
+const RETIRED_AS = { "key-revoked": "revoked", "key-expiry-set": "expired (valid_until set)" };
+const CHANGED_AS = "changed past the registry's checks (a copy of a retired key, or its end taken back)";
 /** The last second a cosignature's time is read as one (9999-12-31T23:59:59Z). */
 export const LAST_SECOND = 253402300799n;
 /** A registry id (an issuer's), as an award's log entry names it without percent-encoding. */
@@ -1172,13 +1175,7 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   const [holds, listed] =
     kind === LIST_KIND ? [true, `; it is the log's latest version of ${entry}${takenBack(entry, clearedOwn)}`] : listClause(binding);
   if (retired !== null) {
-    // inclusion.py _RETIRED_AS / _CHANGED_AS
-    const what =
-      retired.kind === "key-revoked"
-        ? "revoked"
-        : retired.kind === "key-expiry-set"
-          ? "expired (valid_until set)"
-          : "changed past the registry's checks (a copy of a retired key, or its end taken back)";
+    const what = RETIRED_AS[retired.kind] ?? CHANGED_AS;
     return check(
       ID,
       LABEL,
