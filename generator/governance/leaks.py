@@ -57,6 +57,7 @@ import base64
 import binascii
 import contextlib
 import csv
+import functools
 import hashlib
 import html
 import json
@@ -81,7 +82,7 @@ from generator.crypto.multibase import b58decode, decode_ed25519_public
 from generator.errors import CryptoError, Location, Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.git import ChangeStatus
-from generator.models.award import READ_AS, RECIPIENT_KEY_IN_TEXT
+from generator.models.award import NO_PERSON_AT, READ_AS, RECIPIENT_KEY_IN_TEXT, as_read
 from generator.openbadges import mailbox
 from generator.transparency.keys import NOTE_KEY_FORMAT
 
@@ -970,20 +971,26 @@ _PROJECT_PEOPLE = frozenset(
 def _listed_address(value: Any) -> str | None:
     """The first address of a list of recipients in ``value``: a list (at any depth, but not under a member naming
     the project's own people: :data:`_PROJECT_PEOPLE`) of which two items or more each hold an address under a
-    column's name (:func:`_member_address`), two of them different."""
-    stack = [value]
+    column's name (:func:`_member_address`), two of them different; or of bare addresses (someone's: not at an
+    example domain), three different, or two under a member named as a column of addresses."""
+    stack: list[tuple[Any, bool]] = [(value, False)]
     while stack:
-        item = stack.pop()
+        item, under_column = stack.pop()
         if isinstance(item, list):
             found = [a for a in map(_member_address, item) if a is not None]
             if len({a.lower() for a in found}) >= 2:
                 return found[0]
-            stack.extend(reversed(item))
+            # A list of bare addresses (``["bo@…", "cy@…", …]``, YAML's ``- bo@…``), at the thresholds of a list's
+            # rows (:func:`listed_rows_line`): under a member named as a column of addresses (``emails:``), two.
+            bare = [(a, named) for a in item if isinstance(a, str) and (named := _someones_address(a)) is not None]
+            if len({named for _, named in bare}) >= (_LISTED_UNDER_HEADER if under_column else _LISTED):
+                return bare[0][0].strip()
+            stack.extend((member, False) for member in reversed(item))
         elif isinstance(item, dict):
             stack.extend(
                 reversed(
                     [
-                        member
+                        (member, isinstance(name, str) and _recipient_column(name))
                         for name, member in item.items()
                         if not (isinstance(name, str) and _SQUEEZE.sub("", name.lower()) in _PROJECT_PEOPLE)
                     ]
@@ -992,12 +999,52 @@ def _listed_address(value: Any) -> str | None:
     return None
 
 
+#: Domains RFC 2606 and RFC 6761 keep for examples and tests (``example.org``, ``*.example``, ``*.test``,
+#: ``*.invalid``, ``*.localhost``): an address at one names nobody, so the docs' example cohorts and placeholders are
+#: no list (:func:`listed_rows_line`, and a list of bare addresses in JSON or YAML).
+_EXAMPLE_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:org|com|net)|example|test|invalid|localhost)$")
+
+
+#: A mailbox as a mailer takes it (what :func:`_someones_address` asks of openbadges.mailbox's reading, which is
+#: laxer: it names ``https://cdn.example.org/badge@2x.png`` too): a local part of no space, colon or slash, and a
+#: host name's labels (letters of any script, digits, hyphens) whose last is letters.
+_MAILBOX = re.compile(r"[^\s@:/<>()\[\],;\\]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}")
+
+
+@functools.lru_cache(maxsize=65536)  # a list's lines repeat their cells (one domain, one date); mailbox() is not cheap
+def _someones_address(text: str) -> str | None:
+    """The mailbox ``text`` is as it reads (award text's reading, :func:`generator.models.award.as_read`: escapes
+    and character references undone, look-alikes read as what they look like; then :func:`_as_address`), as
+    openbadges.mailbox names it (:data:`_MAILBOX`); None when it names none, or nobody: at an example domain
+    (:data:`_EXAMPLE_DOMAIN`), or an ``@`` award text reads as no person's (``badge@2x.png``)."""
+    if _AT_IN_LINE.search(text) is None and "\\" not in text:
+        return None
+    read = _as_address(as_read(text))
+    # Told before mailbox() reads it (most cells): a mailbox's shape (its domain's root dot aside), not an example.
+    if _MAILBOX.fullmatch(read.removesuffix(".")) is None or NO_PERSON_AT.search(read):
+        return None
+    if _EXAMPLE_DOMAIN.search(read.rpartition("@")[2].lower().removesuffix(".")):
+        return None
+    named = mailbox(read)
+    if named is None or _MAILBOX.fullmatch(named) is None:
+        return None
+    return None if _EXAMPLE_DOMAIN.search(named.rpartition("@")[2]) else named
+
+
+#: What a list of bare addresses holds twice at least before it is read as JSON or YAML: most files with an at sign
+#: (source code's decorators, handles) are not read so.
+_BARE_ADDRESS = re.compile(rb"[\w.+-]@[\w-]+\.[\w.-]+")
+
+
 def structured_recipients_line(data: bytes) -> int | None:
     """The line of its first address when ``data`` is a list of recipients written as JSON, JSON Lines, TOML or
     YAML (a cohort, a form's or a platform's export, that is no CSV): a list whose items hold addresses under a
     column's name, two different ones at least (:func:`_listed_address`). Its at signs may be escaped
     (``\\u0040``, ``\\x40``): a file with a backslash is read too."""
-    if (not _holds_at_sign(data) and b"\\" not in data) or _MAIL.search(data) is None:
+    if not _holds_at_sign(data) and b"\\" not in data:
+        return None
+    # No column of addresses without "mail" in its name; a list of bare addresses holds two such at least.
+    if _MAIL.search(data) is None and len(_BARE_ADDRESS.findall(data, 0, SCAN_BYTES)[:2]) < 2:
         return None
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     for value in _structured(text):
@@ -1005,6 +1052,113 @@ def structured_recipients_line(data: bytes) -> int | None:
         if first is not None:
             at = text.find(first)
             return text.count("\n", 0, at) + 1 if at >= 0 else 1
+    return None
+
+
+#: What a list's row may open with, left out before its cells are read: blockquote marks, a bullet or a number
+#: (Markdown's, YAML's), a task box.
+_ITEM_MARK = re.compile(r"[ \t]*(?:>[ \t]*)*(?:[-*+\u2022][ \t]+|[0-9]{1,9}[.)][ \t]+)?(?:\[[ xX]\][ \t]+)?")
+#: An HTML tag, read as a cell's edge (``<li>``, ``<td>``); not an autolink (``<bo@…>``: a tag's name is followed
+#: by a space, a ``/`` or its ``>``). Up to the next ``<`` at most: linear on a run of unclosed tags.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^<>]*)?>")
+#: A Markdown link (``[Bo](mailto:bo@…)``): its text and its target, each a cell. Neither part crosses a bracket of
+#: its kind, so a run of ``[`` is read in linear time.
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()\s]*)\)")
+_MAILTO = re.compile(r"mailto:([^\s\"'<>()\[\]|,;?]+)", re.IGNORECASE)
+#: What parts a row's cells: a CSV's or a list's separators, and a Markdown or text table's pipes.
+_ROW_CELLS = re.compile(r"[,;\t|]")
+#: A line that may hold an address (:data:`_AT_SIGN_BYTES`, as text).
+_AT_IN_LINE = re.compile(r"@|%40|&#|&commat;|\uff20|\ufe6b|\\[uxUN]")
+#: Words of a cell that make a line a sentence, not a row: prose parts its clauses by commas (``…: `bo@…`, the
+#: domain as DNS carries it, …``), each an address's neighbour. Under a header, a row's cells are cells whatever
+#: their length (a comment column).
+_SENTENCE_WORDS = 6
+#: Distinct addresses on a list's rows that make a list: under a header naming a column of addresses, in the
+#: lines up to the next blank one (a table, a CSV below a title line), two; anywhere else in a file, three. One
+#: contact address, or a project's two (help and security), written as a table's or a list's row, is no list.
+_LISTED_UNDER_HEADER = 2
+_LISTED = 3
+
+
+def _tag_cells(match: re.Match[str]) -> str:
+    """A tag as a cell's edge; a link's ``mailto:`` target kept as a cell of its own (``<a href="mailto:…">``)."""
+    target = _MAILTO.search(match[0])
+    return f"|{target[1]}|" if target else "|"
+
+
+def _row_cells(line: str) -> list[str]:
+    """``line``'s cells as a list's or a table's row reads (:data:`_ITEM_MARK`, :data:`_MD_LINK`, :data:`_TAG`,
+    :data:`_ROW_CELLS`), each without its Markdown code or emphasis marks, its autolink's brackets or ``mailto:``."""
+    # Read first as award text is (escapes and references undone): ``&#64;`` holds a cell's ``;``.
+    line = as_read(line)
+    line = line[_ITEM_MARK.match(line).end() :]  # type: ignore[union-attr]  # matches the empty string at least
+    if "[" in line:
+        line = _MD_LINK.sub(r"|\1|\2|", line)
+    if "<" in line:
+        line = _TAG.sub(_tag_cells, line)
+    cells = []
+    for cell in _ROW_CELLS.split(line):
+        cell = cell.strip().strip("`*_<>").strip()
+        if cell[:7].lower() == "mailto:":
+            cell = cell[7:].partition("?")[0]
+        cells.append(cell)
+    return cells
+
+
+def _row_addresses(cells: list[str]) -> list[str]:
+    """The mailboxes a row names (:func:`_someones_address`): each cell that is one, and each cell that is nothing
+    but addresses apart by spaces (``bo@… cy@…``)."""
+    found = []
+    for cell in cells:
+        named = _someones_address(cell)
+        if named is not None:
+            found.append(named)
+        elif " " in cell and _AT_IN_LINE.search(cell):
+            words = [_someones_address(word) for word in cell.split()]
+            if all(words):
+                found += [w for w in words if w]
+    return found
+
+
+def listed_rows_line(data: bytes) -> int | None:
+    """The line where a list of recipients starts when ``data`` holds one as rows in any common form, anywhere in
+    the file: a Markdown or text table (``| Bo | bo@… |``), a bullet or numbered list (``- bo@…``, YAML's too), lines
+    of addresses apart by pipes, semicolons or spaces, ``mailto:`` links and Markdown's (``[Bo](mailto:bo@…)``), an
+    HTML table or list, a CSV below a title line or a comment, a CSV cell quoted over two lines. A row is a line of
+    which a cell is an address and nothing else (:func:`_row_cells`), so an address in a sentence, or ``Name
+    <address>`` (a ``.mailmap``'s or an AUTHORS file's own people), is none. Its threshold is :data:`_LISTED`
+    distinct addresses, :data:`_LISTED_UNDER_HEADER` in the block below a header naming a column of addresses;
+    addresses at example domains count for nothing (:data:`_EXAMPLE_DOMAIN`)."""
+    if not _holds_at_sign(data) and b"\\" not in data:
+        return None
+    anywhere: dict[str, int] = {}
+    header: int | None = None  # the line of the header whose block this line is in
+    under: set[str] = set()
+    for number, line in enumerate(data.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines(), 1):
+        if not line.strip():
+            header, under = None, set()
+            continue
+        has_at = _AT_IN_LINE.search(line) is not None
+        if not has_at and "mail" not in line.lower() and "recipient" not in line.lower():
+            continue
+        cells = _row_cells(line)
+        sentence = any(len(cell.split()) >= _SENTENCE_WORDS for cell in cells)
+        if not has_at:
+            # A header is a row of columns' names (``Columns: name, email.`` is a sentence).
+            filled = [cell for cell in cells if cell]
+            if not sentence and any(map(_recipient_column, filled)) and all(map(_COLUMN_NAME.fullmatch, filled)):
+                header, under = number, set()
+            continue
+        if header is None and sentence:
+            continue
+        for named in _row_addresses(cells):
+            anywhere.setdefault(named, number)
+            if header is not None:
+                under.add(named)
+        if header is not None and len(under) >= _LISTED_UNDER_HEADER:
+            return header
+        if len(anywhere) >= _LISTED:
+            return min(anywhere.values())
     return None
 
 
@@ -1131,6 +1285,15 @@ def secret_in(
             "governance.recipients",
         )
     record = rel is not None and layout.classify(rel).kind in _RECORD_KINDS
+    rows = None if record else listed_rows_line(data)
+    if rows is not None:
+        return (
+            rows,
+            "is a list of recipients (their email addresses, as a table's or a list's rows): recipients are never "
+            "published, only keyed hashes of their addresses. Remove the file (and it from every commit) and keep "
+            "cohort files and earners' mappings outside the repository",
+            "governance.recipients",
+        )
     listed = None if record else structured_recipients_line(data)
     if listed is not None:
         return (

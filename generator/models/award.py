@@ -659,6 +659,8 @@ def _encoded(read: str, nested: int = _NESTED) -> set[str]:
 #: :func:`_as_read`, for the tools that compare a published text with the recipient (``credreg award``'s and
 #: ``credreg revoke``'s name check).
 as_read = _as_read
+#: :data:`_NO_PERSON`, for the leak check's reading of a list's addresses (``badge@2x.png`` names no one there either).
+NO_PERSON_AT = _NO_PERSON
 
 
 def _no_recipient_data(value: str) -> str:
