@@ -32,7 +32,11 @@ case, the live key published. Only runs of the exact lengths are decoded, and ea
 A list of recipients is a file whose first line is a CSV header with an ``email`` (or ``recipient_key``)
 column, however named (``Email Address``, ``student_email``), and which holds an address below it: a cohort file
 (``credreg award --csv``), an earners' mapping (``recipients.csv``) or a form's or a learning platform's export;
-or a list of addresses with no header. Published, it names the people the registry publishes only as keyed hashes.
+or a list of addresses with no header. Or, anywhere in a file, a list's rows in any common form
+(:func:`listed_rows_line`: a Markdown or HTML table, a bullet list, ``mailto:`` links, a CSV below a title line…),
+or a JSON or YAML list of bare addresses: three different ones, two under a header naming a column of addresses,
+addresses at example domains counting for nothing. Published, it names the people the registry publishes only as
+keyed hashes.
 
 An award (single file or batch line) is searched by :func:`award_secret`, which the award check
 (:class:`generator.verify.registry_check.AwardChecker`) applies to every award it reads, in the full check and in
