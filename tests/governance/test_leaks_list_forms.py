@@ -150,4 +150,4 @@ def test_a_registry_record_listing_its_own_addresses_is_no_list(repo: Repo) -> N
 def test_adversarial_inputs_are_read_in_linear_time(text: str) -> None:
     start = time.perf_counter()
     secret_in(text.encode()[: 4 * 1024 * 1024], rel="notes/big.md")
-    assert time.perf_counter() - start < 10
+    assert time.perf_counter() - start < 30  # about 1 s on a quiet machine: quadratic would take minutes
