@@ -1081,8 +1081,8 @@ _MAILTO = re.compile(r"mailto:([^\s\"'<>()\[\]|,;?]+)", re.IGNORECASE)
 #: What parts a row's cells: a CSV's or a list's separators, and a Markdown or text table's pipes.
 _ROW_CELLS = re.compile(r"[,;\t|]")
 #: A line that may hold an address (:data:`_AT_SIGN_BYTES`, as text; an ``@`` after a local part's character: a
-#: decorator or a handle at a word's start is none).
-_AT_IN_LINE = re.compile(r"[^\s@]@|%40|&#|&commat;|\uff20|\ufe6b|\\[uxUN]")
+#: decorator, a handle, or JSON-LD's ``"@id"`` and ``'@type'`` (a context's every line) is none).
+_AT_IN_LINE = re.compile(r"[\w!#$%&*+\-./=?^|}~]@|%40|&#|&commat;|\uff20|\ufe6b|\\[uxUN]")
 #: Words of a cell that make a line a sentence, not a row: prose parts its clauses by commas (``…: `bo@…`, the
 #: domain as DNS carries it, …``), each an address's neighbour. Under a header, a row's cells are cells whatever
 #: their length (a comment column).
@@ -1119,9 +1119,39 @@ def _row_cells(line: str) -> list[str]:
     return cells
 
 
+#: What a name's words (:func:`_named_address`) may be wrapped in or followed by, and the words that only part a
+#: name from its address (``Ada – ada@…``, ``Ada : ada@…``).
+_NAME_MARKS = "\"'()<>[]:,"
+_NAME_PARTS = frozenset({"", "-", "\u2013", "\u2014"})
+
+
+def _is_name_word(word: str) -> bool:
+    """A word of a person's name as an export writes it (``Ada``, ``O'Neil``, ``J.``, ``Lind-Ek``): capitalised,
+    where prose's neighbours of an address (``to``, ``for``, ``about``) are not."""
+    word = word.strip(_NAME_MARKS)
+    return word in _NAME_PARTS or (word[0].isupper() and all(c.isalpha() or c in ".'-" for c in word))
+
+
+def _named_address(cell: str) -> str | None:
+    """The mailbox of a cell that names its person beside it, as exports and address books write a recipient:
+    ``Ada Lovelace <ada@…>``, ``Ada Lovelace: ada@…``, ``ada@… (Ada Lovelace)``, ``Ada – ada@…``: the address
+    first or last, the rest a name's capitalised words (fewer than a sentence's, :data:`_SENTENCE_WORDS`)."""
+    words = cell.split()
+    if not 2 <= len(words) < _SENTENCE_WORDS:
+        return None
+    for address, rest in ((words[-1], words[:-1]), (words[0], words[1:])):
+        if not all(map(_is_name_word, rest)) or all(w.strip(_NAME_MARKS) in _NAME_PARTS for w in rest):
+            continue
+        named = _someones_address(address.strip(_NAME_MARKS))
+        if named is not None:
+            return named
+    return None
+
+
 def _row_addresses(cells: list[str]) -> list[str]:
-    """The mailboxes a row names (:func:`_someones_address`): each cell that is one, and each cell that is nothing
-    but addresses apart by spaces (``bo@… cy@…``)."""
+    """The mailboxes a row names (:func:`_someones_address`): each cell that is one, each cell that is nothing
+    but addresses apart by spaces (``bo@… cy@…``), and each that names its person beside it (:func:`_named_address`:
+    an earner named is no less a recipient)."""
     found = []
     for cell in cells:
         named = _someones_address(cell)
@@ -1131,6 +1161,8 @@ def _row_addresses(cells: list[str]) -> list[str]:
             words = [_someones_address(word) for word in cell.split()]
             if all(words):
                 found += [w for w in words if w]
+            elif (named := _named_address(cell)) is not None:
+                found.append(named)
     return found
 
 
@@ -1169,7 +1201,8 @@ def listed_rows_line(data: bytes) -> int | None:
         if not has_at and "mail" not in line.lower() and "recipient" not in line.lower():
             continue
         cells = _row_cells(line)
-        sentence = any(len(cell.split()) >= _SENTENCE_WORDS for cell in cells)
+        # A table's row (pipes, tabs) is a row whatever its cells hold: a notes column reads as a sentence.
+        sentence = "|" not in line and "\t" not in line and any(len(cell.split()) >= _SENTENCE_WORDS for cell in cells)
         if not has_at:
             # A header is a row of columns' names (``Columns: name, email.`` is a sentence).
             filled = [cell for cell in cells if cell]
@@ -1268,6 +1301,21 @@ _OPAQUE: tuple[tuple[int, bytes, str], ...] = (
 )
 
 
+#: A file's own name when it lists the project's own people, public by their choice (as :data:`_PROJECT_PEOPLE`'s
+#: members do in JSON or YAML): git's .mailmap, an AUTHORS, CONTRIBUTORS or MAINTAINERS file. Its rows are no list
+#: of recipients (:func:`listed_rows_line`); anywhere else, the same rows are.
+_PEOPLE_FILE = re.compile(r"\.mailmap|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS)(?:\.[A-Za-z]{1,8})?", re.IGNORECASE)
+
+
+def _utf16_as_utf8(data: bytes) -> bytes:
+    """``data`` as UTF-8 when its byte order mark says it is UTF-16 text (Excel's "Unicode text", Notepad's
+    "Unicode"): read as UTF-8, a NUL parts each of its characters, so no address, header or key would show."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") and len(data) % 2 == 0:
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode("utf-16").encode("utf-8")
+    return data
+
+
 def opaque_kind(data: bytes) -> str | None:
     """What container ``data`` is, when it is one whose contents the search cannot read (:data:`_OPAQUE`)."""
     for offset, magic, kind in _OPAQUE:
@@ -1298,9 +1346,13 @@ def secret_in(
             OPAQUE_CODE,
         )
     hit = private_key_line(data, registered, tokens)
+    text = _utf16_as_utf8(data)  # the bytes themselves above: raw key material may start as a BOM does
+    if hit is None and text is not data:
+        hit = private_key_line(text, registered, tokens)
     if hit is not None:
         line, what = hit
         return line, private_key_message(what), PRIVATE_KEY_CODE
+    data = text
     header = recipients_line(data)
     if header is not None:
         return (
@@ -1312,7 +1364,8 @@ def secret_in(
             "governance.recipients",
         )
     record = rel is not None and layout.classify(rel).kind in _RECORD_KINDS
-    rows = None if record else listed_rows_line(data)
+    people = rel is not None and _PEOPLE_FILE.fullmatch(rel.rpartition("/")[2]) is not None
+    rows = None if record or people else listed_rows_line(data)
     if rows is not None:
         return (
             rows,

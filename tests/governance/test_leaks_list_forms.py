@@ -98,8 +98,6 @@ HONEST = {
     ),
     "example-bullets": _lines(*(f"- {n}@example.com" for n in ("bo", "cy", "dee", "eve"))),
     "example-subdomains": _lines(*(f"- {n}@mail.example.net" for n in ("bo", "cy", "dee")), "- ada@school.test"),
-    # Name <address>, as .mailmap and AUTHORS files write their own people: public by their choice.
-    "mailmap-style": _lines(*(f"{a[:2].title()} Lind <{a}>" for a in THREE)),
     # Decorators and handles: an at sign that is no address.
     "python": _lines("@pytest.mark.parametrize", "@dataclass(frozen=True)", "@property", "def x(): ..."),
     "handles": _lines("- @bo", "- @cy", "- @dee", "- @acme.bsky.social"),
@@ -151,3 +149,68 @@ def test_adversarial_inputs_are_read_in_linear_time(text: str) -> None:
     start = time.perf_counter()
     secret_in(text.encode()[: 4 * 1024 * 1024], rel="notes/big.md")
     assert time.perf_counter() - start < 30  # about 1 s on a quiet machine: quadratic would take minutes
+
+
+# Second review: forms an issuer commits that passed. A row naming its earner beside the address (an export's
+# "Name <address>" or "Name: address" cell), a table whose notes column reads as a sentence, a spreadsheet saved as
+# "Unicode text" (UTF-16, as Excel writes it), an address at a real domain that merely holds an example domain's name.
+NAMED = {
+    "name-angle-lines-in-docs": _lines(*(f"{a[:2].title()} Lind <{a}>" for a in THREE)),
+    "name-angle-bullets": _lines("# Sent", "", *(f"- {a[:2].title()} Lind <{a}>" for a in THREE)),
+    "name-colon-bullets": _lines(*(f"- {a[:2].title()} Lind: {a}" for a in THREE)),
+    "address-then-name": _lines(*(f"* {a} ({a[:2].title()} Lind)" for a in THREE)),
+    "name-dash-address": _lines(*(f"{i}. {a[:2].title()} Lind \u2013 {a}" for i, a in enumerate(THREE, 1))),
+    "name-angle-table-cells": _lines("| To | Sent |", "|--|--|", *(f"| {a[:2].title()} <{a}> | yes |" for a in THREE)),
+    "table-with-a-notes-column": _lines(
+        "| Name | Contact | Notes |",
+        "|---|---|---|",
+        *(f"| {a[:2]} | {a} | completed the course with distinction in the spring term |" for a in THREE),
+    ),
+    "tsv-with-long-cells": _lines(*(f"{a}\tcompleted the course with distinction in the spring term" for a in THREE)),
+    "look-alike-example-domains": _lines(
+        "- bo@example.org.evil.com", "- cy@x.example.com.au", "- dee@uni.test.edu", "- eve@example.org.uk"
+    ),
+}
+UTF16 = {
+    "utf16le-csv": ("\ufeffname,email\r\n" + "".join(f"{a[:2]},{a}\r\n" for a in THREE)).encode("utf-16-le"),
+    "utf16be-tsv": ("\ufeff" + "".join(f"{a[:2]}\t{a}\r\n" for a in THREE)).encode("utf-16-be"),
+    "utf16-bullets": ("\n".join(f"- {a}" for a in THREE)).encode("utf-16"),
+}
+
+
+@pytest.mark.parametrize("name", list(NAMED))
+def test_a_list_naming_its_earners_or_padded_with_prose_is_refused(name: str) -> None:
+    found = secret_in(NAMED[name].encode(), rel=f"notes/{name}.md")
+    assert found is not None, name
+    assert found[2] == "governance.recipients"
+
+
+@pytest.mark.parametrize("name", list(UTF16))
+def test_a_list_saved_as_utf16_text_is_refused(name: str) -> None:
+    found = secret_in(UTF16[name], rel=f"exports/{name}.txt")
+    assert found is not None, name
+    assert found[2] == "governance.recipients"
+    assert found[0] in (1, 2)
+
+
+@pytest.mark.parametrize(
+    "rel", [".mailmap", "AUTHORS", "AUTHORS.md", "CONTRIBUTORS.txt", "MAINTAINERS", "docs/MAINTAINERS.md"]
+)
+def test_a_projects_own_people_file_may_list_them(rel: str) -> None:
+    """Git's .mailmap and the AUTHORS, CONTRIBUTORS and MAINTAINERS files list the project's own people (public by
+    their choice), as _PROJECT_PEOPLE's members do in JSON or YAML metadata."""
+    text = _lines("| Maintainer | Email |", "|--|--|", *(f"| {a[:2]} | {a} |" for a in THREE))
+    text += _lines(*(f"{a[:2].title()} Lind <{a}>" for a in THREE))
+    assert secret_in(text.encode(), rel=rel) is None
+    # The name exempts that file only: the same text elsewhere is a list.
+    assert secret_in(text.encode(), rel="docs/people.md") is not None
+
+
+def test_prose_naming_people_beside_addresses_stays_prose() -> None:
+    text = _lines(
+        f"Write to Bo Lind <{BO}> for help, to Cy <{CY}> about security,",
+        f"to Dee: {DEE} about the press. Ada Lovelace wrote it.",
+        f"- Help: {BO}",
+        f"- Security: {CY}",
+    )
+    assert secret_in(text.encode(), rel="docs/contact.md") is None
