@@ -1171,8 +1171,9 @@ def listed_rows_line(data: bytes) -> int | None:
     the file: a Markdown or text table (``| Bo | bo@… |``), a bullet or numbered list (``- bo@…``, YAML's too), lines
     of addresses apart by pipes, semicolons or spaces, ``mailto:`` links and Markdown's (``[Bo](mailto:bo@…)``), an
     HTML table or list, a CSV below a title line or a comment, a CSV cell quoted over two lines. A row is a line of
-    which a cell is an address and nothing else (:func:`_row_cells`), so an address in a sentence, or ``Name
-    <address>`` (a ``.mailmap``'s or an AUTHORS file's own people), is none. Its threshold is :data:`_LISTED`
+    which a cell is an address and nothing else (:func:`_row_cells`), or an address beside a name
+    (:func:`_named_address`), so an address in a sentence is none (the project's own people's files are not read:
+    :data:`_PEOPLE_FILE`). Its threshold is :data:`_LISTED`
     distinct addresses, :data:`_LISTED_UNDER_HEADER` in the block below a header naming a column of addresses;
     addresses at example domains count for nothing (:data:`_EXAMPLE_DOMAIN`)."""
     if not _holds_at_sign(data) and b"\\" not in data:
@@ -1302,9 +1303,11 @@ _OPAQUE: tuple[tuple[int, bytes, str], ...] = (
 
 
 #: A file's own name when it lists the project's own people, public by their choice (as :data:`_PROJECT_PEOPLE`'s
-#: members do in JSON or YAML): git's .mailmap, an AUTHORS, CONTRIBUTORS or MAINTAINERS file. Its rows are no list
-#: of recipients (:func:`listed_rows_line`); anywhere else, the same rows are.
-_PEOPLE_FILE = re.compile(r"\.mailmap|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS)(?:\.[A-Za-z]{1,8})?", re.IGNORECASE)
+#: members do in JSON or YAML): git's .mailmap, an AUTHORS, CONTRIBUTORS or MAINTAINERS file, a CODEOWNERS file.
+#: Its rows are no list of recipients (:func:`listed_rows_line`); anywhere else, the same rows are.
+_PEOPLE_FILE = re.compile(
+    r"\.mailmap|CODEOWNERS|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS)(?:\.[A-Za-z]{1,8})?", re.IGNORECASE
+)
 
 
 def _utf16_as_utf8(data: bytes) -> bytes:
@@ -1369,9 +1372,11 @@ def secret_in(
     if rows is not None:
         return (
             rows,
-            "is a list of recipients (their email addresses, as a table's or a list's rows): recipients are never "
-            "published, only keyed hashes of their addresses. Remove the file (and it from every commit) and keep "
-            "cohort files and earners' mappings outside the repository",
+            "is a list of recipients (three email addresses or more as a table's or a list's rows, or two under a "
+            "header naming an email column): recipients are never published, only keyed hashes of their addresses. "
+            "Remove the file (and it from every commit) and keep cohort files and earners' mappings outside the "
+            "repository. If these are the project's own people, list them in a MAINTAINERS, AUTHORS or "
+            "CONTRIBUTORS file (or .mailmap); for examples, use addresses at example.org",
             "governance.recipients",
         )
     listed = None if record else structured_recipients_line(data)

@@ -194,7 +194,8 @@ def test_a_list_saved_as_utf16_text_is_refused(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "rel", [".mailmap", "AUTHORS", "AUTHORS.md", "CONTRIBUTORS.txt", "MAINTAINERS", "docs/MAINTAINERS.md"]
+    "rel",
+    [".mailmap", "AUTHORS", "AUTHORS.md", "CONTRIBUTORS.txt", "MAINTAINERS", "docs/MAINTAINERS.md", "CODEOWNERS"],
 )
 def test_a_projects_own_people_file_may_list_them(rel: str) -> None:
     """Git's .mailmap and the AUTHORS, CONTRIBUTORS and MAINTAINERS files list the project's own people (public by
@@ -214,3 +215,13 @@ def test_prose_naming_people_beside_addresses_stays_prose() -> None:
         f"- Security: {CY}",
     )
     assert secret_in(text.encode(), rel="docs/contact.md") is None
+
+
+def test_the_refusal_says_where_the_projects_own_people_may_be_listed(repo: Repo) -> None:
+    """Three maintainers' addresses in CONTRIBUTING.md read as a list like a cohort's: the message says what to do."""
+    rel = "CONTRIBUTING.md"
+    repo.write(rel, "# Contributing\n\n## Maintainers\n\n" + _lines(*(f"- {a[:2].title()} Lind <{a}>" for a in THREE)))
+    problem = only(repo.check("reg-admin"), "governance.recipients")
+    assert (problem.location.path, problem.location.line) == (rel, 5)
+    assert "MAINTAINERS" in problem.message
+    assert "example.org" in problem.message
