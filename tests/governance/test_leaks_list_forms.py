@@ -5,6 +5,7 @@ not (generator/governance/leaks.py)."""
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -225,3 +226,16 @@ def test_the_refusal_says_where_the_projects_own_people_may_be_listed(repo: Repo
     assert (problem.location.path, problem.location.line) == (rel, 5)
     assert "MAINTAINERS" in problem.message
     assert "example.org" in problem.message
+
+
+def test_lower_case_words_before_an_address_are_prose_not_a_name() -> None:
+    text = _lines(f"- send feedback to {BO}", f"- or mail {CY}", f"- security reports: {DEE}")
+    assert secret_in(text.encode(), rel="docs/contact.md") is None
+
+
+def test_a_private_key_saved_as_utf16_text_is_refused() -> None:
+    from tests.governance.test_leaks import pem_file
+
+    found = secret_in(pem_file(os.urandom(32)).encode("utf-16"), rel="notes/key.txt")
+    assert found is not None
+    assert found[2] != "governance.recipients"
