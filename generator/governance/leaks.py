@@ -32,7 +32,11 @@ case, the live key published. Only runs of the exact lengths are decoded, and ea
 A list of recipients is a file whose first line is a CSV header with an ``email`` (or ``recipient_key``)
 column, however named (``Email Address``, ``student_email``), and which holds an address below it: a cohort file
 (``credreg award --csv``), an earners' mapping (``recipients.csv``) or a form's or a learning platform's export;
-or a list of addresses with no header. Published, it names the people the registry publishes only as keyed hashes.
+or a list of addresses with no header. Or, anywhere in a file, a list's rows in any common form
+(:func:`listed_rows_line`: a Markdown or HTML table, a bullet list, ``mailto:`` links, a CSV below a title line…),
+or a JSON or YAML list of bare addresses: three different ones, two under a header naming a column of addresses,
+addresses at example domains counting for nothing. Published, it names the people the registry publishes only as
+keyed hashes.
 
 An award (single file or batch line) is searched by :func:`award_secret`, which the award check
 (:class:`generator.verify.registry_check.AwardChecker`) applies to every award it reads, in the full check and in
@@ -57,8 +61,10 @@ import base64
 import binascii
 import contextlib
 import csv
+import functools
 import hashlib
 import html
+import itertools
 import json
 import os
 import re
@@ -81,7 +87,7 @@ from generator.crypto.multibase import b58decode, decode_ed25519_public
 from generator.errors import CryptoError, Location, Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.git import ChangeStatus
-from generator.models.award import READ_AS, RECIPIENT_KEY_IN_TEXT
+from generator.models.award import NO_PERSON_AT, READ_AS, RECIPIENT_KEY_IN_TEXT, as_read
 from generator.openbadges import mailbox
 from generator.transparency.keys import NOTE_KEY_FORMAT
 
@@ -967,23 +973,35 @@ _PROJECT_PEOPLE = frozenset(
 )
 
 
+def _may_be_address(item: Any) -> bool:
+    """Whether a list's item may be a bare address (:func:`_someones_address`): told by substring tests first, as
+    most strings of a JSON or YAML file's lists are words, numbers or paths."""
+    return isinstance(item, str) and ("@" in item or "%40" in item or "&" in item or "\\" in item or not item.isascii())
+
+
 def _listed_address(value: Any) -> str | None:
     """The first address of a list of recipients in ``value``: a list (at any depth, but not under a member naming
     the project's own people: :data:`_PROJECT_PEOPLE`) of which two items or more each hold an address under a
-    column's name (:func:`_member_address`), two of them different."""
-    stack = [value]
+    column's name (:func:`_member_address`), two of them different; or of bare addresses (someone's: not at an
+    example domain), three different, or two under a member named as a column of addresses."""
+    stack: list[tuple[Any, bool]] = [(value, False)]
     while stack:
-        item = stack.pop()
+        item, under_column = stack.pop()
         if isinstance(item, list):
             found = [a for a in map(_member_address, item) if a is not None]
             if len({a.lower() for a in found}) >= 2:
                 return found[0]
-            stack.extend(reversed(item))
+            # A list of bare addresses (``["bo@…", "cy@…", …]``, YAML's ``- bo@…``), at the thresholds of a list's
+            # rows (:func:`listed_rows_line`): under a member named as a column of addresses (``emails:``), two.
+            bare = [(a, named) for a in item if _may_be_address(a) and (named := _someones_address(a)) is not None]
+            if len({named for _, named in bare}) >= (_LISTED_UNDER_HEADER if under_column else _LISTED):
+                return str(bare[0][0]).strip()
+            stack.extend((member, False) for member in reversed(item))
         elif isinstance(item, dict):
             stack.extend(
                 reversed(
                     [
-                        member
+                        (member, isinstance(name, str) and _recipient_column(name))
                         for name, member in item.items()
                         if not (isinstance(name, str) and _SQUEEZE.sub("", name.lower()) in _PROJECT_PEOPLE)
                     ]
@@ -992,12 +1010,54 @@ def _listed_address(value: Any) -> str | None:
     return None
 
 
+#: Domains RFC 2606 and RFC 6761 keep for examples and tests (``example.org``, ``*.example``, ``*.test``,
+#: ``*.invalid``, ``*.localhost``): an address at one names nobody, so the docs' example cohorts and placeholders are
+#: no list (:func:`listed_rows_line`, and a list of bare addresses in JSON or YAML).
+_EXAMPLE_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:org|com|net)|example|test|invalid|localhost)$")
+
+
+#: A mailbox as a mailer takes it (what :func:`_someones_address` asks of openbadges.mailbox's reading, which is
+#: laxer: it names ``https://cdn.example.org/badge@2x.png`` too): a local part of no space, colon or slash, and a
+#: host name's labels (letters of any script, digits, hyphens) whose last is letters.
+_MAILBOX = re.compile(r"[^\s@:/<>()\[\],;\\]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}")
+
+
+@functools.lru_cache(maxsize=65536)  # a list's lines repeat their cells (one domain, one date); mailbox() is not cheap
+def _someones_address(text: str) -> str | None:
+    """The mailbox ``text`` is as it reads (award text's reading, :func:`generator.models.award.as_read`: escapes
+    and character references undone, look-alikes read as what they look like; then :func:`_as_address`), as
+    openbadges.mailbox names it (:data:`_MAILBOX`); None when it names none, or nobody: at an example domain
+    (:data:`_EXAMPLE_DOMAIN`), or an ``@`` award text reads as no person's (``badge@2x.png``)."""
+    if _AT_IN_LINE.search(text) is None and "\\" not in text:
+        return None
+    read = _as_address(as_read(text))
+    # Told before mailbox() reads it (most cells): a mailbox's shape (its domain's root dot aside), not an example.
+    if _MAILBOX.fullmatch(read.removesuffix(".")) is None or NO_PERSON_AT.search(read):
+        return None
+    if _EXAMPLE_DOMAIN.search(read.rpartition("@")[2].lower().removesuffix(".")):
+        return None
+    named = mailbox(read)
+    if named is None or _MAILBOX.fullmatch(named) is None:
+        return None
+    return None if _EXAMPLE_DOMAIN.search(named.rpartition("@")[2]) else named
+
+
+#: What a list of bare addresses holds twice at least before it is read as JSON or YAML: most files with an at sign
+#: (source code's decorators, handles) are not read so.
+_BARE_ADDRESS = re.compile(
+    rb"[\w.+-]@(?!(?:[\w-]+\.)*(?:example\.(?:org|com|net)|example|test|invalid|localhost)\b)[\w-]+\.[\w.-]+"
+)
+
+
 def structured_recipients_line(data: bytes) -> int | None:
     """The line of its first address when ``data`` is a list of recipients written as JSON, JSON Lines, TOML or
     YAML (a cohort, a form's or a platform's export, that is no CSV): a list whose items hold addresses under a
     column's name, two different ones at least (:func:`_listed_address`). Its at signs may be escaped
     (``\\u0040``, ``\\x40``): a file with a backslash is read too."""
-    if (not _holds_at_sign(data) and b"\\" not in data) or _MAIL.search(data) is None:
+    if not _holds_at_sign(data) and b"\\" not in data:
+        return None
+    # No column of addresses without "mail" in its name; a list of bare addresses holds two such at least.
+    if _MAIL.search(data) is None and next(itertools.islice(_BARE_ADDRESS.finditer(data), 1, None), None) is None:
         return None
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     for value in _structured(text):
@@ -1005,6 +1065,161 @@ def structured_recipients_line(data: bytes) -> int | None:
         if first is not None:
             at = text.find(first)
             return text.count("\n", 0, at) + 1 if at >= 0 else 1
+    return None
+
+
+#: What a list's row may open with, left out before its cells are read: blockquote marks, a bullet or a number
+#: (Markdown's, YAML's), a task box.
+_ITEM_MARK = re.compile(r"[ \t]*(?:>[ \t]*)*(?:[-*+\u2022][ \t]+|[0-9]{1,9}[.)][ \t]+)?(?:\[[ xX]\][ \t]+)?")
+#: An HTML tag, read as a cell's edge (``<li>``, ``<td>``); not an autolink (``<bo@…>``: a tag's name is followed
+#: by a space, a ``/`` or its ``>``). Up to the next ``<`` at most: linear on a run of unclosed tags.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^<>]*)?>")
+#: A Markdown link (``[Bo](mailto:bo@…)``): its text and its target, each a cell. Neither part crosses a bracket of
+#: its kind, so a run of ``[`` is read in linear time.
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()\s]*)\)")
+_MAILTO = re.compile(r"mailto:([^\s\"'<>()\[\]|,;?]+)", re.IGNORECASE)
+#: What parts a row's cells: a CSV's or a list's separators, and a Markdown or text table's pipes.
+_ROW_CELLS = re.compile(r"[,;\t|]")
+#: A line that may hold an address (:data:`_AT_SIGN_BYTES`, as text; an ``@`` after a local part's character: a
+#: decorator, a handle, or JSON-LD's ``"@id"`` and ``'@type'`` (a context's every line) is none).
+_AT_IN_LINE = re.compile(r"[\w!#$%&*+\-./=?^|}~]@|%40|&#|&commat;|\uff20|\ufe6b|\\[uxUN]")
+#: Words of a cell that make a line a sentence, not a row: prose parts its clauses by commas (``…: `bo@…`, the
+#: domain as DNS carries it, …``), each an address's neighbour. Under a header, a row's cells are cells whatever
+#: their length (a comment column).
+_SENTENCE_WORDS = 6
+#: Distinct addresses on a list's rows that make a list: under a header naming a column of addresses, in the
+#: lines up to the next blank one (a table, a CSV below a title line), two; anywhere else in a file, three. One
+#: contact address, or a project's two (help and security), written as a table's or a list's row, is no list.
+_LISTED_UNDER_HEADER = 2
+_LISTED = 3
+
+
+def _tag_cells(match: re.Match[str]) -> str:
+    """A tag as a cell's edge; a link's ``mailto:`` target kept as a cell of its own (``<a href="mailto:…">``)."""
+    target = _MAILTO.search(match[0])
+    return f"|{target[1]}|" if target else "|"
+
+
+def _row_cells(line: str) -> list[str]:
+    """``line``'s cells as a list's or a table's row reads (:data:`_ITEM_MARK`, :data:`_MD_LINK`, :data:`_TAG`,
+    :data:`_ROW_CELLS`), each without its Markdown code or emphasis marks, its autolink's brackets or ``mailto:``."""
+    # Read first as award text is (escapes and references undone): ``&#64;`` holds a cell's ``;``.
+    line = as_read(line)
+    line = line[_ITEM_MARK.match(line).end() :]  # type: ignore[union-attr]  # matches the empty string at least
+    if "[" in line:
+        line = _MD_LINK.sub(r"|\1|\2|", line)
+    if "<" in line:
+        line = _TAG.sub(_tag_cells, line)
+    cells = []
+    for cell in _ROW_CELLS.split(line):
+        cell = cell.strip().strip("`*_<>").strip()
+        if cell[:7].lower() == "mailto:":
+            cell = cell[7:].partition("?")[0]
+        cells.append(cell)
+    return cells
+
+
+#: What a name's words (:func:`_named_address`) may be wrapped in or followed by, and the words that only part a
+#: name from its address (``Ada – ada@…``, ``Ada : ada@…``).
+_NAME_MARKS = "\"'()<>[]:,"
+_NAME_PARTS = frozenset({"", "-", "\u2013", "\u2014"})
+
+
+def _is_name_word(word: str) -> bool:
+    """A word of a person's name as an export writes it (``Ada``, ``O'Neil``, ``J.``, ``Lind-Ek``): capitalised,
+    where prose's neighbours of an address (``to``, ``for``, ``about``) are not."""
+    word = word.strip(_NAME_MARKS)
+    return word in _NAME_PARTS or (word[0].isupper() and all(c.isalpha() or c in ".'-" for c in word))
+
+
+def _named_address(cell: str) -> str | None:
+    """The mailbox of a cell that names its person beside it, as exports and address books write a recipient:
+    ``Ada Lovelace <ada@…>``, ``Ada Lovelace: ada@…``, ``ada@… (Ada Lovelace)``, ``Ada – ada@…``: the address
+    first or last, the rest a name's capitalised words (fewer than a sentence's, :data:`_SENTENCE_WORDS`)."""
+    words = cell.split()
+    if not 2 <= len(words) < _SENTENCE_WORDS:
+        return None
+    for address, rest in ((words[-1], words[:-1]), (words[0], words[1:])):
+        if not all(map(_is_name_word, rest)) or all(w.strip(_NAME_MARKS) in _NAME_PARTS for w in rest):
+            continue
+        named = _someones_address(address.strip(_NAME_MARKS))
+        if named is not None:
+            return named
+    return None
+
+
+def _row_addresses(cells: list[str]) -> list[str]:
+    """The mailboxes a row names (:func:`_someones_address`): each cell that is one, each cell that is nothing
+    but addresses apart by spaces (``bo@… cy@…``), and each that names its person beside it (:func:`_named_address`:
+    an earner named is no less a recipient)."""
+    found = []
+    for cell in cells:
+        named = _someones_address(cell)
+        if named is not None:
+            found.append(named)
+        elif " " in cell and _AT_IN_LINE.search(cell):
+            words = [_someones_address(word) for word in cell.split()]
+            if all(words):
+                found += [w for w in words if w]
+            elif (named := _named_address(cell)) is not None:
+                found.append(named)
+    return found
+
+
+def listed_rows_line(data: bytes) -> int | None:
+    """The line where a list of recipients starts when ``data`` holds one as rows in any common form, anywhere in
+    the file: a Markdown or text table (``| Bo | bo@… |``), a bullet or numbered list (``- bo@…``, YAML's too), lines
+    of addresses apart by pipes, semicolons or spaces, ``mailto:`` links and Markdown's (``[Bo](mailto:bo@…)``), an
+    HTML table or list, a CSV below a title line or a comment, a CSV cell quoted over two lines. A row is a line of
+    which a cell is an address and nothing else (:func:`_row_cells`), or an address beside a name
+    (:func:`_named_address`), so an address in a sentence is none (the project's own people's files are not read:
+    :data:`_PEOPLE_FILE`). Its threshold is :data:`_LISTED`
+    distinct addresses, :data:`_LISTED_UNDER_HEADER` in the block below a header naming a column of addresses;
+    addresses at example domains count for nothing (:data:`_EXAMPLE_DOMAIN`)."""
+    if not _holds_at_sign(data) and b"\\" not in data:
+        return None
+    anywhere: dict[str, int] = {}
+    header: int | None = None  # the line of the header whose block this line is in
+    under: set[str] = set()
+    for number, line in enumerate(data.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines(), 1):
+        if not line or line.isspace():
+            header, under = None, set()  # a blank line ends the header's block
+            continue
+        # Most lines hold none of these: told by substring tests, much faster than a pattern searched on each.
+        if not (
+            "@" in line
+            or "%40" in line
+            or "&" in line
+            or "\\" in line
+            or "ail" in line
+            or "AIL" in line
+            or "ecipient" in line
+            or "ECIPIENT" in line
+            or not line.isascii()
+        ):
+            continue
+        has_at = _AT_IN_LINE.search(line) is not None
+        if not has_at and "mail" not in line.lower() and "recipient" not in line.lower():
+            continue
+        cells = _row_cells(line)
+        # A table's row (pipes, tabs) is a row whatever its cells hold: a notes column reads as a sentence.
+        sentence = "|" not in line and "\t" not in line and any(len(cell.split()) >= _SENTENCE_WORDS for cell in cells)
+        if not has_at:
+            # A header is a row of columns' names (``Columns: name, email.`` is a sentence).
+            filled = [cell for cell in cells if cell]
+            if not sentence and any(map(_recipient_column, filled)) and all(map(_COLUMN_NAME.fullmatch, filled)):
+                header, under = number, set()
+            continue
+        if header is None and sentence:
+            continue
+        for named in _row_addresses(cells):
+            anywhere.setdefault(named, number)
+            if header is not None:
+                under.add(named)
+        if header is not None and len(under) >= _LISTED_UNDER_HEADER:
+            return header
+        if len(anywhere) >= _LISTED:
+            return min(anywhere.values())
     return None
 
 
@@ -1087,6 +1302,23 @@ _OPAQUE: tuple[tuple[int, bytes, str], ...] = (
 )
 
 
+#: A file's own name when it lists the project's own people, public by their choice (as :data:`_PROJECT_PEOPLE`'s
+#: members do in JSON or YAML): git's .mailmap, an AUTHORS, CONTRIBUTORS or MAINTAINERS file, a CODEOWNERS file.
+#: Its rows are no list of recipients (:func:`listed_rows_line`); anywhere else, the same rows are.
+_PEOPLE_FILE = re.compile(
+    r"\.mailmap|CODEOWNERS|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS)(?:\.[A-Za-z]{1,8})?", re.IGNORECASE
+)
+
+
+def _utf16_as_utf8(data: bytes) -> bytes:
+    """``data`` as UTF-8 when its byte order mark says it is UTF-16 text (Excel's "Unicode text", Notepad's
+    "Unicode"): read as UTF-8, a NUL parts each of its characters, so no address, header or key would show."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") and len(data) % 2 == 0:
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode("utf-16").encode("utf-8")
+    return data
+
+
 def opaque_kind(data: bytes) -> str | None:
     """What container ``data`` is, when it is one whose contents the search cannot read (:data:`_OPAQUE`)."""
     for offset, magic, kind in _OPAQUE:
@@ -1117,9 +1349,13 @@ def secret_in(
             OPAQUE_CODE,
         )
     hit = private_key_line(data, registered, tokens)
+    text = _utf16_as_utf8(data)  # the bytes themselves above: raw key material may start as a BOM does
+    if hit is None and text is not data:
+        hit = private_key_line(text, registered, tokens)
     if hit is not None:
         line, what = hit
         return line, private_key_message(what), PRIVATE_KEY_CODE
+    data = text
     header = recipients_line(data)
     if header is not None:
         return (
@@ -1131,6 +1367,18 @@ def secret_in(
             "governance.recipients",
         )
     record = rel is not None and layout.classify(rel).kind in _RECORD_KINDS
+    people = rel is not None and _PEOPLE_FILE.fullmatch(rel.rpartition("/")[2]) is not None
+    rows = None if record or people else listed_rows_line(data)
+    if rows is not None:
+        return (
+            rows,
+            "is a list of recipients (three email addresses or more as a table's or a list's rows, or two under a "
+            "header naming an email column): recipients are never published, only keyed hashes of their addresses. "
+            "Remove the file (and it from every commit) and keep cohort files and earners' mappings outside the "
+            "repository. If these are the project's own people, list them in a MAINTAINERS, AUTHORS or "
+            "CONTRIBUTORS file (or .mailmap); for examples, use addresses at example.org",
+            "governance.recipients",
+        )
     listed = None if record else structured_recipients_line(data)
     if listed is not None:
         return (

@@ -315,9 +315,11 @@ class AchievementRef(_AwardModel):
 
 #: An email address anywhere in a published string (a revocation reason, an evidence URL's userinfo). Its top-level
 #: domain is ASCII letters or an internationalized one (``.рф``, ``.中国``: any characters but ASCII and spaces).
+#: Its letters may be mixed (``example.oｒg``, ``example.o\u0301rg``: openbadges.mailbox reads a mailbox there, as a
+#: mailer does), or one ligature of two letters or more (``ex.ﬁ`` is ``ex.fi`` to IDNA).
 #: Its local part is the one character before the ``@`` (a lookbehind): a run of them, searched for from every
 #: character to the ``@``, took seconds per 10,000 characters (quadratic), and one says as much as a run.
-_EMAIL_IN_TEXT = re.compile(r"(?<=[^@\s/:])@[^@\s/]+\.(?:[A-Za-z]{2,}|[^\x00-\x7F\s]{2,})")
+_EMAIL_IN_TEXT = re.compile(r"(?<=[^@\s/:])@[^@\s/]+\.(?:(?:[A-Za-z]|[^\x00-\x7F\s]){2,}|[\ufb00-\ufb06])")
 #: A percent-escaped ASCII character: how a URL (a portfolio tool's ``?user=ada%40example.org``) carries an address.
 _ESCAPED_ASCII = re.compile(r"%([0-7][0-9A-Fa-f])")
 #: An HTML character reference (``&#64;``, ``&#x40;``, ``&commat;``): how a page or a tool that writes HTML carries
@@ -659,6 +661,8 @@ def _encoded(read: str, nested: int = _NESTED) -> set[str]:
 #: :func:`_as_read`, for the tools that compare a published text with the recipient (``credreg award``'s and
 #: ``credreg revoke``'s name check).
 as_read = _as_read
+#: :data:`_NO_PERSON`, for the leak check's reading of a list's addresses (``badge@2x.png`` names no one there either).
+NO_PERSON_AT = _NO_PERSON
 
 
 def _no_recipient_data(value: str) -> str:

@@ -692,6 +692,12 @@ def _b64(raw: str | bytes) -> str:
 
 #: Addresses and phone numbers written as tools and people write them, each of which passed the check and the page.
 HIDDEN_ADDRESSES = [
+    # A top-level domain mixing ASCII letters with a fullwidth one or a combining mark, or a ligature: what
+    # openbadges.mailbox reads as a mailbox (example.org, example.órg, ex.fi), the finder read as no address.
+    "ada@example.o\uff52g",
+    "ada@example.\uff4frg",
+    "ada@example.o\u0301rg",
+    "ada@ex.\ufb01",
     _b64("ada@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444"),  # an IDN domain, in base64
     _b64("ada@b\u00fccher.de"),
     "ada@b\u00fccher.de".encode().hex(),  # in hexadecimal

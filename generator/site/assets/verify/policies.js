@@ -471,7 +471,10 @@ export const TEXT = pattern(`^[^${UNSEEN}]*$`);
 export const ONE_LINE = pattern(`^[^\\S\\n\\r${UNSEEN}]*[^\\s${UNSEEN}][^\\n\\r${UNSEEN}]*$`);
 // An email address anywhere in a published string: _EMAIL_IN_TEXT, which Python's own engine (re) reads; its local
 // part the one character before the "@" (a run of them searched for from every character was quadratic).
-const EMAIL_IN_TEXT = pattern("(?<=[^@\\s/:])@[^@\\s/]+\\.(?:[A-Za-z]{2,}|[^\\x00-\\x7F\\s]{2,})", "python").re;
+const EMAIL_IN_TEXT = pattern(
+  "(?<=[^@\\s/:])@[^@\\s/]+\\.(?:(?:[A-Za-z]|[^\\x00-\\x7F\\s]){2,}|[\\ufb00-\\ufb06])",
+  "python",
+).re;
 // READ_AS: characters read as "@", "~", "." or nothing by anyone looking, and their percent-escaped UTF-8
 // (_ESCAPED_LOOKALIKE).
 export const READ_AS = {
