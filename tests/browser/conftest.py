@@ -207,19 +207,6 @@ _SETTLED = """() => document.getAnimations().every(
   (a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity)"""
 
 
-#: The theme has seen the page at its top. Material hides its header tabs once the page scrolls, fading their links
-#: out, and shows them again, fading them in, when its scroll handler sees the top: until then there is no fade
-#: for _SETTLED to wait for, and axe ran as the tabs came back (a tab half-faded fails its contrast).
-_AT_TOP = """() => window.scrollY === 0 && !document.querySelector(".md-tabs")?.hidden"""
-
-
-def at_rest_at_top(page: Any) -> None:
-    """Scroll ``page`` to its top, and wait until the theme has seen it there and its header has stopped moving."""
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_function(_AT_TOP, timeout=15_000)
-    page.wait_for_function(_SETTLED, timeout=15_000)
-
-
 def axe_results(page: Any) -> Any:
     """axe's audit of the page as it settles: after its animations and transitions end, not during one."""
     from axe_playwright_python.sync_playwright import Axe
