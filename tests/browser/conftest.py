@@ -193,6 +193,18 @@ def catalog_shown(page: Any, address: str | re.Pattern[str] | None = None) -> No
     sync_api.expect(page.locator("[data-catalog]")).to_have_attribute("data-shown-for", f"?{search}" if search else "")
 
 
+def page_drawn(page: Any) -> None:
+    """Wait until the page's own scripts have drawn what they draw after it loads, by the progress marks they set:
+    the catalog its results (``data-shown-for``, :func:`catalog_shown`), the compare page its table
+    (``data-comparing``) and each claim's weighing (``data-weighing``), the verification page's e-mail form its
+    conclusion (``data-concluding``). A page that sets none returns at once. The network falling quiet says none
+    of this: the catalog draws its cards from files it already has, after ``networkidle``."""
+    if page.locator("[data-catalog]").count():
+        catalog_shown(page)
+    for mark in ("data-comparing", "data-weighing", "data-concluding"):
+        sync_api.expect(page.locator(f"[{mark}]")).to_have_count(0)
+
+
 def screenshot(page: Any, name: str) -> Path:
     """Save a full-page screenshot as ``tests/artifacts/screenshots/<name>.png``."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ and by keyboard, and skip to the content of any page."""
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from generator.models.credential import LifecycleStatus
 from generator.publish.verifydata import AwardStats
 from generator.render import labels
 from generator.render.model import SiteModel
-from generator.render.search import search_records
+from generator.render.search import SearchRecord, search_records
 from generator.verify import Verifier
 from tests.browser.conftest import axe_results, catalog_shown, screenshot, serve_dir
 from tests.conftest import REPO
@@ -41,16 +42,26 @@ def _catalog(page: Any, site_url: str, query: str = "") -> None:
     catalog_shown(page)
 
 
+@functools.cache
+def records() -> list[SearchRecord]:
+    """The build's search records of the example registry (what the catalog searches)."""
+    loaded = load_registry(REPO)
+    assert loaded.registry is not None
+    return search_records(SiteModel.build(loaded.registry, AwardStats(), {}, datetime.now(UTC)))
+
+
+def _settled(page: Any) -> None:
+    """Wait until no comparison asked for is still to be drawn or dropped (compare.js marks it data-comparing)."""
+    expect(page.locator("[data-comparing]")).to_have_count(0)
+
+
 def _listed(facets: dict[str, str]) -> set[str]:
     """The names of the credentials the catalog lists for one value of each facet, as the build's search records
     say (retired ones hidden, as the catalog does unless asked)."""
-    loaded = load_registry(REPO)
-    assert loaded.registry is not None
-    model = SiteModel.build(loaded.registry, AwardStats(), {}, datetime.now(UTC))
     retired = labels.STATUS[LifecycleStatus.RETIRED]
     return {
         r.meta["title"]
-        for r in search_records(model)
+        for r in records()
         if retired not in r.filters["status"] and all(v in r.filters.get(k, []) for k, v in facets.items())
     }
 
@@ -465,7 +476,7 @@ def test_a_comparison_answered_late_does_not_replace_the_one_asked_for_since(pag
     with page.expect_response(f"**/api/credentials/{SQL}.json") as answer:
         held[0].continue_()
     answer.value.finished()
-    page.wait_for_timeout(500)  # the late comparison, were it drawn, is drawn well within this
+    _settled(page)  # the late comparison has been drawn or dropped (a sleep passed a page that drew it after)
     expect(heads).to_have_count(1)
     assert page.url.endswith(f"compare/?ids={COST}")
 

@@ -13,6 +13,8 @@ from urllib.parse import unquote, urldefrag
 
 import pytest
 
+from tests.browser.conftest import page_drawn
+
 #: Shown as text, these are Markdown or HTML the page failed to render.
 UNRENDERED = ("```", "&amp;", "&lt;", "&gt;", "&quot;", "&#")
 
@@ -40,6 +42,7 @@ def walked(browser: Any, built_site: Path, site_url: str) -> dict[str, dict[str,
         page.on("response", lambda r, p=problems: p.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
         page.goto(site_url + rel)
         page.wait_for_load_state("networkidle")
+        page_drawn(page)  # the catalog's cards, the compare table: drawn by the page's scripts, maybe after that
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 1:
             problems.append(f"scrolls {overflow} px sideways at 375 px")
@@ -129,6 +132,7 @@ def test_keyboard_focus_never_lands_on_something_nobody_sees(page: Any, site_url
     filter boxes and its search-within-a-filter box took the focus with nothing on screen saying where it was."""
     page.goto(site_url + path)
     page.wait_for_load_state("networkidle")
+    page_drawn(page)
     stops: list[str] = []
     unseen: list[str] = []
     unmarked: list[str] = []

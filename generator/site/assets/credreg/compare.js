@@ -10,6 +10,7 @@ import { MAX, compareUrl, picked, setPicked, validRef } from "./picker.js";
 const siteRoot = new URL("../../", import.meta.url);
 let shownSearch = null; // the query of the comparison on screen
 let asked = 0; // comparisons asked for so far: only the latest one is drawn
+let comparing = 0; // comparisons asked for and not yet drawn or dropped
 const root = document.querySelector("[data-compare]");
 if (root) start(root);
 
@@ -55,7 +56,19 @@ async function load(ref) {
 }
 
 // True when this comparison was drawn: false when one asked for since (back, then forward at once) came first.
+// Progress only, for whoever waits on the page (the tests): data-comparing marks a comparison asked for and not yet
+// drawn or dropped, so a test can tell "none was asked for" from "one has not landed yet". Nothing is decided by it.
 async function render(ids, status, box) {
+  comparing += 1;
+  root.dataset.comparing = "";
+  try {
+    return await draw(ids, status, box);
+  } finally {
+    if (--comparing === 0) delete root.dataset.comparing;
+  }
+}
+
+async function draw(ids, status, box) {
   shownSearch = window.location.search;
   const run = ++asked;
   const loaded = await Promise.all(ids.map(load));
