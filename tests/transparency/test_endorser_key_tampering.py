@@ -20,6 +20,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from generator.load import load_registry
 from generator.transparency.entries import derive_entries
 from tests.transparency.conftest import (
@@ -92,29 +94,37 @@ def _published(log_repo: LogRepo, tmp_path: Path) -> None:
     cosign(log_repo, tmp_path / "witness")
 
 
+@pytest.mark.parametrize("closed", ["valid_until", "revoked_at"])
 def test_an_endorser_key_is_logged_in_the_endorsers_name_and_its_retirement_judges_its_endorsements(
-    log_repo: LogRepo, tmp_path: Path
+    log_repo: LogRepo, tmp_path: Path, closed: str
 ) -> None:
-    """An endorser's key file is ``key-added`` in the endorser's name, its end ``key-expiry-set``; an endorsement it
-    signed before its end (logged then) passes every check; one logged after the end, dated inside the window,
-    passes offline and fails the log's check, naming the key."""
+    """An endorser's key file is ``key-added`` in the endorser's name, its end ``key-expiry-set`` (or, revoked as
+    compromised, ``key-revoked``). An endorsement it signed while in force, logged then, stays valid once the key
+    is closed, offline and with the log, as an award signed by an issuer's key before its end does (the key's
+    window at the proof's ``created``; the log's retirement after the entry). One logged after the end, dated inside
+    the window, passes offline and fails the log's check, naming the key."""
     root = log_repo.root
     start = git(root, "rev-parse", "HEAD").strip()
     rel, key = owner_key(log_repo, tmp_path, VTEN, "key-e", None)
     commit_all(root, "an endorser's key")
     before = endorsement_with(log_repo, key, dt.datetime(2023, 9, 1, tzinfo=dt.UTC))
     commit_all(root, "an endorsement while it is valid")
-    _set(root / rel, valid_until="2023-12-31T23:59:59Z")
-    commit_all(root, "the key retired")
+    end = {"valid_until": "2023-12-31T23:59:59Z"}
+    if closed == "revoked_at":
+        end = {"revoked_at": "2023-12-31T23:59:59Z", "revocation_reason": "key leaked"}
+    _set(root / rel, **end)
+    commit_all(root, "the key closed")
     late = endorsement_with(log_repo, key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
     commit_all(root, "an endorsement dated inside the window, added after the end (pushed past the check)")
-    assert _key_entries(log_repo, start) == [
-        ("key-added", VTEN, rel, False, False),
-        ("key-expiry-set", VTEN, rel, False, False),
-    ]
+    kind, what = ("key-expiry-set", "expired (valid_until set)")
+    if closed == "revoked_at":
+        kind, what = ("key-revoked", "revoked")
+    assert _key_entries(log_repo, start) == [("key-added", VTEN, rel, False, False), (kind, VTEN, rel, False, False)]
     _published(log_repo, tmp_path)
+    code, checks = _checks(log_repo, before, log=False)
+    assert code == 0, checks
     _passes(log_repo, before)
-    _fails_only_on_the_log(log_repo, late, f"{rel} was logged as expired (valid_until set) before it")
+    _fails_only_on_the_log(log_repo, late, f"{rel} was logged as {what} before it")
 
 
 def test_an_endorser_keys_end_removed_or_its_file_deleted_and_added_again_keeps_its_retirement(
