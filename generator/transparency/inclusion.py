@@ -192,18 +192,21 @@ def _owner_of(registry: Registry, did: str, kind: str = "award") -> str | None:
     return record.id if record is not None else registry.endorser_for_did(did)
 
 
-def signing_keys(registry: Registry, document: Any, kind: str = "award") -> dict[str, str]:
+def signing_keys(registry: Registry, document: Any, kind: str = "award", owner: str | None = None) -> dict[str, str]:
     """Verification method → ``keys/<owner>/<key id>.json``, for every proof whose method names a registry issuer
-    or endorser (read as a ``kind``'s: :func:`_owner_of`)."""
+    or endorser (read as a ``kind``'s: :func:`_owner_of`). ``owner``: whose keys the offline check holds the proofs
+    to whatever else declares their DID (a status list's: the owner of its folder, verify/status.py
+    ``owner_problem``), for a method of that owner's DID."""
     proofs = document.get("proof") if isinstance(document, dict) else None
     keys = {}
     for proof in proofs if isinstance(proofs, list) else [proofs]:
         method = proof.get("verificationMethod") if isinstance(proof, dict) else None
         if isinstance(method, str) and "#" in method:
             did, _, key_id = method.partition("#")
-            owner = _owner_of(registry, did, kind)
-            if owner is not None:
-                keys[method] = f"keys/{owner}/{key_id}.json"
+            mine = owner is not None and registry.is_endorser(owner) and registry.endorser_did(owner) == did
+            signer = owner if mine else _owner_of(registry, did, kind)
+            if signer is not None:
+                keys[method] = f"keys/{signer}/{key_id}.json"
     return keys
 
 
@@ -935,7 +938,8 @@ def status_list_log_check(
         )
     digest = hashlib.sha256(data).hexdigest()
     try:
-        found, binding = find_status_list(registry, source, path, digest, signing_keys(registry, document))
+        keys = signing_keys(registry, document, LIST_KIND, owner=path.split("/")[2])
+        found, binding = find_status_list(registry, source, path, digest, keys)
     except LogError as exc:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, f"the log does not check out: {exc.explain()}")
     if found is None:

@@ -8,8 +8,9 @@ the copy's ``key-changed`` alert, which the log's index counts as a retirement o
 pushed into a real Git registry with real keys and real signatures (``credreg``'s own key generation and
 ``endorse``), logged, published, cosigned and verified with ``credreg verify`` with and without ``--log``: the
 offline check passes what the copy signs (the copy's own window holds it), the log's check fails it, naming the
-copy. The full check refuses every one of these registries (``key.duplicate``); the page's log check is held
-equal to Python's by tests/transparency/test_verify_js.py.
+copy. The pull-request check refuses each change (``governance.append-only``, ``key.duplicate``,
+``id.duplicate-did``: asserted where the scenario makes it); the page's log check is held equal to Python's by
+tests/transparency/test_verify_js.py.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from generator.check import CheckOptions, run_check
 from generator.load import load_registry
 from generator.transparency.entries import derive_entries
 from tests.transparency.conftest import (
@@ -64,6 +66,12 @@ def _fails_only_on_the_log(log_repo: LogRepo, digest: str, reason: str, *, key_c
     assert checks[key_check]["status"] == "passed", checks
     assert checks["log"]["status"] == "failed", checks["log"]
     assert reason in checks["log"]["reason"], checks["log"]
+
+
+def _pr_refuses(log_repo: LogRepo, code: str, rel: str) -> None:
+    """The pull-request check of the uncommitted change (against ``HEAD``) refuses it on ``rel`` with ``code``."""
+    report = run_check(log_repo.root, CheckOptions(base="HEAD", actor="registry-admin", progress=False))
+    assert rel in {p.location.path for p in report.problems if p.code == code}, [str(p) for p in report.problems]
 
 
 def _key_entries(log_repo: LogRepo, since: str) -> list[tuple[str, str, str, bool, bool]]:
@@ -136,11 +144,13 @@ def test_an_endorser_keys_end_removed_or_its_file_deleted_and_added_again_keeps_
     rel, key = owner_key(log_repo, tmp_path, VTEN, "key-e", "2023-12-31T23:59:59Z")
     first = commit_all(root, "an endorser's older key, retired")
     _set(root / rel, valid_until=None)
+    _pr_refuses(log_repo, "governance.append-only", rel)
     commit_all(root, "the end removed (pushed past the check)")
     removed = endorsement_with(log_repo, key, dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
     commit_all(root, "an endorsement after the old end")
     text = (root / rel).read_text()
     (root / rel).unlink()
+    _pr_refuses(log_repo, "governance.append-only", rel)
     commit_all(root, "the key file deleted")
     (root / rel).write_text(text)
     commit_all(root, "and added again, without its end")
@@ -170,6 +180,8 @@ def test_a_retired_endorser_key_copied_into_another_endorser_key_file_fails_the_
     own, other = f"keys/{VTEN}/key-again.json", f"keys/{ABPC}/key-vten.json"
     _copy(log_repo, rel, own)
     _copy(log_repo, rel, other)
+    for copy in (own, other):
+        _pr_refuses(log_repo, "key.duplicate", copy)
     commit_all(root, "the revoked key again, in two files (pushed past the check)")
     again = dataclasses.replace(key, key_id="key-again")
     by_own = endorsement_with(log_repo, again, dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
@@ -202,6 +214,8 @@ def test_a_retired_key_copied_between_an_issuers_and_an_endorsers_folders_fails_
     in_issuer, in_endorser = f"keys/{NBU}/key-from-vten.json", f"keys/{VTEN}/key-from-nbu.json"
     _copy(log_repo, e_rel, in_issuer)
     _copy(log_repo, i_rel, in_endorser)
+    for copy in (in_issuer, in_endorser):
+        _pr_refuses(log_repo, "key.duplicate", copy)
     commit_all(root, "each retired key copied into the other's folder (pushed past the check)")
     as_issuer = dataclasses.replace(e_key, issuer=NBU, key_id="key-from-vten", controller=None)
     as_endorser = dataclasses.replace(i_key, issuer=VTEN, key_id="key-from-nbu", controller=None)
@@ -281,3 +295,34 @@ def test_an_issuer_declaring_an_endorsers_did_does_not_move_the_log_check_off_it
     assert "is already used by" in done.stdout, done.stdout
     _published(log_repo, tmp_path)
     _fails_only_on_the_log(log_repo, late, f"{rel} was logged as expired (valid_until set) before it")
+
+
+def test_an_endorsers_list_signed_by_its_retired_key_is_judged_by_that_key_when_an_issuer_declares_its_did(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """The status list's counterpart: whoever holds an endorser's retired key signs its list again (dated inside
+    the key's window: its revocations taken back), with an issuer added declaring the endorser's DID (pushed past
+    the check). The offline check reads the list as its folder's owner's, the endorser's, signed by a key in force
+    then; the log's check of the list given on its own must judge that owner's key file, retired before the list
+    was logged, and fail it. Read as the issuer's, it looked for a key file the log never retired."""
+    from generator.awarding.status import list_bytes
+    from generator.endorsements import _signed_list
+    from generator.statuslist import new_bitstring
+
+    root = log_repo.root
+    rel, key = owner_key(log_repo, tmp_path, VTEN, "key-old", "2023-12-31T23:59:59Z")
+    commit_all(root, "an endorser's older key, retired")
+    registry = load_registry(root).registry
+    assert registry is not None
+    issuer_declaring(root, "valencia-panel", registry.endorser_did(VTEN))
+    listed = f"registry/endorsers/{VTEN}/status/1.json"
+    signed = _signed_list(registry, VTEN, 1, new_bitstring(), key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
+    (root / listed).write_bytes(list_bytes(signed))
+    commit_all(root, "an issuer declaring the endorser's DID, and the endorser's list signed again with the old key")
+    _published(log_repo, tmp_path)
+    code, checks = _checks(log_repo, listed, log=False)
+    assert code == 0, checks
+    code, checks = _checks(log_repo, listed)
+    assert code != 0, checks
+    assert checks["log"]["status"] == "failed", checks["log"]
+    assert f"{rel} was logged as expired (valid_until set) before it" in checks["log"]["reason"], checks["log"]

@@ -1787,6 +1787,45 @@ def test_an_endorsement_by_a_did_an_issuer_declares_too_is_judged_by_its_endorse
     assert f"but its signing key {rel} was logged as expired (valid_until set) before it" in reason, reason
 
 
+def test_an_endorsers_list_is_judged_by_its_own_key_when_an_issuer_declares_its_did_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A status list given on its own is held offline to the keys of the owner of its folder: with an issuer added
+    declaring an endorser's DID (pushed past the check), the endorser's list signed again by its retired key,
+    backdated, is judged by the log against the endorser's key file (retired before the list was logged) in the
+    CLI (site and bare state) and on the page alike, not against the issuer's, which the log never retired."""
+    from generator.awarding.status import list_bytes
+    from generator.endorsements import _signed_list
+    from generator.statuslist import new_bitstring
+    from generator.transparency.inclusion import status_list_log_check
+
+    root = log_repo.root
+    endorser = "valencia-tech-employers-network"
+    rel, key = owner_key(log_repo, tmp_path, endorser, "key-old", "2023-12-31T23:59:59Z")
+    commit_all(root, "an endorser's older key, retired")
+    registry = load_registry(root).registry
+    assert registry is not None
+    issuer_declaring(root, "valencia-panel", registry.endorser_did(endorser))
+    listed = f"registry/endorsers/{endorser}/status/1.json"
+    signed = _signed_list(registry, endorser, 1, new_bitstring(), key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
+    data = list_bytes(signed)
+    (root / listed).write_bytes(data)
+    commit_all(root, "an issuer declaring the endorser's DID, and the endorser's list signed again with the old key")
+    registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    got = [
+        status_list_log_check(registry, LogSource(source), data, signed, now=now)
+        for source in (site / "log", log_repo.state)
+    ]
+    js = node(op="listcheck", site=f"{site}/", text=data.decode(), visitor="shared-did-list", document=signed,
+              now=now.timestamp())  # fmt: skip
+    results = [(c.status.value, c.reason) for c in got] + [(js["status"], js["reason"])]
+    assert len(set(results)) == 1, results
+    status, reason = results[0]
+    assert status == "failed", reason
+    assert f"but its signing key {rel} was logged as expired (valid_until set) before it" in reason, reason
+
+
 def test_a_cosignature_dated_past_what_a_timestamp_holds_counts_for_neither_reader(node: Node) -> None:
     """A cosignature/v1 timestamp is at most 2**63 - 1 (C2SP tlog-cosignature; note.py refuses a larger one, and
     cosign() makes none). The page read any 8 bytes as a time: a witness's signature over a time of 2**63 or more

@@ -874,13 +874,26 @@ function signingMethods(document) {
 
 /**
  * `keys/<owner>/<key id>.json` of a verification method whose DID is a registry issuer's or endorser's, else null
- * (inclusion.py `signing_keys`: its owner read as a `kind`'s, ownerOf).
+ * (inclusion.py `signing_keys`: its owner read as a `kind`'s, ownerOf; a status list's, `listPath`, the owner of
+ * its folder when the method is of that owner's DID, as the list's own check holds it to that owner's keys).
  */
-async function signingKeyFile(site, method, kind) {
+async function signingKeyFile(site, method, kind, listPath = null) {
   const at = method.indexOf("#");
   const [did, keyId] = [method.slice(0, at), method.slice(at + 1)];
-  const owner = await ownerOf(site, did, kind);
+  const folderOwner = listPath === null ? null : listPath.split("/")[2];
+  const mine = folderOwner !== null && (await didOf(site, listPath.split("/")[1], folderOwner)) === did;
+  const owner = mine ? folderOwner : await ownerOf(site, did, kind);
   return owner === null ? null : `keys/${owner}/${keyId}.json`;
+}
+
+/** The DID of the registered owner `id` of `folder` ("issuers" or "endorsers"), or null (Registry.endorser_did). */
+async function didOf(site, folder, id) {
+  if (folder === "issuers") {
+    const found = Object.entries((await site.index()).issuers).find(([, owner]) => owner === id);
+    return found ? found[0] : null;
+  }
+  if ((await site.json("verify/endorsements.json")) === null) return null;
+  return (await site.endorsements()).endorsers.find((e) => e.folder === folder && e.id === id)?.did ?? null;
 }
 
 /**
@@ -1130,7 +1143,7 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   for (const method of signingMethods(document)) {
     // Only the key file of the owner the DID names counts (inclusion.py `signing_keys`): every owner may have a
     // key of this id, and the site's index of a method is the host's word.
-    const keyFile = await signingKeyFile(site, method, kind);
+    const keyFile = await signingKeyFile(site, method, kind, kind === LIST_KIND ? entry : null);
     if (keyFile === null) continue;
     const keyRel = `log/index/keys/${toHex(await sha256(utf8.encode(method)))}.json`;
     const retirements = await indexed(site, edge, cp, "key", keyFile, keyRel);
