@@ -26,6 +26,7 @@ import pytest
 from generator.check import CheckOptions, run_check
 from generator.load import load_registry
 from generator.transparency.entries import derive_entries
+from generator.verify import registry_resolver
 from tests.transparency.conftest import (
     LogRepo,
     award_with,
@@ -326,3 +327,41 @@ def test_an_endorsers_list_signed_by_its_retired_key_is_judged_by_that_key_when_
     assert code != 0, checks
     assert checks["log"]["status"] == "failed", checks["log"]
     assert f"{rel} was logged as expired (valid_until set) before it" in checks["log"]["reason"], checks["log"]
+
+
+def test_two_issuers_declaring_one_did_are_read_as_one_owner_by_every_check(log_repo: LogRepo, tmp_path: Path) -> None:
+    """A newcomer issuer declaring a registered issuer's DID (pushed past ``id.duplicate-did``), its own key
+    retired, and an award of the registered issuer signed with that key, backdated, committed after the end. The
+    offline check found the method's key in the newcomer's folder (RegistryKeyResolver: the last issuer declaring
+    the DID) while the log's check judged ``keys/<first issuer>/<key id>.json`` (``issuer_for_did``: the first),
+    which the log never retired: it passed ``credreg verify --log`` against a bare state. One DID, one owner
+    (:meth:`Registry.issuer_ids_by_did`, the first declaring it): the newcomer's key is no key of that DID, so the
+    award fails offline, and the page's index names the same owner."""
+    root = log_repo.root
+    registry = load_registry(root).registry
+    assert registry is not None
+    did = registry.issuer_did(NBU)
+    issuer_declaring(root, "zz-panel", did)
+    commit_all(root, "an issuer declaring northbridge's DID (pushed past the check)")
+    rel, key = owner_key(log_repo, tmp_path, "zz-panel", "key-z", "2023-12-31T23:59:59Z")
+    commit_all(root, "the newcomer's key, retired")
+    # Signed by credreg's own code: for that long, the key file stands in northbridge's folder too.
+    _copy(log_repo, rel, f"keys/{NBU}/key-z.json")
+    as_nbu = dataclasses.replace(key, issuer=NBU, controller=None)
+    award = award_with(log_repo, as_nbu, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
+    (root / f"keys/{NBU}/key-z.json").unlink()
+    commit_all(root, "an award of northbridge signed with the newcomer's retired key, backdated")
+    _published(log_repo, tmp_path)
+    code, checks = _checks(log_repo, award.hash, log=False)
+    assert code != 0, checks
+    assert checks["key"]["status"] == "failed", checks["key"]
+    code, checks = _checks(log_repo, award.hash)
+    assert code != 0, checks
+    loaded = load_registry(root).registry
+    assert loaded is not None
+    assert loaded.issuer_ids_by_did()[did] == NBU
+    assert registry_resolver(loaded).resolve(f"{did}#key-z") is None  # northbridge has no key-z
+    from generator.publish.verifydata import write_verification_data
+
+    write_verification_data(loaded, tmp_path / "site")  # the page's did -> issuer index (sitedata.js issuerOf)
+    assert json.loads((tmp_path / "site/verify/index.json").read_text())["issuers"][did] == NBU
