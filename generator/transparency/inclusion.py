@@ -192,18 +192,21 @@ def _owner_of(registry: Registry, did: str, kind: str = "award") -> str | None:
     return record.id if record is not None else registry.endorser_for_did(did)
 
 
-def signing_keys(registry: Registry, document: Any, kind: str = "award", owner: str | None = None) -> dict[str, str]:
+def signing_keys(registry: Registry, document: Any, kind: str = "award", listed: str | None = None) -> dict[str, str]:
     """Verification method → ``keys/<owner>/<key id>.json``, for every proof whose method names a registry issuer
-    or endorser (read as a ``kind``'s: :func:`_owner_of`). ``owner``: whose keys the offline check holds the proofs
-    to whatever else declares their DID (a status list's: the owner of its folder, verify/status.py
-    ``owner_problem``), for a method of that owner's DID."""
+    or endorser (read as a ``kind``'s: :func:`_owner_of`). ``listed`` (``registry/<folder>/<owner>/status/…``):
+    a status list's, whose keys its offline check holds it to (verify/status.py ``verify_status_list``): an
+    endorser's list, its folder owner's (``EndorserKeys``) whatever else declares their DID; an issuer's, the
+    registry resolver's, the DID's owner (:meth:`Registry.issuer_ids_by_did`), not the folder's: a second issuer
+    declaring the DID signs with the first's keys."""
+    folder, owner = listed.split("/")[1:3] if listed is not None else (None, None)
     proofs = document.get("proof") if isinstance(document, dict) else None
     keys = {}
     for proof in proofs if isinstance(proofs, list) else [proofs]:
         method = proof.get("verificationMethod") if isinstance(proof, dict) else None
         if isinstance(method, str) and "#" in method:
             did, _, key_id = method.partition("#")
-            mine = owner is not None and registry.is_endorser(owner) and registry.endorser_did(owner) == did
+            mine = folder == "endorsers" and owner in registry.endorsers and registry.endorser_did(owner) == did
             signer = owner if mine else _owner_of(registry, did, kind)
             if signer is not None:
                 keys[method] = f"keys/{signer}/{key_id}.json"
@@ -938,7 +941,7 @@ def status_list_log_check(
         )
     digest = hashlib.sha256(data).hexdigest()
     try:
-        keys = signing_keys(registry, document, LIST_KIND, owner=path.split("/")[2])
+        keys = signing_keys(registry, document, LIST_KIND, listed=path)
         found, binding = find_status_list(registry, source, path, digest, keys)
     except LogError as exc:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, f"the log does not check out: {exc.explain()}")

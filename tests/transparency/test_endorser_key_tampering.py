@@ -365,3 +365,36 @@ def test_two_issuers_declaring_one_did_are_read_as_one_owner_by_every_check(log_
 
     write_verification_data(loaded, tmp_path / "site")  # the page's did -> issuer index (sitedata.js issuerOf)
     assert json.loads((tmp_path / "site/verify/index.json").read_text())["issuers"][did] == NBU
+
+
+def test_a_list_in_the_folder_of_a_second_issuer_of_a_did_is_judged_by_the_did_owners_key(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """An issuer's list is held offline to the keys of its DID's owner (the registry resolver: the first issuer
+    declaring it). A newcomer declaring northbridge's DID (pushed past the check) has its list signed by
+    northbridge's retired key, backdated: it passes offline, and the log's check must judge that key's file,
+    retired before the list was logged. It judged ``keys/<folder owner>/<key id>.json`` (the folder owner's DID
+    is the method's), which the log never retired, where the page (the index's owner) judged northbridge's."""
+    from generator.awarding.status import list_bytes, signed_status_list
+    from generator.statuslist import new_bitstring
+
+    root = log_repo.root
+    rel, key = imported_key(log_repo, tmp_path, "key-old", "2023-12-31T23:59:59Z")
+    commit_all(root, "northbridge's older key, retired")
+    registry = load_registry(root).registry
+    assert registry is not None
+    issuer_declaring(root, "zz-panel", registry.issuer_did(NBU))
+    registry = load_registry(root).registry
+    assert registry is not None
+    listed = "registry/issuers/zz-panel/status/1.json"
+    (root / listed).parent.mkdir(parents=True)
+    signed = signed_status_list(registry, "zz-panel", 1, new_bitstring(), key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
+    (root / listed).write_bytes(list_bytes(signed))
+    commit_all(root, "an issuer declaring northbridge's DID, its list signed with northbridge's retired key")
+    _published(log_repo, tmp_path)
+    code, checks = _checks(log_repo, listed, log=False)
+    assert code == 0, checks
+    code, checks = _checks(log_repo, listed)
+    assert code != 0, checks
+    assert checks["log"]["status"] == "failed", checks["log"]
+    assert f"{rel} was logged as expired (valid_until set) before it" in checks["log"]["reason"], checks["log"]

@@ -1826,6 +1826,50 @@ def test_an_endorsers_list_is_judged_by_its_own_key_when_an_issuer_declares_its_
     assert f"but its signing key {rel} was logged as expired (valid_until set) before it" in reason, reason
 
 
+def test_a_second_issuers_list_is_judged_by_its_dids_owners_key_in_python_and_not_passed_by_js(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """An issuer's list is held offline to its DID owner's keys (the registry resolver: the first issuer declaring
+    the DID), not its folder owner's: a newcomer declaring northbridge's DID (pushed past the check) with its list
+    signed by northbridge's retired key, backdated, is judged against northbridge's key file (retired before the
+    list was logged) by the CLI (site and bare state). Python judged the newcomer's key file (the folder's owner's,
+    its DID the method's), which the log never retired, and passed it. The page knows an issuer by its DID only
+    (verify/index.json ``issuers``: the DID's owner), so the newcomer's list is no list of this registry to it:
+    it does not pass it either."""
+    from generator.awarding.status import list_bytes, signed_status_list
+    from generator.statuslist import new_bitstring
+    from generator.transparency.inclusion import status_list_log_check
+
+    root = log_repo.root
+    rel, key = imported_key(log_repo, tmp_path, "key-old", "2023-12-31T23:59:59Z")
+    commit_all(root, "northbridge's older key, retired")
+    registry = load_registry(root).registry
+    assert registry is not None
+    issuer_declaring(root, "zz-panel", registry.issuer_did("northbridge-university"))
+    registry = load_registry(root).registry
+    assert registry is not None
+    listed = "registry/issuers/zz-panel/status/1.json"
+    (root / listed).parent.mkdir(parents=True)
+    signed = signed_status_list(registry, "zz-panel", 1, new_bitstring(), key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
+    data = list_bytes(signed)
+    (root / listed).write_bytes(data)
+    commit_all(root, "an issuer declaring northbridge's DID, its list signed with northbridge's retired key")
+    registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    got = [
+        status_list_log_check(registry, LogSource(source), data, signed, now=now)
+        for source in (site / "log", log_repo.state)
+    ]
+    js = node(op="listcheck", site=f"{site}/", text=data.decode(), visitor="second-issuer-list", document=signed,
+              now=now.timestamp())  # fmt: skip
+    results = [(c.status.value, c.reason) for c in got]
+    assert len(set(results)) == 1, results
+    assert (js["status"], js["reason"]) == ("not checked", "not a status list of this registry"), js
+    status, reason = results[0]
+    assert status == "failed", reason
+    assert f"but its signing key {rel} was logged as expired (valid_until set) before it" in reason, reason
+
+
 def test_a_cosignature_dated_past_what_a_timestamp_holds_counts_for_neither_reader(node: Node) -> None:
     """A cosignature/v1 timestamp is at most 2**63 - 1 (C2SP tlog-cosignature; note.py refuses a larger one, and
     cosign() makes none). The page read any 8 bytes as a time: a witness's signature over a time of 2**63 or more

@@ -875,7 +875,8 @@ function signingMethods(document) {
 /**
  * `keys/<owner>/<key id>.json` of a verification method whose DID is a registry issuer's or endorser's, else null
  * (inclusion.py `signing_keys`: its owner read as a `kind`'s, ownerOf; a status list's, `listPath`, the owner of
- * its folder when the method is of that owner's DID, as the list's own check holds it to that owner's keys).
+ * its folder when the method is of that owner's DID, as the list's own check holds it to that owner's keys: for an
+ * issuer's folder that is the DID's owner, as the index maps each DID to one issuer, Registry.issuer_ids_by_did).
  */
 async function signingKeyFile(site, method, kind, listPath = null) {
   const at = method.indexOf("#");
