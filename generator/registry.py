@@ -127,11 +127,21 @@ class Registry:
         record = self.issuers[issuer_id]
         return record.issuer.did or did_web_for(self.site_url, issuer_id)
 
+    def issuer_ids_by_did(self) -> dict[str, str]:
+        """Each issuer DID's owner: the first issuer (in folder order) declaring it. The one rule by which every
+        reader takes a DID to an issuer (the offline key and issuer checks, ``credreg verify --log``, the page
+        through verify/index.json's ``issuers``): two issuers declaring one DID (``id.duplicate-did``, pushed past
+        the check) must not let the key check find the method's key in one folder while the log check judges
+        another's key file."""
+        owners: dict[str, str] = {}
+        for issuer_id in self.issuers:
+            owners.setdefault(self.issuer_did(issuer_id), issuer_id)
+        return owners
+
     def issuer_for_did(self, did: str) -> IssuerRecord | None:
-        for record in self.issuers.values():
-            if self.issuer_did(record.id) == did:
-                return record
-        return None
+        """The issuer whose DID is ``did`` (:meth:`issuer_ids_by_did`)."""
+        issuer_id = self.issuer_ids_by_did().get(did)
+        return self.issuers[issuer_id] if issuer_id is not None else None
 
     def endorser_did(self, endorser_id: str) -> str:
         """An endorser's DID: a registered endorser's (its own, or its did:web under ``endorsers``), or an

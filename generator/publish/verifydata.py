@@ -473,7 +473,7 @@ def write_verification_data(
         digests.finish(bits)
         templates.publish(data_dir / "templates")
 
-    issuers_by_did = {registry.issuer_did(i): i for i in registry.issuers}
+    issuers_by_did = registry.issuer_ids_by_did()  # the page's DID -> issuer rule is Python's
     write_json_staged(
         verify_dir / "index.json",
         {

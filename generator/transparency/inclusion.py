@@ -179,35 +179,49 @@ def status_list_used(registry: Registry, document: Any, kind: str = "award") -> 
     return path, hashlib.sha256(data).hexdigest()
 
 
-def _owner_of(registry: Registry, did: str) -> str | None:
-    """The registry id of the issuer, else the endorser, whose DID is ``did`` (tlog.js ``ownerOf``)."""
+def _owner_of(registry: Registry, did: str, kind: str = "award") -> str | None:
+    """The registry id of the owner whose DID is ``did``, as the offline check of a ``kind`` reads it (tlog.js
+    ``ownerOf``): an endorsement's, :meth:`Registry.endorser_for_did` (the endorser, else the issuer), which
+    :func:`generator.endorsements.verify_endorsement` judges its signing key by; else the issuer, else the endorser.
+    One reading on both sides: should an issuer and an endorser declare one DID (``id.duplicate-did``, pushed past
+    the check), a log check that read the issuer's key file of an endorsement the offline check holds to the
+    endorser's would look for the retirements of a file the log never retired."""
+    if kind == "endorsement":
+        return registry.endorser_for_did(did)
     record = registry.issuer_for_did(did)
     return record.id if record is not None else registry.endorser_for_did(did)
 
 
-def signing_keys(registry: Registry, document: Any) -> dict[str, str]:
+def signing_keys(registry: Registry, document: Any, kind: str = "award", listed: str | None = None) -> dict[str, str]:
     """Verification method → ``keys/<owner>/<key id>.json``, for every proof whose method names a registry issuer
-    or endorser."""
+    or endorser (read as a ``kind``'s: :func:`_owner_of`). ``listed`` (``registry/<folder>/<owner>/status/…``):
+    a status list's, whose keys its offline check holds it to (verify/status.py ``verify_status_list``): an
+    endorser's list, its folder owner's (``EndorserKeys``) whatever else declares their DID; an issuer's, the
+    registry resolver's, the DID's owner (:meth:`Registry.issuer_ids_by_did`), not the folder's: a second issuer
+    declaring the DID signs with the first's keys."""
+    folder, owner = listed.split("/")[1:3] if listed is not None else (None, None)
     proofs = document.get("proof") if isinstance(document, dict) else None
     keys = {}
     for proof in proofs if isinstance(proofs, list) else [proofs]:
         method = proof.get("verificationMethod") if isinstance(proof, dict) else None
         if isinstance(method, str) and "#" in method:
             did, _, key_id = method.partition("#")
-            owner = _owner_of(registry, did)
-            if owner is not None:
-                keys[method] = f"keys/{owner}/{key_id}.json"
+            mine = folder == "endorsers" and owner in registry.endorsers and registry.endorser_did(owner) == did
+            signer = owner if mine else _owner_of(registry, did, kind)
+            if signer is not None:
+                keys[method] = f"keys/{signer}/{key_id}.json"
     return keys
 
 
-def logged_owner(registry: Registry, document: Any) -> str | None:
-    """The owner in whose name an award's or endorsement's entry must be logged: the registry issuer (else endorser)
-    its ``issuer`` DID names, whose monitor lists it; None without a document, or for an owner not registered here
-    (then no entry is held to a name, as no key is to a retirement)."""
+def logged_owner(registry: Registry, document: Any, kind: str = "award") -> str | None:
+    """The owner in whose name an award's or endorsement's entry must be logged: the registry issuer or endorser
+    its ``issuer`` DID names (read as a ``kind``'s: :func:`_owner_of`), whose monitor lists it; None without a
+    document, or for an owner not registered here (then no entry is held to a name, as no key is to a
+    retirement)."""
     issuer = document.get("issuer") if isinstance(document, dict) else None
     if isinstance(issuer, dict):
         issuer = issuer.get("id")
-    return _owner_of(registry, issuer) if isinstance(issuer, str) else None
+    return _owner_of(registry, issuer, kind) if isinstance(issuer, str) else None
 
 
 class LoggedElsewhere(LogError):
@@ -807,10 +821,10 @@ def log_check(
             registry,
             source,
             award_hash,
-            signing_keys(registry, document),
+            signing_keys(registry, document, kind),
             status_list_used(registry, document, kind),
             kind=kind,
-            owner=logged_owner(registry, document),
+            owner=logged_owner(registry, document, kind),
         )
     except LoggedElsewhere as exc:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, exc.summary)
@@ -927,7 +941,8 @@ def status_list_log_check(
         )
     digest = hashlib.sha256(data).hexdigest()
     try:
-        found, binding = find_status_list(registry, source, path, digest, signing_keys(registry, document))
+        keys = signing_keys(registry, document, LIST_KIND, listed=path)
+        found, binding = find_status_list(registry, source, path, digest, keys)
     except LogError as exc:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, f"the log does not check out: {exc.explain()}")
     if found is None:

@@ -77,7 +77,8 @@ class RegistryKeyResolver:
     """Keys of registered issuers, by ``<issuer DID>#<key-id>``."""
 
     def __init__(self, registry: Registry) -> None:
-        self._by_did = {registry.issuer_did(i): record for i, record in registry.issuers.items()}
+        # One owner per DID, as every other reader takes it (the log check's key file, the page's index).
+        self._by_did = {did: registry.issuers[i] for did, i in registry.issuer_ids_by_did().items()}
 
     def owns(self, verification_method: str) -> bool:
         """Whether the method's DID is a registered issuer's: then only this resolver may answer for it."""

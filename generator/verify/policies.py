@@ -169,13 +169,12 @@ class RegistryLookups:
 
     @classmethod
     def of(cls, registry: Registry) -> RegistryLookups:
-        by_did: dict[str, IssuerRecord] = {}
         credentials: dict[str, tuple[IssuerRecord, str]] = {}
         profiles: dict[str, dict[str, Any]] = {}
         achievements: dict[str, dict[str, Any]] = {}
         former: dict[str, tuple[Former, ...]] = {}
+        by_did = {did: registry.issuers[i] for did, i in registry.issuer_ids_by_did().items()}
         for record in registry.issuers.values():
-            by_did.setdefault(registry.issuer_did(record.id), record)
             profiles[record.id] = expected_issuer(registry, record)
             former[record.id] = former_issuers(registry, record)
             for slug in record.credentials:

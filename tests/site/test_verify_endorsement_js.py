@@ -337,6 +337,29 @@ def test_a_revoked_endorsement_is_not_made_valid_by_a_list_its_closed_key_signed
     _page_says_the_same(tmp_path, c.site, doc, cli)
 
 
+@pytest.mark.parametrize("closed", ["valid_until", "revoked_at"])
+def test_an_endorsement_signed_while_its_key_was_in_force_stays_valid_once_the_key_is_closed_alike(
+    tmp_path: Path, closed: str
+) -> None:
+    # A registered endorsement signed while its key was in force, the key retired or revoked (as compromised) since:
+    # its proofs are judged by the key's window at their ``created``, as an award's are (policies.py key_problem),
+    # so it stays "Valid: a genuine endorsement, in force." on the page as in credreg verify (what whoever holds the
+    # key signs later, backdated, is the log's to refuse: tests/transparency/test_endorser_key_tampering.py).
+    c = Corpus(tmp_path / "corpus")
+    doc = c.endorse("signed-in-force")  # signed ten days before NOW
+    key_file = layout.key_path(c.root, DC, "k1")
+    record = json.loads(key_file.read_text(encoding="utf-8"))
+    record[closed] = (NOW - dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if closed == "revoked_at":
+        record["revocation_reason"] = "laptop stolen"
+    key_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    c.publish()
+    cli = _cli(verify_endorsement(doc, c.registry, now=NOW))
+    assert cli["headline"]["kind"] == "valid", cli
+    assert ["proof", "Signed by the endorser's registered key", "passed", "ok"] in cli["checks"], cli
+    _page_says_the_same(tmp_path, c.site, doc, cli)
+
+
 def test_an_endorser_s_list_out_of_its_own_validity_period_gives_no_status_alike(tmp_path: Path) -> None:
     # Bitstring Status List §3.2 (status.py readable_list, policies.js readableList): the endorser's list, signed by
     # its key in force but ended an hour ago, gave "not revoked" on both sides; the status is now unknown.

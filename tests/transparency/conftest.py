@@ -195,3 +195,52 @@ def award_with(log_repo: LogRepo, key: Any, on: dt.datetime, issuer: str = "nort
         batch=False, valid_from=on,
     )  # fmt: skip
     return issued
+
+
+def owner_key(log_repo: LogRepo, tmp_path: Path, owner: str, key_id: str, until: str | None) -> tuple[str, Any]:
+    """A key of ``owner`` (an endorser or an issuer) made on 2023-01-02 (``until``: its end, already set), and its
+    signing half."""
+    from generator.awarding.keys import generate_key, load_signing_key
+
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    made = generate_key(
+        registry, owner, key_id=key_id, now=dt.datetime(2023, 1, 2, tzinfo=dt.UTC),
+        private_path=tmp_path / f"{owner}-{key_id}.key",
+    )  # fmt: skip
+    rel = f"keys/{owner}/{key_id}.json"
+    if until is not None:
+        path = log_repo.root / rel
+        path.write_text(json.dumps({**json.loads(path.read_text()), "valid_until": until}, indent=2) + "\n")
+    return rel, load_signing_key(made.private_path)
+
+
+def endorsement_with(
+    log_repo: LogRepo,
+    key: Any,
+    on: dt.datetime,
+    endorser: str = "valencia-tech-employers-network",
+    target: str = "northbridge-university/data-analysis-foundations",
+) -> str:
+    """An endorsement of ``target`` by ``endorser`` signed with ``key``, dated ``on`` (``credreg endorse``'s own
+    code); its hash."""
+    from generator.endorsements import endorse
+    from generator.models.endorsement import EndorsementKind
+
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    found = endorse(
+        registry, target, endorser, key, kind=EndorsementKind.RECOGNISES, comment="Counts towards our register.",
+        valid_from=on, now=on,
+    )  # fmt: skip
+    return found.hash
+
+
+def issuer_declaring(root: Path, issuer: str, did: str) -> Path:
+    """A new issuer folder ``issuer`` (brightforge-academy's profile, renamed) declaring ``did``; its folder."""
+    folder = root / "registry/issuers" / issuer
+    folder.mkdir()
+    text = (root / "registry/issuers/brightforge-academy/issuer.yaml").read_text()
+    text = text.replace("brightforge-academy", issuer).replace("name: Brightforge Academy", f"name: {issuer}")
+    (folder / "issuer.yaml").write_text(text.replace("logo: logo.svg\n", "") + f"did: {did}\n")
+    return folder

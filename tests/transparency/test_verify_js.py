@@ -43,8 +43,11 @@ from tests.transparency.conftest import (
     LogRepo,
     award_with,
     commit_all,
+    endorsement_with,
     git,
     imported_key,
+    issuer_declaring,
+    owner_key,
     plant_award,
     serve_log,
 )
@@ -1744,6 +1747,127 @@ def test_an_endorsement_logged_in_another_owners_name_is_not_recorded_in_python_
     results = both("endorsement-moved", site)
     assert {status for status, _ in results} == {"passed"}, results
     assert all(reason.startswith(f"recorded in the public log as entry {again} of ") for _, reason in results)
+
+
+def test_an_endorsement_by_a_did_an_issuer_declares_too_is_judged_by_its_endorsers_key_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """An issuer added declaring an endorser's DID (pushed past the check; nothing logged in the endorser's name),
+    and an endorsement signed with the endorser's retired key, backdated, committed in both folders: the offline
+    checks read the DID as the endorser's (endorsers first), so the log's check judges the endorser's key file, as
+    its retirement is logged, and wants the entry in the endorser's name, in the CLI (site and bare state) and on
+    the page alike. Read as the issuer's (its key file, never retired in the log), it passed."""
+    from generator.transparency.inclusion import log_check
+
+    root = log_repo.root
+    endorser = "valencia-tech-employers-network"
+    rel, key = owner_key(log_repo, tmp_path, endorser, "key-old", "2023-12-31T23:59:59Z")
+    commit_all(root, "an endorser's older key, retired")
+    did = load_registry(root).registry.endorser_did(endorser)  # type: ignore[union-attr]
+    issuer = issuer_declaring(root, "valencia-panel", did)
+    commit_all(root, "an issuer declaring the endorser's DID (pushed past the check)")
+    digest = endorsement_with(log_repo, key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC), endorser=endorser)
+    made = root / f"registry/endorsers/{endorser}/endorsements/{digest}.json"
+    (issuer / "endorsements").mkdir()
+    (issuer / "endorsements" / made.name).write_bytes(made.read_bytes())
+    commit_all(root, "an endorsement signed with the retired key, backdated, in both folders")
+    document = json.loads(made.read_text())
+    registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    got = [
+        log_check(registry, LogSource(source), digest, document, now=now, kind="endorsement")
+        for source in (site / "log", log_repo.state)
+    ]
+    js = node(op="check", site=f"{site}/", hash=digest, visitor="shared-did", document=document,
+              now=now.timestamp(), kind="endorsement")  # fmt: skip
+    results = [(c.status.value, c.reason) for c in got] + [(js["status"], js["reason"])]
+    assert len(set(results)) == 1, results
+    status, reason = results[0]
+    assert status == "failed", reason
+    assert f"but its signing key {rel} was logged as expired (valid_until set) before it" in reason, reason
+
+
+def test_an_endorsers_list_is_judged_by_its_own_key_when_an_issuer_declares_its_did_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A status list given on its own is held offline to the keys of the owner of its folder: with an issuer added
+    declaring an endorser's DID (pushed past the check), the endorser's list signed again by its retired key,
+    backdated, is judged by the log against the endorser's key file (retired before the list was logged) in the
+    CLI (site and bare state) and on the page alike, not against the issuer's, which the log never retired."""
+    from generator.awarding.status import list_bytes
+    from generator.endorsements import _signed_list
+    from generator.statuslist import new_bitstring
+    from generator.transparency.inclusion import status_list_log_check
+
+    root = log_repo.root
+    endorser = "valencia-tech-employers-network"
+    rel, key = owner_key(log_repo, tmp_path, endorser, "key-old", "2023-12-31T23:59:59Z")
+    commit_all(root, "an endorser's older key, retired")
+    registry = load_registry(root).registry
+    assert registry is not None
+    issuer_declaring(root, "valencia-panel", registry.endorser_did(endorser))
+    listed = f"registry/endorsers/{endorser}/status/1.json"
+    signed = _signed_list(registry, endorser, 1, new_bitstring(), key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
+    data = list_bytes(signed)
+    (root / listed).write_bytes(data)
+    commit_all(root, "an issuer declaring the endorser's DID, and the endorser's list signed again with the old key")
+    registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    got = [
+        status_list_log_check(registry, LogSource(source), data, signed, now=now)
+        for source in (site / "log", log_repo.state)
+    ]
+    js = node(op="listcheck", site=f"{site}/", text=data.decode(), visitor="shared-did-list", document=signed,
+              now=now.timestamp())  # fmt: skip
+    results = [(c.status.value, c.reason) for c in got] + [(js["status"], js["reason"])]
+    assert len(set(results)) == 1, results
+    status, reason = results[0]
+    assert status == "failed", reason
+    assert f"but its signing key {rel} was logged as expired (valid_until set) before it" in reason, reason
+
+
+def test_a_second_issuers_list_is_judged_by_its_dids_owners_key_in_python_and_not_passed_by_js(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """An issuer's list is held offline to its DID owner's keys (the registry resolver: the first issuer declaring
+    the DID), not its folder owner's: a newcomer declaring northbridge's DID (pushed past the check) with its list
+    signed by northbridge's retired key, backdated, is judged against northbridge's key file (retired before the
+    list was logged) by the CLI (site and bare state). Python judged the newcomer's key file (the folder's owner's,
+    its DID the method's), which the log never retired, and passed it. The page knows an issuer by its DID only
+    (verify/index.json ``issuers``: the DID's owner), so the newcomer's list is no list of this registry to it:
+    it does not pass it either."""
+    from generator.awarding.status import list_bytes, signed_status_list
+    from generator.statuslist import new_bitstring
+    from generator.transparency.inclusion import status_list_log_check
+
+    root = log_repo.root
+    rel, key = imported_key(log_repo, tmp_path, "key-old", "2023-12-31T23:59:59Z")
+    commit_all(root, "northbridge's older key, retired")
+    registry = load_registry(root).registry
+    assert registry is not None
+    issuer_declaring(root, "zz-panel", registry.issuer_did("northbridge-university"))
+    registry = load_registry(root).registry
+    assert registry is not None
+    listed = "registry/issuers/zz-panel/status/1.json"
+    (root / listed).parent.mkdir(parents=True)
+    signed = signed_status_list(registry, "zz-panel", 1, new_bitstring(), key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
+    data = list_bytes(signed)
+    (root / listed).write_bytes(data)
+    commit_all(root, "an issuer declaring northbridge's DID, its list signed with northbridge's retired key")
+    registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    got = [
+        status_list_log_check(registry, LogSource(source), data, signed, now=now)
+        for source in (site / "log", log_repo.state)
+    ]
+    js = node(op="listcheck", site=f"{site}/", text=data.decode(), visitor="second-issuer-list", document=signed,
+              now=now.timestamp())  # fmt: skip
+    results = [(c.status.value, c.reason) for c in got]
+    assert len(set(results)) == 1, results
+    assert (js["status"], js["reason"]) == ("not checked", "not a status list of this registry"), js
+    status, reason = results[0]
+    assert status == "failed", reason
+    assert f"but its signing key {rel} was logged as expired (valid_until set) before it" in reason, reason
 
 
 def test_a_cosignature_dated_past_what_a_timestamp_holds_counts_for_neither_reader(node: Node) -> None:

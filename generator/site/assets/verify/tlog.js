@@ -874,23 +874,42 @@ function signingMethods(document) {
 
 /**
  * `keys/<owner>/<key id>.json` of a verification method whose DID is a registry issuer's or endorser's, else null
- * (inclusion.py `signing_keys`: the issuer of the DID, else Registry.endorser_for_did's, in
- * verify/endorsements.json's order).
+ * (inclusion.py `signing_keys`: its owner read as a `kind`'s, ownerOf; a status list's, `listPath`, the owner of
+ * its folder when the method is of that owner's DID, as the list's own check holds it to that owner's keys: for an
+ * issuer's folder that is the DID's owner, as the index maps each DID to one issuer, Registry.issuer_ids_by_did).
  */
-async function signingKeyFile(site, method) {
+async function signingKeyFile(site, method, kind, listPath = null) {
   const at = method.indexOf("#");
   const [did, keyId] = [method.slice(0, at), method.slice(at + 1)];
-  const owner = await ownerOf(site, did);
+  const folderOwner = listPath === null ? null : listPath.split("/")[2];
+  const mine = folderOwner !== null && (await didOf(site, listPath.split("/")[1], folderOwner)) === did;
+  const owner = mine ? folderOwner : await ownerOf(site, did, kind);
   return owner === null ? null : `keys/${owner}/${keyId}.json`;
 }
 
-/** The registry id of the issuer, else the endorser, whose DID is `did` (inclusion.py `_owner_of`). */
-async function ownerOf(site, did) {
-  let owner = await site.issuerOf(did);
-  if (owner === null && (await site.json("verify/endorsements.json")) !== null) {
-    owner = (await site.endorsements()).endorsers.find((e) => e.did === did)?.id ?? null;
+/** The DID of the registered owner `id` of `folder` ("issuers" or "endorsers"), or null (Registry.endorser_did). */
+async function didOf(site, folder, id) {
+  if (folder === "issuers") {
+    const found = Object.entries((await site.index()).issuers).find(([, owner]) => owner === id);
+    return found ? found[0] : null;
   }
-  return owner;
+  if ((await site.json("verify/endorsements.json")) === null) return null;
+  return (await site.endorsements()).endorsers.find((e) => e.folder === folder && e.id === id)?.did ?? null;
+}
+
+/**
+ * The registry id of the owner whose DID is `did`, as the page's check of a `kind` reads it (inclusion.py
+ * `_owner_of`): an endorsement's, the first of verify/endorsements.json's endorsers (Registry.endorser_for_did's
+ * order: endorsers, then issuers), as endorsements.js finds its signer; else the issuer, else the endorser. Read
+ * otherwise, an issuer declaring an endorser's DID would have its key file judged in place of the endorser's.
+ */
+async function ownerOf(site, did, kind) {
+  const endorsers = async () =>
+    (await site.json("verify/endorsements.json")) === null
+      ? null
+      : ((await site.endorsements()).endorsers.find((e) => e.did === did)?.id ?? null);
+  if (kind === "endorsement") return await endorsers();
+  return (await site.issuerOf(did)) ?? (await endorsers());
 }
 
 /**
@@ -899,10 +918,10 @@ async function ownerOf(site, did) {
  * registered here. An entry's owner is the folder its file was committed in: an award pushed past the checks into
  * another issuer's folder is logged in that issuer's name, where its own issuer's monitor never shows it.
  */
-async function loggedOwner(site, document) {
+async function loggedOwner(site, document, kind) {
   const issuer = document !== null && typeof document === "object" ? document.issuer : undefined;
   const did = issuer !== null && typeof issuer === "object" && !Array.isArray(issuer) ? issuer.id : issuer;
-  return typeof did === "string" ? await ownerOf(site, did) : null;
+  return typeof did === "string" ? await ownerOf(site, did, kind) : null;
 }
 
 /** inclusion.py `LoggedElsewhere`: logged, but only in another owner's name. */
@@ -1013,7 +1032,7 @@ async function provenRecord(site, edge, cp, hash, entry, kind, document) {
     if (!Array.isArray(records)) return null;
     let found = null;
     let elsewhere = null;
-    const owner = records.length ? await loggedOwner(site, document) : null; // only an entry in its name counts
+    const owner = records.length ? await loggedOwner(site, document, kind) : null; // only an entry in its name counts
     for (const record of records) {
       const at = await proven(edge, cp, record, rel);
       if (at.kind !== kind || at.sha256 !== hash) throw new LogError(`entry ${at.index} is not this ${kind}`);
@@ -1043,7 +1062,7 @@ async function provenRecord(site, edge, cp, hash, entry, kind, document) {
   const award = await prove(source, cp, record[0], awardEntryText(entry.issuer, hash, record[1]), [], where);
   if (award.kind !== "award" || award.sha256 !== hash) throw new LogError(`entry ${award.index} is not this award`);
   // Only an entry in its issuer's name counts (inclusion.py `_lookup`).
-  const owner = await loggedOwner(site, document);
+  const owner = await loggedOwner(site, document, kind);
   if (owner !== null && award.issuer !== owner) return { elsewhere: award.index, owner, named: award.issuer };
   return award.index;
 }
@@ -1125,7 +1144,7 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   for (const method of signingMethods(document)) {
     // Only the key file of the owner the DID names counts (inclusion.py `signing_keys`): every owner may have a
     // key of this id, and the site's index of a method is the host's word.
-    const keyFile = await signingKeyFile(site, method);
+    const keyFile = await signingKeyFile(site, method, kind, kind === LIST_KIND ? entry : null);
     if (keyFile === null) continue;
     const keyRel = `log/index/keys/${toHex(await sha256(utf8.encode(method)))}.json`;
     const retirements = await indexed(site, edge, cp, "key", keyFile, keyRel);
