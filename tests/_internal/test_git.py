@@ -1,0 +1,138 @@
+"""Every listing the checks read from Git (generator._internal.git): a Git that refuses the checkout, fails or is
+missing is an error naming what Git said, never an empty listing that makes a check judge nothing and pass."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator import layout
+from generator._internal.git import git_output, in_work_tree
+from generator.errors import GitFailed
+from generator.governance import leaks
+from tests.governance.conftest import commit_all, init_repo
+
+KEY = "keys/acme/key-0.json"
+
+#: Each listing, and what it says of the repository :func:`_repository` makes.
+LISTINGS: dict[str, tuple[Callable[[Path], object], object]] = {
+    "modes (layout.executable)": (
+        lambda root: [(p.location.path, p.code) for p in layout._executable_files(root)],
+        [(KEY, "layout.executable")],
+    ),
+    "committable files (leaks)": (leaks._committable, [".env.example", KEY, "registry/governance.yaml"]),
+    "tracked outside registry/ and keys/": (layout._tracked_outside, [".env.example"]),
+    "the registry's folder in Git": (layout._git_prefix, ""),
+    "work trees": (lambda root: [p.name for p in layout._work_trees(root)], ["repo"]),
+}
+
+
+def _repository(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    (root / "keys/acme").mkdir(parents=True)
+    (root / "registry").mkdir()
+    (root / "registry/governance.yaml").write_text("version: 1\n")
+    (root / KEY).write_text("{}\n")
+    (root / KEY).chmod(0o755)
+    (root / ".env.example").write_text("A=1\n")
+    init_repo(root)
+    commit_all(root, "a registry")
+    return root
+
+
+def _give_away(root: Path) -> None:
+    """Owned by another uid, as a CI container's checkout often is: Git refuses it ("dubious ownership")."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give the checkout to another user")
+    for folder, dirs, files in os.walk(root):
+        for name in (folder, *(os.path.join(folder, n) for n in (*dirs, *files))):
+            os.lchown(name, 12345, 12345)
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_each_listing_reads_git(tmp_path: Path, name: str) -> None:
+    listing, expected = LISTINGS[name]
+    assert listing(_repository(tmp_path)) == expected
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_a_checkout_git_refuses_is_an_error_not_an_empty_listing(tmp_path: Path, name: str) -> None:
+    root = _repository(tmp_path)
+    _give_away(root)
+    with pytest.raises(GitFailed) as failed:
+        LISTINGS[name][0](root)
+    said = failed.value.explain()
+    assert "dubious ownership" in said, said
+    assert str(root) in said, said
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_safe_directory_given_by_the_environment_is_honoured(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A CI may declare the checkout safe through GIT_CONFIG_COUNT/KEY/VALUE: the layout's and the leak search's
+    # listings dropped every GIT_* variable (that one too) while the pull-request check kept it: two rules.
+    root = _repository(tmp_path)
+    _give_away(root)
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "safe.directory")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", str(root))
+    listing, expected = LISTINGS[name]
+    assert listing(root) == expected
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_git_missing_in_a_checkout_is_an_error(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _repository(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    with pytest.raises(GitFailed) as failed:
+        LISTINGS[name][0](root)
+    assert "git could not be run" in failed.value.explain()
+
+
+def test_a_folder_outside_git_lists_what_a_tarball_holds(tmp_path: Path) -> None:
+    # No Git work tree (an unpacked tarball): no mode recorded, nothing tracked; the leak search reads every file.
+    root = _repository(tmp_path)
+    subprocess.run(["rm", "-rf", str(root / ".git")], check=True)
+    assert not in_work_tree(root)
+    assert git_output(root, "ls-files") is None
+    assert list(layout._executable_files(root)) == []
+    assert layout._tracked_outside(root) == []
+    assert leaks._committable(root) == [".env.example", KEY, "registry/governance.yaml"]
+
+
+def test_a_broken_repository_is_an_error(tmp_path: Path) -> None:
+    root = _repository(tmp_path)
+    (root / ".git/HEAD").write_text("garbage\n")
+    with pytest.raises(GitFailed) as failed:
+        list(layout._executable_files(root))
+    assert "not a git repository" in failed.value.explain()
+
+
+def test_stopping_early_leaves_no_git_running(tmp_path: Path) -> None:
+    root = _repository(tmp_path)
+    for n in range(3000):
+        (root / f"keys/acme/k{n:04}.json").write_text("{}\n")
+        (root / f"keys/acme/k{n:04}.json").chmod(0o755)
+    commit_all(root, "many")
+    found = layout._executable_files(root)
+    assert next(found).code == "layout.executable"
+    found.close()  # Git killed, no error raised for it
+
+
+def test_a_sparse_checkout_of_the_registry_is_refused(tmp_path: Path) -> None:
+    # The full check reads the work tree: a file Git holds but did not check out (sparse checkout, or
+    # `git update-index --skip-worktree`) was never read, named or searched, and the check passed without it.
+    root = _repository(tmp_path)
+    (root / KEY).chmod(0o644)
+    (root / "keys/acme/key-1.json").write_text("{}\n")
+    commit_all(root, "plain modes")
+    subprocess.run(["git", "sparse-checkout", "set", "--no-cone", "/registry/"], cwd=root, check=True)
+    assert not (root / KEY).exists()
+    found = [(p.location.path, p.code) for p in layout._executable_files(root)]
+    assert found == [(KEY, "layout.not-checked-out")]
+    assert "2 files" in next(iter(layout._executable_files(root))).message
