@@ -283,6 +283,20 @@ def test_a_gitattributes_that_converts_registry_files_on_checkout_is_refused(rep
     assert f"({first}: {said})" in refusal.message, refusal.message
 
 
+def test_the_conversions_rule_reads_this_checkout_whatever_the_environment_names(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its check-attr ran with the raw environment while the diff it judges drops GIT_DIR (generator._internal.git):
+    # GIT_DIR and GIT_WORK_TREE naming another repository listed its files, none converted: the rule passed.
+    other = tmp_path / "other"
+    other.mkdir()
+    subprocess.run(["git", "init", "-q", str(other)], check=True)
+    repo.write(".gitattributes", "*.json eol=crlf\n")
+    monkeypatch.setenv("GIT_DIR", str(other / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(other))
+    assert errors(repo.check("reg-admin"), "governance.gitattributes-conversion")
+
+
 def test_a_gitattributes_that_converts_nothing_of_the_registry_is_only_flagged(repo: Repo) -> None:
     repo.write(".gitattributes", "docs/** eol=crlf\n*.png binary\nregistry/** -diff text eol=lf\n")
     report = repo.check("reg-admin")
