@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator._internal.files import resolved
-from generator._internal.git import git_output, git_stream
+from generator._internal.git import git_argv, git_env, git_output, git_stream
 from generator.errors import Location, Problem, UsageError
 
 __all__ = [
@@ -847,9 +847,13 @@ def find_root(start: Path | None = None) -> Path:
     """
     here = resolved(start or Path.cwd())
     try:
+        # Git's environment as every listing's (git_env): a GIT_DIR/GIT_WORK_TREE exported for another repository
+        # named its top, and every command run here acted on that registry. (A Git that fails here is no verdict:
+        # the folders are searched, and the check's listings then say what Git said.)
         top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
+            git_argv("rev-parse", "--show-toplevel"),
             cwd=here,
+            env=git_env(),
             capture_output=True,
             text=True,
             check=True,

@@ -136,3 +136,15 @@ def test_a_sparse_checkout_of_the_registry_is_refused(tmp_path: Path) -> None:
     found = [(p.location.path, p.code) for p in layout._executable_files(root)]
     assert found == [(KEY, "layout.not-checked-out")]
     assert "2 files" in next(iter(layout._executable_files(root))).message
+
+
+def test_the_registry_found_is_the_one_holding_the_folder_whatever_the_environment_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # find_root asked Git with the raw environment: GIT_DIR and GIT_WORK_TREE naming another registry's repository
+    # (a shell's export) made every command run from this checkout act on that other registry.
+    here, there = (_repository(tmp_path / name) for name in ("here", "there"))
+    (here / "registry/sub").mkdir()
+    monkeypatch.setenv("GIT_DIR", str(there / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(there))
+    assert layout.find_root(here / "registry/sub") == here
