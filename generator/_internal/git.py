@@ -25,6 +25,7 @@ failure taken for an empty listing made the full check judge no file's mode and 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -101,12 +102,31 @@ def in_work_tree(root: Path) -> bool:
     return any(os.path.lexists(folder / ".git") for folder in (here, *here.parents))
 
 
+#: Git's refusal of a checkout another user owns names the repository's top (not the registry's subfolder).
+_REFUSED = re.compile(r"dubious ownership in repository at '(.+)'")
+
+
 def _failed(root: Path, args: tuple[str, ...], said: bytes | str) -> GitFailed:
     text = said.decode("utf-8", "replace") if isinstance(said, bytes) else said
-    lines = [line for line in text.strip().splitlines() if line.strip()]
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]  # Git's tab, no \x09 shown
+    refused = _REFUSED.search(text)
+    if refused is None:
+        return GitFailed(
+            f"git {' '.join(args[:2])} failed in {root}: what Git does not list cannot be checked",
+            [*lines[:6], "the check stops rather than judge nothing; fix what Git says and run it again"],
+        )
+    # A clone owned by another uid than the one running (a CI container, a shared folder): say how to trust this
+    # one checkout, scoped to its path (never safe.directory=*, which trusts every folder's hooks and config).
+    top = refused.group(1)
     return GitFailed(
-        f"git {' '.join(args[:2])} failed in {root}: what Git does not list cannot be checked",
-        [*lines[:6], "the check stops rather than judge nothing; fix what Git says and run it again"],
+        f"git {' '.join(args[:2])} failed in {root}: Git refuses the checkout {top}, owned by another user "
+        "(dubious ownership), and what Git does not list cannot be checked",
+        [
+            "if you trust this checkout, mark it safe for one command:",
+            f"GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=safe.directory GIT_CONFIG_VALUE_0={top} <the command>",
+            f"or for good: git config --global --add safe.directory {top}",
+            "(make test and make site mark their own checkout so; or run as the checkout's owner)",
+        ],
     )
 
 

@@ -68,6 +68,10 @@ def test_a_checkout_git_refuses_is_an_error_not_an_empty_listing(tmp_path: Path,
     said = failed.value.explain()
     assert "dubious ownership" in said, said
     assert str(root) in said, said
+    # Told exactly how to mark this one checkout safe, for one command or for good (never every folder: "*").
+    assert f"GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=safe.directory GIT_CONFIG_VALUE_0={root}" in said, said
+    assert f"git config --global --add safe.directory {root}" in said, said
+    assert "\t" not in said, said  # Git indents its advice with a tab, which the terminal shows as \\x09
 
 
 @pytest.mark.parametrize("name", LISTINGS)
@@ -148,3 +152,44 @@ def test_the_registry_found_is_the_one_holding_the_folder_whatever_the_environme
     monkeypatch.setenv("GIT_DIR", str(there / ".git"))
     monkeypatch.setenv("GIT_WORK_TREE", str(there))
     assert layout.find_root(here / "registry/sub") == here
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _make(root: Path, command: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``command`` run by make in ``root`` as one of the Makefile's recipes would be (its exports in force)."""
+    return subprocess.run(
+        ["make", "-s", "-C", str(root), "--eval", f"probe: ; @{command}", "probe"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("GIT_CONFIG")}, **env},
+    )
+
+
+def test_make_marks_its_own_checkout_safe_and_no_other(tmp_path: Path) -> None:
+    # `make test` and `make site` load the registry, whose listings stop when Git refuses the checkout: a CI
+    # container's clone owned by another uid failed every command. The Makefile trusts its own checkout only.
+    root = _repository(tmp_path / "a")
+    (root / "Makefile").write_bytes((REPO / "Makefile").read_bytes())
+    other = _repository(tmp_path / "b")
+    _give_away(root)
+    _give_away(other)
+    mine = _make(root, "git ls-files -s keys")
+    assert mine.returncode == 0, mine.stderr
+    assert "100755 " in mine.stdout
+    assert KEY in mine.stdout
+    theirs = _make(root, f"git -C {other} ls-files")
+    assert theirs.returncode != 0
+    assert "dubious ownership" in theirs.stderr, theirs.stderr
+    # A CI's own GIT_CONFIG_* settings are kept, the checkout's added after them.
+    kept = _make(
+        root,
+        "git config core.abbrev && git ls-files keys",
+        GIT_CONFIG_COUNT="1",
+        GIT_CONFIG_KEY_0="core.abbrev",
+        GIT_CONFIG_VALUE_0="9",
+    )
+    assert kept.returncode == 0, kept.stderr
+    assert kept.stdout.split() == ["9", KEY]
