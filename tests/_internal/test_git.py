@@ -193,3 +193,22 @@ def test_make_marks_its_own_checkout_safe_and_no_other(tmp_path: Path) -> None:
     )
     assert kept.returncode == 0, kept.stderr
     assert kept.stdout.split() == ["9", KEY]
+
+
+def test_a_base_file_git_cannot_read_is_an_error_not_an_absent_file(tmp_path: Path) -> None:
+    # The pull-request check took any failure of `git cat-file` for "no such file at the base": a base blob missing
+    # (a partial clone offline, a damaged object store) made a modified file look added, and a file's history
+    # (an append-only revocation list, a key) was judged against nothing.
+    from generator.governance.git import GitBase
+
+    root = _repository(tmp_path)
+    base = GitBase.open(root, "HEAD")
+    blob = git_output(root, "rev-parse", f"HEAD:{KEY}")
+    assert blob is not None
+    name = blob.decode().strip()
+    (root / ".git/objects" / name[:2] / name[2:]).unlink()
+    assert base.read("registry/nowhere.yaml") is None  # truly absent: None
+    assert base.read("registry") is None  # a folder: no file
+    with pytest.raises(GitFailed) as failed:
+        base.read(KEY)
+    assert KEY in failed.value.explain()
