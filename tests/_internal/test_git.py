@@ -212,3 +212,34 @@ def test_a_base_file_git_cannot_read_is_an_error_not_an_absent_file(tmp_path: Pa
     with pytest.raises(GitFailed) as failed:
         base.read(KEY)
     assert KEY in failed.value.explain()
+
+
+def _judged_modes(root: Path) -> list[tuple[str, str | None]]:
+    return [(p.location.path, p.code) for p in layout._executable_files(root)]
+
+
+def test_every_shape_of_a_checkout_is_in_git(tmp_path: Path) -> None:
+    # Outside Git no mode is judged: no shape of a real checkout may pass for one. A `.git` file (another work tree,
+    # a submodule's gitdir: pointer), a `.git` link, a registry in a subfolder of its repository.
+    root = _repository(tmp_path)
+    worktree = tmp_path / "second"
+    subprocess.run(["git", "-C", str(root), "worktree", "add", "-q", str(worktree)], check=True)
+    assert (worktree / ".git").is_file()
+    assert _judged_modes(worktree) == [(KEY, "layout.executable")]
+    moved = tmp_path / "moved.git"
+    (root / ".git").rename(moved)
+    (root / ".git").symlink_to(moved)
+    assert in_work_tree(root)
+    assert _judged_modes(root) == [(KEY, "layout.executable")]
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    (tmp_path / "moved.git").rename(outer / ".git")
+    (root / ".git").unlink()
+    root.rename(outer / "sub")
+    subprocess.run(["git", "-C", str(outer), "add", "-A"], check=True)
+    assert _judged_modes(outer / "sub") == [(KEY, "layout.executable")]
+    # A `.git` Git cannot use (a dangling link, a broken pointer) is still a checkout: an error, never a tarball.
+    (outer / ".git").rename(tmp_path / "gone")
+    (outer / ".git").write_text("gitdir: /nowhere\n")
+    with pytest.raises(GitFailed):
+        _judged_modes(outer / "sub")
