@@ -8,6 +8,15 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := tests/node/node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
+# Every check asks Git what the checkout holds, and stops when Git refuses it: a clone owned by another uid than
+# the one running (a CI container's mounted checkout) is "dubious ownership" to Git. Whoever runs make here already
+# runs this checkout's code, so its own Git config adds no trust: it is marked safe, for these commands only and
+# for this one path (never safe.directory=*, never a global config write), after any GIT_CONFIG_* the CI set.
+GIT_CONFIG_N := $(or $(GIT_CONFIG_COUNT),0)
+export GIT_CONFIG_KEY_$(GIT_CONFIG_N) := safe.directory
+export GIT_CONFIG_VALUE_$(GIT_CONFIG_N) := $(CURDIR)
+export GIT_CONFIG_COUNT := $(shell echo $$(( $(GIT_CONFIG_N) + 1 )))
+
 .PHONY: all site serve test test-fast bench lint schemas codeowners clean chromium node-deps
 
 all: site

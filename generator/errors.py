@@ -17,6 +17,7 @@ __all__ = [
     "CredregError",
     "CryptoError",
     "FolderLocked",
+    "GitFailed",
     "KeyFileError",
     "Location",
     "Problem",
@@ -162,6 +163,12 @@ class UsageError(CredregError):
     """The command was called wrongly (bad arguments, no registry found)."""
 
     exit_code = 2
+
+
+class GitFailed(UsageError):
+    """Git, asked what a checkout holds, failed or is missing (a checkout Git refuses as of "dubious ownership", a
+    broken repository): a check that read no listing would judge nothing and pass, so it stops instead, saying what
+    Git said."""
 
 
 class SecretPlaceRefused(UsageError):

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator._internal.files import resolved
+from generator._internal.git import git_argv, git_env, git_output, git_stream
 from generator.errors import Location, Problem, UsageError
 
 __all__ = [
@@ -445,35 +446,39 @@ def _executable_files(root: Path) -> Iterator[Problem]:
     """Every file of ``registry/`` and ``keys/`` Git holds with another mode than :data:`REGULAR_MODE` (links and
     nested repositories aside: the walk refuses what the work tree shows of them). Git's mode, not the work tree's:
     a checkout with ``core.fileMode=false`` (or a file system without the bit) shows none of it, and the log reads
-    Git's. Outside a Git work tree Git lists nothing (and fails): no mode to judge."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
-    try:
-        git = subprocess.Popen(
-            ["git", "ls-files", "-s", "-z", "--", *CHECKED_TREES],
-            cwd=root,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-    except OSError:
+    Git's. Outside a Git work tree (a tarball) no mode is recorded: none to judge. Inside one, a Git that fails
+    (a checkout it refuses as of "dubious ownership") raises :class:`~generator.errors.GitFailed`: the check never
+    passes having judged no mode.
+
+    The same listing names the files Git holds but left out of the work tree (``S``: a sparse checkout, or
+    ``git update-index --skip-worktree``): the check reads the work tree, so it never read, named or searched them,
+    and would pass a commit it has not seen whole (``layout.not-checked-out``, once, with their count)."""
+    chunks = git_stream(root, "ls-files", "-s", "-t", "-z", "--", *CHECKED_TREES)
+    if chunks is None:
         return
-    out = git.stdout
-    assert out is not None  # stdout=PIPE
     # Read as it comes, never whole: every award file of the registry is one line (a million awards, some
     # 270,000 lines), and only the few with another mode are kept.
-    with git:
-        try:
-            rest = b""
-            for chunk in iter(lambda: out.read(1 << 16), b""):
-                *items, rest = (rest + chunk).split(b"\0")
-                for item in items:
-                    meta, _, name = item.partition(b"\t")
-                    mode = meta.split(b" ", 1)[0].decode()
-                    if name and mode not in (REGULAR_MODE, "120000", "160000"):
-                        yield Problem(Location(os.fsdecode(name)), executable_message(mode), code="layout.executable")
-        finally:
-            if git.poll() is None:  # the caller stopped early, or an interruption: nothing of ours left running
-                git.kill()
+    rest = b""
+    skipped, first_skipped = 0, ""
+    for chunk in chunks:
+        *items, rest = (rest + chunk).split(b"\0")
+        for item in items:
+            meta, _, name = item.partition(b"\t")  # "<tag> <mode> <id> <stage>"
+            tag, mode = (field.decode() for field in meta.split(b" ", 2)[:2])
+            if not name:
+                continue
+            if tag == "S":
+                skipped, first_skipped = skipped + 1, first_skipped or os.fsdecode(name)
+            if mode not in (REGULAR_MODE, "120000", "160000"):
+                yield Problem(Location(os.fsdecode(name)), executable_message(mode), code="layout.executable")
+    if skipped:
+        yield Problem(
+            Location(first_skipped),
+            f"is not checked out ({skipped} file{'s' if skipped != 1 else ''} of registry/ and keys/ Git holds are "
+            "not: a sparse checkout, or git update-index --skip-worktree): the check reads the work tree, and would "
+            "pass what it never read; run it in a full checkout (git sparse-checkout disable)",
+            code="layout.not-checked-out",
+        )
 
 
 _LINK = (
@@ -491,12 +496,8 @@ def _windows_length(prefix: str, rel: str) -> int:
 def _git_prefix(root: Path) -> str:
     """``root``'s folder inside its Git work tree (``sub/dir/``; empty at the top or outside Git): a checkout holds
     the registry there, so its paths are that much longer on Windows."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
-    try:
-        done = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=root, env=env, capture_output=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-    return os.fsdecode(done.stdout.rstrip(b"\n"))
+    done = git_output(root, "rev-parse", "--show-prefix")
+    return "" if done is None else os.fsdecode(done.rstrip(b"\n"))
 
 
 def _too_long(rel: str, length: int, prefix: str) -> Problem:
@@ -686,17 +687,9 @@ def repository_name_problems(
 def _tracked_outside(root: Path) -> list[str]:
     """Every path Git tracks under ``root`` but in ``registry/`` and ``keys/``, relative to ``root``; none
     outside a Git work tree (nothing is checked out elsewhere)."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
     excluded = [f":(exclude){tree}" for tree in CHECKED_TREES]
-    try:
-        listed = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--", ".", *excluded],
-            cwd=root,
-            env=env,
-            capture_output=True,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
+    listed = git_output(root, "ls-files", "-z", "--cached", "--", ".", *excluded)
+    if listed is None:
         return []
     return sorted({os.fsdecode(name) for name in listed.split(b"\0") if name})
 
@@ -854,9 +847,13 @@ def find_root(start: Path | None = None) -> Path:
     """
     here = resolved(start or Path.cwd())
     try:
+        # Git's environment as every listing's (git_env): a GIT_DIR/GIT_WORK_TREE exported for another repository
+        # named its top, and every command run here acted on that registry. (A Git that fails here is no verdict:
+        # the folders are searched, and the check's listings then say what Git said.)
         top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
+            git_argv("rev-parse", "--show-toplevel"),
             cwd=here,
+            env=git_env(),
             capture_output=True,
             text=True,
             check=True,
@@ -975,11 +972,7 @@ def _identity(path: Path) -> tuple[int, int] | None:
 def _work_trees(root: Path) -> list[Path]:
     """Every work tree of the Git repository at ``root`` (none outside Git). Git is asked about ``root`` itself:
     ``GIT_DIR``/``GIT_WORK_TREE`` from the environment would make it answer about another repository."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
-    try:
-        listed = subprocess.run(
-            ["git", "worktree", "list", "--porcelain", "-z"], cwd=root, env=env, capture_output=True, check=True
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
+    listed = git_output(root, "worktree", "list", "--porcelain", "-z")
+    if listed is None:
         return []
     return [Path(os.fsdecode(field[9:])) for field in listed.split(b"\0") if field.startswith(b"worktree ")]

@@ -13,13 +13,27 @@ log derived through either names a commit by its id while reading other content,
 every other checkout derives. Both are turned off. So are the environment variables that change which
 repository, index or objects are read (``GIT_DIR``, ``GIT_INDEX_FILE``…) or how a path is matched
 (``GIT_LITERAL_PATHSPECS=1`` made the pull-request check's ``:/`` match nothing: it saw no change at all).
+
+Every listing a check reads runs through :func:`git_output` or :func:`git_stream`: one environment (the layout's
+and the leak search's listings once dropped every ``GIT_*`` variable, a CI's ``safe.directory`` given as
+``GIT_CONFIG_*`` with them, while the pull-request check kept it), and one answer to a Git that fails. A checkout
+Git refuses ("dubious ownership"), a broken repository or a missing ``git`` raise
+:class:`~generator.errors.GitFailed` with Git's words: each listing was read as the whole of what is there, so a
+failure taken for an empty listing made the full check judge no file's mode and pass.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
-__all__ = ["NEUTRAL", "git_argv", "git_env"]
+from generator.errors import GitFailed
+
+__all__ = ["NEUTRAL", "git_argv", "git_env", "git_output", "git_stream", "in_work_tree"]
 
 #: Options given before every command: ``-c`` settings override the user's, the system's and the repository's.
 NEUTRAL = (
@@ -61,6 +75,8 @@ _DROPPED = frozenset(
         "GIT_NOTES_REF",
         "GIT_DIFF_OPTS",
         "GIT_EXTERNAL_DIFF",
+        # Git 2.40+: read .gitattributes from another tree than the work tree's (the conversions rule's check-attr).
+        "GIT_ATTR_SOURCE",
     }
 )
 
@@ -76,3 +92,86 @@ def git_env() -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if name not in _DROPPED}
     env["GIT_GRAFT_FILE"] = os.devnull
     return env
+
+
+def in_work_tree(root: Path) -> bool:
+    """Whether ``root`` lies in a Git work tree, by what the file system shows (a ``.git`` folder or file at or
+    above it), not by whether Git answers: a checkout Git refuses ("dubious ownership") or cannot read is still
+    one, and a check must not take it for a plain folder (a tarball, where Git has nothing to say)."""
+    here = root.resolve()  # Git looks from the folder itself, links resolved
+    return any(os.path.lexists(folder / ".git") for folder in (here, *here.parents))
+
+
+#: Git's refusal of a checkout another user owns names the repository's top (not the registry's subfolder).
+_REFUSED = re.compile(r"dubious ownership in repository at '(.+)'")
+
+
+def _failed(root: Path, args: tuple[str, ...], said: bytes | str) -> GitFailed:
+    text = said.decode("utf-8", "replace") if isinstance(said, bytes) else said
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]  # Git's tab, no \x09 shown
+    refused = _REFUSED.search(text)
+    if refused is None:
+        return GitFailed(
+            f"git {' '.join(args[:2])} failed in {root}: what Git does not list cannot be checked",
+            [*lines[:6], "the check stops rather than judge nothing; fix what Git says and run it again"],
+        )
+    # A clone owned by another uid than the one running (a CI container, a shared folder): say how to trust this
+    # one checkout, scoped to its path (never safe.directory=*, which trusts every folder's hooks and config).
+    top = refused.group(1)
+    return GitFailed(
+        f"git {' '.join(args[:2])} failed in {root}: Git refuses the checkout {top}, owned by another user "
+        "(dubious ownership), and what Git does not list cannot be checked",
+        [
+            "if you trust this checkout, mark it safe for one command:",
+            f"GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=safe.directory GIT_CONFIG_VALUE_0={top} <the command>",
+            f"or for good: git config --global --add safe.directory {top}",
+            "(make test and make site mark their own checkout so; or run as the checkout's owner)",
+        ],
+    )
+
+
+def git_output(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
+    """What ``git <args>`` (:func:`git_argv`, :func:`git_env`) run at ``root`` writes; ``None`` when ``root`` is in
+    no Git work tree (:func:`in_work_tree`). Inside one, a Git that is missing or fails raises :class:`GitFailed`
+    naming what Git said: every listing of the checks reads its answer as the whole of what is there, so a failure
+    taken for an empty answer made them check nothing and pass."""
+    if not in_work_tree(root):
+        return None
+    try:
+        done = subprocess.run(git_argv(*args), cwd=root, env=git_env(), input=stdin, capture_output=True, check=False)
+    except OSError as error:
+        raise _failed(root, args, f"git could not be run: {error}") from None
+    if done.returncode != 0:
+        raise _failed(root, args, done.stderr or f"exit status {done.returncode}".encode())
+    return done.stdout
+
+
+def git_stream(root: Path, *args: str) -> Iterator[bytes] | None:
+    """:func:`git_output`, read as Git writes it (chunks of its output): for a listing too long to hold whole.
+    ``None`` outside a Git work tree; :class:`GitFailed` once the output ends if Git failed. Git is killed if the
+    caller stops reading early."""
+    if not in_work_tree(root):
+        return None
+    return _streamed(root, args)
+
+
+def _streamed(root: Path, args: tuple[str, ...]) -> Iterator[bytes]:
+    # stderr to a file, not a pipe: a pipe Git filled while its output was being read would stop both.
+    with tempfile.TemporaryFile() as errors:
+        try:
+            git = subprocess.Popen(git_argv(*args), cwd=root, env=git_env(), stdout=subprocess.PIPE, stderr=errors)
+        except OSError as error:
+            raise _failed(root, args, f"git could not be run: {error}") from None
+        out = git.stdout
+        assert out is not None  # stdout=PIPE
+        with git:  # waits for Git on the way out
+            read = False
+            try:
+                yield from iter(lambda: out.read(1 << 16), b"")
+                read = True
+            finally:
+                if not read and git.poll() is None:  # the caller stopped early, or an interruption: none left running
+                    git.kill()
+        if git.returncode != 0:
+            errors.seek(0)
+            raise _failed(root, args, errors.read() or f"exit status {git.returncode}".encode())

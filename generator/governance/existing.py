@@ -33,6 +33,7 @@ from typing import Any
 
 from generator import layout
 from generator._internal.files import regular_files
+from generator._internal.git import git_argv, git_env
 from generator._internal.source import SourceError
 from generator.awards import (
     award_hash,
@@ -383,7 +384,7 @@ def _owners_files_citing(
     # awards asked about 1,000 ids, and took a minute on a 100k-award registry. grep -F matches them all in one
     # pass (Aho-Corasick) on one core: slower for a few strings, flat for many.
     command = (
-        ["git", "grep", "--no-index", "--no-color", "--no-textconv", "-l", "-z", "-F", "-f", "-", "--", *searched]
+        git_argv("grep", "--no-index", "--no-color", "--no-textconv", "-l", "-z", "-F", "-f", "-", "--", *searched)
         if len(needles) <= _GIT_GREP_STRINGS
         else ["grep", "-r", "-l", "--null", "-F", "-f", "-", "--", *searched]
     )
@@ -394,7 +395,9 @@ def _owners_files_citing(
             input=patterns.encode(),
             capture_output=True,
             check=False,
-            env={**os.environ, "LC_ALL": "C"},  # bytes, as the JSON is matched; and no locale's slow path
+            # Git's environment as every listing's (git_env: no GIT_*PATHSPECS changing what a folder names); bytes,
+            # as the JSON is matched, and no locale's slow path. A failure reads every file: never fewer found.
+            env={**git_env(), "LC_ALL": "C"},
         )
     except OSError:  # no git or grep: read every file
         found = None

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 
 from generator import layout
+from generator._internal.git import git_output
 from generator.errors import ProblemList, Severity
 from generator.governance.context import PullRequest
 from generator.governance.summary import md_code
@@ -93,22 +93,15 @@ def check_file_kinds(pr: PullRequest, problems: ProblemList) -> None:
 def _converted_on_checkout(pr: PullRequest) -> list[tuple[str, str]]:
     """(path, attribute) of every file of ``registry/`` and ``keys/`` the work tree's ``.gitattributes`` files have
     Git convert on checkout (first by path), by ``git check-attr``: Git's own reading of every rule and pattern."""
-    paths = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *layout.CHECKED_TREES],
-        cwd=pr.root,
-        capture_output=True,
-        check=False,
+    # Git's runner (:mod:`generator._internal.git`): the environment's GIT_DIR, GIT_ATTR_SOURCE… read another
+    # repository's or tree's attributes, and a Git that fails is an error, never "nothing converted".
+    paths = git_output(
+        pr.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *layout.CHECKED_TREES
     )
-    if paths.returncode != 0 or not paths.stdout:
+    if not paths:
         return []
-    found = subprocess.run(
-        ["git", "check-attr", "-z", "--stdin", *_CONVERSIONS],
-        cwd=pr.root,
-        input=paths.stdout,
-        capture_output=True,
-        check=False,
-    )
-    fields = found.stdout.decode("utf-8", "surrogateescape").split("\0")
+    found = git_output(pr.root, "check-attr", "-z", "--stdin", *_CONVERSIONS, stdin=paths) or b""
+    fields = found.decode("utf-8", "surrogateescape").split("\0")
     converted: dict[str, str] = {}
     for path, name, value in zip(fields[0::3], fields[1::3], fields[2::3], strict=False):
         # eol=lf (and text) write what LF-only files hold; every other value of these converts.

@@ -8,12 +8,13 @@ can run the pull-request check before committing.
 from __future__ import annotations
 
 import enum
+import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator._internal.git import NEUTRAL, git_argv, git_env
-from generator.errors import UsageError
+from generator.errors import GitFailed, UsageError
 from generator.layout import PathRole, classify
 
 __all__ = ["Change", "ChangeStatus", "GitBase", "WorkingTreeChange", "working_tree_changes"]
@@ -89,7 +90,7 @@ class GitBase:
     """The registry root's path inside the Git work tree (``""`` when it is the top)."""
 
     _blobs: dict[str, bytes | None] = field(default_factory=dict, repr=False)
-    _exists: dict[str, bool] = field(default_factory=dict, repr=False)
+    _exists: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, root: Path, rev: str) -> GitBase:
@@ -116,22 +117,46 @@ class GitBase:
         """The file's content at the base (``None`` when it is not a file there)."""
         if path not in self._blobs:
             result = _git(self.root, "cat-file", "blob", f"{self.commit}:{self.prefix}{path}", check=False)
-            self._blobs[path] = result.stdout if result.returncode == 0 else None
+            if result.returncode == 0:
+                self._blobs[path] = result.stdout
+            elif self._kind(path) == "blob":
+                raise self._unreadable(path, result.stderr)
+            else:
+                self._blobs[path] = None
         return self._blobs[path]
 
     def has(self, path: str) -> bool:
-        """Whether a file or folder exists at the base."""
-        if path not in self._exists:
-            result = _git(self.root, "cat-file", "-e", f"{self.commit}:{self.prefix}{path}", check=False)
-            self._exists[path] = result.returncode == 0
-        return self._exists[path]
+        """Whether a file or folder exists at the base (read from its trees: a blob Git cannot read still is)."""
+        return self._kind(path) is not None
 
     def entries(self, folder: str) -> list[str]:
         """Names in a folder at the base (empty when it does not exist)."""
         result = _git(self.root, "ls-tree", "--name-only", "-z", f"{self.commit}:{self.prefix}{folder}", check=False)
         if result.returncode != 0:
+            if self._kind(folder) == "tree":
+                raise self._unreadable(folder, result.stderr)
             return []
         return [n for n in result.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+
+    def _kind(self, path: str) -> str | None:
+        """What the base's trees hold at ``path`` (``blob``, ``tree``, ``commit``), ``None``: nothing. A failure of
+        Git here raises: only this answer, never a failed read, says a file is absent from the base (a missing
+        object, a partial clone offline, made a modified file look added, judged against no history)."""
+        if path not in self._exists:
+            full = f"{self.prefix}{path}".encode("utf-8", "surrogateescape")
+            listed = _git(self.root, "ls-tree", "-z", "--full-tree", self.commit, "--", os.fsdecode(full)).stdout
+            kinds = [meta.split(b" ")[1].decode() for meta, _, name in (e.partition(b"\t") for e in listed.split(b"\0"))
+                     if name == full]  # fmt: skip
+            self._exists[path] = kinds[0] if kinds else None
+        return self._exists[path]
+
+    def _unreadable(self, path: str, said: bytes) -> GitFailed:
+        lines = [line.strip() for line in said.decode("utf-8", "replace").splitlines() if line.strip()]
+        return GitFailed(
+            f"git cannot read {path} at the base {self.short}, which its tree holds: a file the check cannot read "
+            "at the base is not absent from it",
+            [*lines[:3], "fetch the base's objects (a full clone: actions/checkout fetch-depth: 0) and run it again"],
+        )
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,6 @@ import itertools
 import json
 import os
 import re
-import subprocess
 import tomllib
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -79,6 +78,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from generator import layout
+from generator._internal.git import git_output
 from generator._internal.source import SourceError, parse_json
 from generator._internal.text import drop_ignored
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
@@ -1488,19 +1488,13 @@ _NOT_AWARDS = tuple(f":(exclude,glob){glob}" for glob in layout.AWARD_GLOBS)
 
 def _committable(root: Path) -> list[str]:
     """The repository's committable files but the awards, sorted (a few thousand names, whatever the awards)."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
-    try:
-        listed = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".", *_NOT_AWARDS],
-            cwd=root,
-            env=env,
-            capture_output=True,
-            check=True,
-        ).stdout
+    listed = git_output(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".", *_NOT_AWARDS)
+    if listed is not None:
         return sorted({os.fsdecode(name) for name in listed.split(b"\0") if name})
-    except (OSError, subprocess.CalledProcessError):
-        found = []
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = [d for d in dirs if d not in (".git", ".cache", "site", ".build")]
-            found += [Path(folder, name).relative_to(root).as_posix() for name in files]
-        return sorted(rel for rel in found if layout.classify(rel).kind not in layout.AWARD_KINDS)
+    # Outside Git (a tarball): every file could be committed once it is in one. (Inside, a Git that fails raises:
+    # its listing is what a commit would take, ignored files aside.)
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in (".git", ".cache", "site", ".build")]
+        found += [Path(folder, name).relative_to(root).as_posix() for name in files]
+    return sorted(rel for rel in found if layout.classify(rel).kind not in layout.AWARD_KINDS)

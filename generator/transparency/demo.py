@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from generator._internal.git import git_argv, git_env
 from generator.registry import Registry
 from generator.transparency.keys import generate_note_key
 from generator.transparency.log import log_origin
@@ -25,9 +26,11 @@ __all__ = ["has_history", "publish_demo_log"]
 def has_history(root: Path) -> bool:
     """Whether ``root`` is the top of a Git work tree with at least one commit (a log follows its history)."""
     try:
+        # Asked as the log then reads it (git_argv, git_env): a GIT_DIR exported for another repository answered
+        # for that one, while the log, which drops it, read this one.
         done = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--show-toplevel", "HEAD"],
-            capture_output=True, text=True, check=False, timeout=30,
+            git_argv("rev-parse", "--show-toplevel", "HEAD"),
+            cwd=root, env=git_env(), capture_output=True, text=True, check=False, timeout=30,
         )  # fmt: skip
     except OSError:
         return False

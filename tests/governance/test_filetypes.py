@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.check import CheckOptions, run_check
+from generator.errors import CredregError
 from tests.governance.conftest import ACME, Repo, errors, shown, warnings
 
 IMAGES = f"registry/issuers/{ACME}/images"
@@ -282,6 +283,20 @@ def test_a_gitattributes_that_converts_registry_files_on_checkout_is_refused(rep
     assert f"({first}: {said})" in refusal.message, refusal.message
 
 
+def test_the_conversions_rule_reads_this_checkout_whatever_the_environment_names(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its check-attr ran with the raw environment while the diff it judges drops GIT_DIR (generator._internal.git):
+    # GIT_DIR and GIT_WORK_TREE naming another repository listed its files, none converted: the rule passed.
+    other = tmp_path / "other"
+    other.mkdir()
+    subprocess.run(["git", "init", "-q", str(other)], check=True)
+    repo.write(".gitattributes", "*.json eol=crlf\n")
+    monkeypatch.setenv("GIT_DIR", str(other / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(other))
+    assert errors(repo.check("reg-admin"), "governance.gitattributes-conversion")
+
+
 def test_a_gitattributes_that_converts_nothing_of_the_registry_is_only_flagged(repo: Repo) -> None:
     repo.write(".gitattributes", "docs/** eol=crlf\n*.png binary\nregistry/** -diff text eol=lf\n")
     report = repo.check("reg-admin")
@@ -307,3 +322,31 @@ def test_a_key_file_made_executable_is_refused_by_the_pull_request_and_the_full_
     repo.path(key).chmod(0o644)
     repo.git("config", "core.fileMode", "false")
     assert (key, "layout.executable") in _codes(run_check(repo.root, CheckOptions(progress=False)))
+
+
+def _owned_by_another_user(root: Path) -> None:
+    """Make ``root`` a checkout Git refuses as of "dubious ownership" (safe.directory), as a CI container's
+    checkout owned by another uid is: every command Git runs there fails."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give the checkout to another user")
+    for folder, dirs, files in os.walk(root):
+        for name in (folder, *(os.path.join(folder, n) for n in (*dirs, *files))):
+            os.lchown(name, 12345, 12345)
+    refused = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=False)
+    assert refused.returncode != 0, refused
+    assert "dubious ownership" in refused.stderr, refused
+
+
+def test_the_full_check_fails_when_git_refuses_the_checkout(repo: Repo) -> None:
+    # The mode rule (layout.executable) and the leak search read Git's listing; a checkout Git refuses ("dubious
+    # ownership") listed nothing, and the check passed having judged no mode at all. It must fail, saying why.
+    key = f"keys/{ACME}/key-0.json"
+    repo.path(key).chmod(0o755)
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "a key file made executable")
+    _owned_by_another_user(repo.root)
+    with pytest.raises(CredregError) as refused:
+        run_check(repo.root, CheckOptions(progress=False))
+    said = refused.value.explain()
+    assert "dubious ownership" in said, said
+    assert said.startswith("git "), said
