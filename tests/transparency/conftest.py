@@ -244,3 +244,41 @@ def issuer_declaring(root: Path, issuer: str, did: str) -> Path:
     text = text.replace("brightforge-academy", issuer).replace("name: Brightforge Academy", f"name: {issuer}")
     (folder / "issuer.yaml").write_text(text.replace("logo: logo.svg\n", "") + f"did: {did}\n")
     return folder
+
+
+def verify_checks(log_repo: LogRepo, digest: str, *, log: bool = True) -> tuple[int, dict[str, Any]]:
+    """``credreg verify <digest>`` (with ``--log`` the repository's log state, unless ``log`` is false): its exit
+    code and its checks by id."""
+    args = ("--log", str(log_repo.state)) if log else ()
+    done = log_repo.credreg("verify", digest, *args, "--format", "json", ok=None)
+    return done.returncode, {c["id"]: c for c in json.loads(done.stdout)["checks"]}
+
+
+def fails_only_on_the_log(log_repo: LogRepo, digest: str, reason: str, *, key_check: str = "key") -> None:
+    """Offline (``credreg verify`` without ``--log``) it passes: the key file its method names holds it. The log's
+    check fails it, naming ``reason``."""
+    code, checks = verify_checks(log_repo, digest, log=False)
+    assert code == 0, checks
+    assert checks[key_check]["status"] == "passed", checks
+    code, checks = verify_checks(log_repo, digest)
+    assert code != 0, checks
+    assert checks[key_check]["status"] == "passed", checks
+    assert checks["log"]["status"] == "failed", checks["log"]
+    assert reason in checks["log"]["reason"], checks["log"]
+
+
+def key_entries(log_repo: LogRepo, since: str) -> list[tuple[str, str, str, bool, bool]]:
+    """The key entries the log derives from the commits after ``since``: kind, owner, path, taken back, revived."""
+    from generator.transparency.entries import derive_entries
+
+    return [
+        (e.kind, e.issuer, e.path, e.taken_back, e.revived)
+        for e in derive_entries(log_repo.root, head="HEAD", since=since)
+        if e.kind.startswith("key-")
+    ]
+
+
+def set_fields(path: Path, **fields: Any) -> None:
+    """A JSON file's members set (a None removes one), written back as the registry writes it."""
+    doc = {k: v for k, v in (json.loads(path.read_text()) | fields).items() if v is not None}
+    path.write_text(json.dumps(doc, indent=2) + "\n")

@@ -33,10 +33,14 @@ from tests.transparency.conftest import (
     commit_all,
     cosign,
     endorsement_with,
+    fails_only_on_the_log,
     git,
     imported_key,
     issuer_declaring,
+    key_entries,
     owner_key,
+    set_fields,
+    verify_checks,
 )
 
 NBU = "northbridge-university"
@@ -44,48 +48,16 @@ VTEN = "valencia-tech-employers-network"
 ABPC = "accreditation-board-for-personnel-certification"
 
 
-def _checks(log_repo: LogRepo, digest: str, *, log: bool = True) -> tuple[int, dict[str, Any]]:
-    args = ("--log", str(log_repo.state)) if log else ()
-    done = log_repo.credreg("verify", digest, *args, "--format", "json", ok=None)
-    return done.returncode, {c["id"]: c for c in json.loads(done.stdout)["checks"]}
-
-
 def _passes(log_repo: LogRepo, digest: str) -> None:
-    code, checks = _checks(log_repo, digest)
+    code, checks = verify_checks(log_repo, digest)
     assert code == 0, checks
     assert checks["log"]["status"] == "passed", checks["log"]
-
-
-def _fails_only_on_the_log(log_repo: LogRepo, digest: str, reason: str, *, key_check: str = "proof") -> None:
-    """Offline (``credreg verify`` without ``--log``) it passes: the key file its method names holds it. The log's
-    check fails it, naming ``reason``."""
-    code, checks = _checks(log_repo, digest, log=False)
-    assert code == 0, checks
-    assert checks[key_check]["status"] == "passed", checks
-    code, checks = _checks(log_repo, digest)
-    assert code != 0, checks
-    assert checks[key_check]["status"] == "passed", checks
-    assert checks["log"]["status"] == "failed", checks["log"]
-    assert reason in checks["log"]["reason"], checks["log"]
 
 
 def _pr_refuses(log_repo: LogRepo, code: str, rel: str) -> None:
     """The pull-request check of the uncommitted change (against ``HEAD``) refuses it on ``rel`` with ``code``."""
     report = run_check(log_repo.root, CheckOptions(base="HEAD", actor="registry-admin", progress=False))
     assert rel in {p.location.path for p in report.problems if p.code == code}, [str(p) for p in report.problems]
-
-
-def _key_entries(log_repo: LogRepo, since: str) -> list[tuple[str, str, str, bool, bool]]:
-    return [
-        (e.kind, e.issuer, e.path, e.taken_back, e.revived)
-        for e in derive_entries(log_repo.root, head="HEAD", since=since)
-        if e.kind.startswith("key-")
-    ]
-
-
-def _set(path: Path, **fields: Any) -> None:
-    doc = {k: v for k, v in (json.loads(path.read_text()) | fields).items() if v is not None}
-    path.write_text(json.dumps(doc, indent=2) + "\n")
 
 
 def _copy(log_repo: LogRepo, rel: str, copy: str, **fields: Any) -> None:
@@ -121,19 +93,19 @@ def test_an_endorser_key_is_logged_in_the_endorsers_name_and_its_retirement_judg
     end = {"valid_until": "2023-12-31T23:59:59Z"}
     if closed == "revoked_at":
         end = {"revoked_at": "2023-12-31T23:59:59Z", "revocation_reason": "key leaked"}
-    _set(root / rel, **end)
+    set_fields(root / rel, **end)
     commit_all(root, "the key closed")
     late = endorsement_with(log_repo, key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
     commit_all(root, "an endorsement dated inside the window, added after the end (pushed past the check)")
     kind, what = ("key-expiry-set", "expired (valid_until set)")
     if closed == "revoked_at":
         kind, what = ("key-revoked", "revoked")
-    assert _key_entries(log_repo, start) == [("key-added", VTEN, rel, False, False), (kind, VTEN, rel, False, False)]
+    assert key_entries(log_repo, start) == [("key-added", VTEN, rel, False, False), (kind, VTEN, rel, False, False)]
     _published(log_repo, tmp_path)
-    code, checks = _checks(log_repo, before, log=False)
+    code, checks = verify_checks(log_repo, before, log=False)
     assert code == 0, checks
     _passes(log_repo, before)
-    _fails_only_on_the_log(log_repo, late, f"{rel} was logged as {what} before it")
+    fails_only_on_the_log(log_repo, late, f"{rel} was logged as {what} before it", key_check="proof")
 
 
 def test_an_endorser_keys_end_removed_or_its_file_deleted_and_added_again_keeps_its_retirement(
@@ -144,7 +116,7 @@ def test_an_endorser_keys_end_removed_or_its_file_deleted_and_added_again_keeps_
     root = log_repo.root
     rel, key = owner_key(log_repo, tmp_path, VTEN, "key-e", "2023-12-31T23:59:59Z")
     first = commit_all(root, "an endorser's older key, retired")
-    _set(root / rel, valid_until=None)
+    set_fields(root / rel, valid_until=None)
     _pr_refuses(log_repo, "governance.append-only", rel)
     commit_all(root, "the end removed (pushed past the check)")
     removed = endorsement_with(log_repo, key, dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
@@ -157,7 +129,7 @@ def test_an_endorser_keys_end_removed_or_its_file_deleted_and_added_again_keeps_
     commit_all(root, "and added again, without its end")
     again = endorsement_with(log_repo, key, dt.datetime(2024, 7, 1, tzinfo=dt.UTC))
     commit_all(root, "another endorsement")
-    assert _key_entries(log_repo, first) == [
+    assert key_entries(log_repo, first) == [
         ("key-expiry-set", VTEN, rel, False, False),
         ("key-changed", VTEN, rel, True, False),
         ("key-changed", VTEN, rel, True, False),
@@ -165,7 +137,9 @@ def test_an_endorser_keys_end_removed_or_its_file_deleted_and_added_again_keeps_
     ]
     _published(log_repo, tmp_path)
     for digest in (removed, again):
-        _fails_only_on_the_log(log_repo, digest, f"{rel} was logged as expired (valid_until set) before it")
+        fails_only_on_the_log(
+            log_repo, digest, f"{rel} was logged as expired (valid_until set) before it", key_check="proof"
+        )
 
 
 def test_a_retired_endorser_key_copied_into_another_endorser_key_file_fails_the_log_check(
@@ -176,7 +150,7 @@ def test_a_retired_endorser_key_copied_into_another_endorser_key_file_fails_the_
     path, and what the copy signs fails the log's check; the full check refuses the registry (``key.duplicate``)."""
     root = log_repo.root
     rel, key = owner_key(log_repo, tmp_path, VTEN, "key-old", None)
-    _set(root / rel, revoked_at="2023-12-31T00:00:00Z", revocation_reason="key leaked")
+    set_fields(root / rel, revoked_at="2023-12-31T00:00:00Z", revocation_reason="key leaked")
     first = commit_all(root, "an endorser's key, revoked")
     own, other = f"keys/{VTEN}/key-again.json", f"keys/{ABPC}/key-vten.json"
     _copy(log_repo, rel, own)
@@ -189,7 +163,7 @@ def test_a_retired_endorser_key_copied_into_another_endorser_key_file_fails_the_
     moved = dataclasses.replace(key, issuer=ABPC, key_id="key-vten", controller=None)
     by_other = endorsement_with(log_repo, moved, dt.datetime(2024, 6, 1, tzinfo=dt.UTC), endorser=ABPC)
     commit_all(root, "endorsements signed with the copies")
-    assert _key_entries(log_repo, first) == [
+    assert key_entries(log_repo, first) == [
         ("key-added", ABPC, other, False, False),
         ("key-changed", VTEN, other, False, True),  # in the retirer's name, under the copy's path
         ("key-added", VTEN, own, False, False),
@@ -199,7 +173,9 @@ def test_a_retired_endorser_key_copied_into_another_endorser_key_file_fails_the_
     assert "this public key is already registered as" in done.stdout
     _published(log_repo, tmp_path)
     for digest, copy in ((by_own, own), (by_other, other)):
-        _fails_only_on_the_log(log_repo, digest, f"{copy} was logged as changed past the registry's checks")
+        fails_only_on_the_log(
+            log_repo, digest, f"{copy} was logged as changed past the registry's checks", key_check="proof"
+        )
 
 
 def test_a_retired_key_copied_between_an_issuers_and_an_endorsers_folders_fails_the_log_check(
@@ -226,7 +202,7 @@ def test_a_retired_key_copied_between_an_issuers_and_an_endorsers_folders_fails_
     )
     by_endorser = endorsement_with(log_repo, as_endorser, dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
     commit_all(root, "an award and endorsements signed with the copies")
-    assert _key_entries(log_repo, first) == [
+    assert key_entries(log_repo, first) == [
         ("key-added", NBU, in_issuer, False, False),
         ("key-changed", VTEN, in_issuer, False, True),
         ("key-added", VTEN, in_endorser, False, False),
@@ -234,9 +210,9 @@ def test_a_retired_key_copied_between_an_issuers_and_an_endorsers_folders_fails_
     ]
     _published(log_repo, tmp_path)
     changed = "was logged as changed past the registry's checks"
-    _fails_only_on_the_log(log_repo, award.hash, f"{in_issuer} {changed}", key_check="key")
-    _fails_only_on_the_log(log_repo, by_issuer, f"{in_issuer} {changed}")
-    _fails_only_on_the_log(log_repo, by_endorser, f"{in_endorser} {changed}")
+    fails_only_on_the_log(log_repo, award.hash, f"{in_issuer} {changed}")
+    fails_only_on_the_log(log_repo, by_issuer, f"{in_issuer} {changed}", key_check="proof")
+    fails_only_on_the_log(log_repo, by_endorser, f"{in_endorser} {changed}", key_check="proof")
 
 
 def test_a_key_shared_by_an_issuer_and_an_endorser_fails_once_either_retires_it(
@@ -254,7 +230,7 @@ def test_a_key_shared_by_an_issuer_and_an_endorser_fails_once_either_retires_it(
     as_endorser = dataclasses.replace(i_key, issuer=VTEN, controller=None)
     before = endorsement_with(log_repo, as_endorser, dt.datetime(2024, 3, 1, tzinfo=dt.UTC))
     commit_all(root, "an endorsement while it is valid")
-    _set(root / i_rel, valid_until="2024-04-01T00:00:00Z")
+    set_fields(root / i_rel, valid_until="2024-04-01T00:00:00Z")
     along = endorsement_with(log_repo, as_endorser, dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
     commit_all(root, "the issuer retires it; an endorsement with the endorser's copy in the same commit")
     late = endorsement_with(log_repo, as_endorser, dt.datetime(2024, 7, 1, tzinfo=dt.UTC))
@@ -266,7 +242,9 @@ def test_a_key_shared_by_an_issuer_and_an_endorser_fails_once_either_retires_it(
     _published(log_repo, tmp_path)
     _passes(log_repo, before)
     for digest in (along, late):
-        _fails_only_on_the_log(log_repo, digest, f"{shared} was logged as changed past the registry's checks")
+        fails_only_on_the_log(
+            log_repo, digest, f"{shared} was logged as changed past the registry's checks", key_check="proof"
+        )
 
 
 def test_an_issuer_declaring_an_endorsers_did_does_not_move_the_log_check_off_its_keys(
@@ -295,7 +273,7 @@ def test_an_issuer_declaring_an_endorsers_did_does_not_move_the_log_check_off_it
     done = log_repo.credreg("check", ok=False)
     assert "is already used by" in done.stdout, done.stdout
     _published(log_repo, tmp_path)
-    _fails_only_on_the_log(log_repo, late, f"{rel} was logged as expired (valid_until set) before it")
+    fails_only_on_the_log(log_repo, late, f"{rel} was logged as expired (valid_until set) before it", key_check="proof")
 
 
 def test_an_endorsers_list_signed_by_its_retired_key_is_judged_by_that_key_when_an_issuer_declares_its_did(
@@ -321,9 +299,9 @@ def test_an_endorsers_list_signed_by_its_retired_key_is_judged_by_that_key_when_
     (root / listed).write_bytes(list_bytes(signed))
     commit_all(root, "an issuer declaring the endorser's DID, and the endorser's list signed again with the old key")
     _published(log_repo, tmp_path)
-    code, checks = _checks(log_repo, listed, log=False)
+    code, checks = verify_checks(log_repo, listed, log=False)
     assert code == 0, checks
-    code, checks = _checks(log_repo, listed)
+    code, checks = verify_checks(log_repo, listed)
     assert code != 0, checks
     assert checks["log"]["status"] == "failed", checks["log"]
     assert f"{rel} was logged as expired (valid_until set) before it" in checks["log"]["reason"], checks["log"]
@@ -352,10 +330,10 @@ def test_two_issuers_declaring_one_did_are_read_as_one_owner_by_every_check(log_
     (root / f"keys/{NBU}/key-z.json").unlink()
     commit_all(root, "an award of northbridge signed with the newcomer's retired key, backdated")
     _published(log_repo, tmp_path)
-    code, checks = _checks(log_repo, award.hash, log=False)
+    code, checks = verify_checks(log_repo, award.hash, log=False)
     assert code != 0, checks
     assert checks["key"]["status"] == "failed", checks["key"]
-    code, checks = _checks(log_repo, award.hash)
+    code, checks = verify_checks(log_repo, award.hash)
     assert code != 0, checks
     loaded = load_registry(root).registry
     assert loaded is not None
@@ -392,9 +370,9 @@ def test_a_list_in_the_folder_of_a_second_issuer_of_a_did_is_judged_by_the_did_o
     (root / listed).write_bytes(list_bytes(signed))
     commit_all(root, "an issuer declaring northbridge's DID, its list signed with northbridge's retired key")
     _published(log_repo, tmp_path)
-    code, checks = _checks(log_repo, listed, log=False)
+    code, checks = verify_checks(log_repo, listed, log=False)
     assert code == 0, checks
-    code, checks = _checks(log_repo, listed)
+    code, checks = verify_checks(log_repo, listed)
     assert code != 0, checks
     assert checks["log"]["status"] == "failed", checks["log"]
     assert f"{rel} was logged as expired (valid_until set) before it" in checks["log"]["reason"], checks["log"]

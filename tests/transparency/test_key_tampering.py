@@ -14,43 +14,26 @@ import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from generator.transparency.entries import derive_entries
 from generator.transparency.log import LogError
 from generator.transparency.logindex import KEPT_FILE
-from tests.transparency.conftest import LogRepo, award_with, commit_all, cosign, git, imported_key
+from tests.transparency.conftest import (
+    LogRepo,
+    award_with,
+    commit_all,
+    cosign,
+    fails_only_on_the_log,
+    git,
+    imported_key,
+    key_entries,
+    set_fields,
+    verify_checks,
+)
 
 NBU = "northbridge-university"
-
-
-def _checks(log_repo: LogRepo, digest: str) -> tuple[int, dict[str, Any]]:
-    done = log_repo.credreg("verify", digest, "--log", str(log_repo.state), "--format", "json", ok=None)
-    return done.returncode, {c["id"]: c for c in json.loads(done.stdout)["checks"]}
-
-
-def _fails_only_on_the_log(log_repo: LogRepo, digest: str, reason: str) -> None:
-    """Offline the key file's own window passes the award; the log's check fails it, naming ``reason``."""
-    code, checks = _checks(log_repo, digest)
-    assert checks["key"]["status"] == "passed", checks
-    assert code != 0, checks
-    assert checks["log"]["status"] == "failed", checks["log"]
-    assert reason in checks["log"]["reason"]
-
-
-def _logged(log_repo: LogRepo, since: str) -> list[tuple[str, str, str, bool, bool]]:
-    return [
-        (e.kind, e.issuer, e.path, e.taken_back, e.revived)
-        for e in derive_entries(log_repo.root, head="HEAD", since=since)
-        if e.kind.startswith("key-")
-    ]
-
-
-def _set(path: Path, **fields: Any) -> None:
-    doc = {k: v for k, v in (json.loads(path.read_text()) | fields).items() if v is not None}
-    path.write_text(json.dumps(doc, indent=2) + "\n")
 
 
 def test_an_end_removed_or_a_key_file_deleted_and_added_again_keeps_its_logged_retirement(
@@ -64,7 +47,7 @@ def test_an_end_removed_or_a_key_file_deleted_and_added_again_keeps_its_logged_r
     brought = award_with(log_repo, key, dt.datetime(2023, 9, 1, tzinfo=dt.UTC))
     first = commit_all(root, "an issuer brings an older key, retired, and its awards")
 
-    _set(root / rel, valid_until=None)
+    set_fields(root / rel, valid_until=None)
     commit_all(root, "the key's end removed (pushed past the check)")
     removed = award_with(log_repo, key, dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
     commit_all(root, "an award signed after the old end")
@@ -76,7 +59,7 @@ def test_an_end_removed_or_a_key_file_deleted_and_added_again_keeps_its_logged_r
     gap = award_with(log_repo, key, dt.datetime(2024, 7, 1, tzinfo=dt.UTC))
     commit_all(root, "an award dated while the file was gone")
 
-    assert _logged(log_repo, first) == [
+    assert key_entries(log_repo, first) == [
         # The end removed: "key-expiry-set" (the field changed; one more retirement of the path, which only adds
         # to what the index holds against the key) and the alert.
         ("key-expiry-set", NBU, rel, False, False),
@@ -86,11 +69,11 @@ def test_an_end_removed_or_a_key_file_deleted_and_added_again_keeps_its_logged_r
     ]
     log_repo.publish()
     cosign(log_repo, tmp_path / "witness")
-    code, checks = _checks(log_repo, brought.hash)
+    code, checks = verify_checks(log_repo, brought.hash)
     assert code == 0, checks
     assert checks["log"]["status"] == "passed", checks
     for award in (removed, gap):
-        _fails_only_on_the_log(log_repo, award.hash, f"{rel} was logged as expired (valid_until set) before it")
+        fails_only_on_the_log(log_repo, award.hash, f"{rel} was logged as expired (valid_until set) before it")
 
 
 def test_a_key_file_deleted_while_valid_and_added_again_elsewhere_is_an_alert_to_each_folder_owner(
@@ -111,7 +94,7 @@ def test_a_key_file_deleted_while_valid_and_added_again_elsewhere_is_an_alert_to
         json.dumps(doc | {"id": "key-moved", "issuer": other, "valid_from": "2020-01-01T00:00:00Z"}, indent=2) + "\n"
     )
     commit_all(root, "the key moved to another issuer, its start earlier")
-    assert _logged(log_repo, start) == [
+    assert key_entries(log_repo, start) == [
         ("key-added", other, moved, False, False),  # (paths in byte order)
         ("key-changed", NBU, rel, True, False),
     ]
@@ -146,16 +129,16 @@ def test_a_retired_key_brought_back_under_another_path_fails_the_log_check_from_
     late = award_with(log_repo, again, dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
     commit_all(root, "an award signed after the retirement")
 
-    assert [e for e in _logged(log_repo, first) if e[0] != "award"] == [
+    assert [e for e in key_entries(log_repo, first) if e[0] != "award"] == [
         ("key-added", NBU, copy, False, False),
         ("key-changed", NBU, copy, False, True),  # the alert: a key retired by key-old, back, under the copy's path
     ]
     log_repo.publish()
     cosign(log_repo, tmp_path / "witness")
-    code, checks = _checks(log_repo, brought.hash)
+    code, checks = verify_checks(log_repo, brought.hash)
     assert code == 0, checks
     for award in (along, late):
-        _fails_only_on_the_log(log_repo, award.hash, f"{copy} was logged as changed past the registry's checks")
+        fails_only_on_the_log(log_repo, award.hash, f"{copy} was logged as changed past the registry's checks")
 
 
 def test_a_key_file_reformatted_is_key_changed_and_no_retirement(log_repo: LogRepo, tmp_path: Path) -> None:
@@ -167,12 +150,12 @@ def test_a_key_file_reformatted_is_key_changed_and_no_retirement(log_repo: LogRe
     start = commit_all(root, "a valid key")
     (root / rel).write_text(json.dumps(json.loads((root / rel).read_text()), indent=4) + "\n")
     commit_all(root, "the key file reformatted")
-    assert _logged(log_repo, start) == [("key-changed", NBU, rel, False, False)]
+    assert key_entries(log_repo, start) == [("key-changed", NBU, rel, False, False)]
     after = award_with(log_repo, key, dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
     commit_all(root, "an award signed after")
     log_repo.publish()
     cosign(log_repo, tmp_path / "witness")
-    code, checks = _checks(log_repo, after.hash)
+    code, checks = verify_checks(log_repo, after.hash)
     assert code == 0, checks
     assert checks["log"]["status"] == "passed", checks["log"]
 
@@ -188,16 +171,19 @@ def test_a_start_moved_earlier_a_key_id_reused_and_a_key_only_inside_a_merged_br
     root = log_repo.root
     rel, _ = imported_key(log_repo, tmp_path, "key-k", None)
     start = commit_all(root, "a key")
-    _set(root / rel, valid_from="2019-01-01T00:00:00Z")
+    set_fields(root / rel, valid_from="2019-01-01T00:00:00Z")
     commit_all(root, "its start moved earlier")
-    assert _logged(log_repo, start) == [("key-changed", NBU, rel, False, False)]
+    assert key_entries(log_repo, start) == [("key-changed", NBU, rel, False, False)]
 
     start = git(root, "rev-parse", "HEAD").strip()
     (root / rel).unlink()
     commit_all(root, "the key file deleted")
     imported_key(log_repo, tmp_path / "second", "key-k", None)  # another key pair, the same id and path
     commit_all(root, "another key under its id")
-    assert _logged(log_repo, start) == [("key-changed", NBU, rel, True, False), ("key-added", NBU, rel, False, False)]
+    assert key_entries(log_repo, start) == [
+        ("key-changed", NBU, rel, True, False),
+        ("key-added", NBU, rel, False, False),
+    ]
 
     start = git(root, "rev-parse", "HEAD").strip()
     main = git(root, "rev-parse", "--abbrev-ref", "HEAD").strip()
@@ -208,10 +194,10 @@ def test_a_start_moved_earlier_a_key_id_reused_and_a_key_only_inside_a_merged_br
     commit_all(root, "gone again")
     git(root, "checkout", "-q", main)
     git(root, "merge", "-q", "--no-ff", "-m", "merge the pull request", "pr")
-    assert _logged(log_repo, start) == []
+    assert key_entries(log_repo, start) == []
     git(root, "reset", "-q", "--hard", start)  # (this test's own repository) merged commit by commit instead
     git(root, "merge", "-q", "--ff-only", "pr")
-    assert _logged(log_repo, start) == [
+    assert key_entries(log_repo, start) == [
         ("key-added", NBU, brief, False, False),
         ("key-changed", NBU, brief, True, False),
     ]
@@ -230,7 +216,7 @@ def test_a_copy_made_while_valid_fails_the_log_check_for_awards_added_with_the_r
     copy = f"keys/{NBU}/key-twin.json"
     (root / copy).write_text(json.dumps(json.loads((root / rel).read_text()) | {"id": "key-twin"}, indent=2) + "\n")
     start = commit_all(root, "its copy, while it is valid (pushed past the check)")
-    _set(root / rel, valid_until="2024-01-01T00:00:00Z")
+    set_fields(root / rel, valid_until="2024-01-01T00:00:00Z")
     twin = dataclasses.replace(key, key_id="key-twin")
     along = award_with(log_repo, twin, dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
     commit_all(root, "the key retired, and an award signed through the copy in the same commit")
@@ -242,7 +228,7 @@ def test_a_copy_made_while_valid_fails_the_log_check_for_awards_added_with_the_r
     log_repo.publish()
     cosign(log_repo, tmp_path / "witness")
     for award in (along, late):
-        _fails_only_on_the_log(log_repo, award.hash, f"{copy} was logged as changed past the registry's checks")
+        fails_only_on_the_log(log_repo, award.hash, f"{copy} was logged as changed past the registry's checks")
 
 
 def test_a_tampered_kept_hash_hides_no_retirement_from_a_witness(log_repo: LogRepo, tmp_path: Path) -> None:
@@ -262,7 +248,7 @@ def test_a_tampered_kept_hash_hides_no_retirement_from_a_witness(log_repo: LogRe
     assert kept["shas"][copy]
     kept["shas"][copy] = "0" * 64
     (log_repo.state / KEPT_FILE).write_text(json.dumps(kept) + "\n")
-    _set(root / rel, valid_until="2024-01-01T00:00:00Z")
+    set_fields(root / rel, valid_until="2024-01-01T00:00:00Z")
     commit_all(root, "the key retired")
     log_repo.publish()
     with pytest.raises(LogError, match="refusing to cosign: the checkpoint commits to an index"):
