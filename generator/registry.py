@@ -127,21 +127,24 @@ class Registry:
         record = self.issuers[issuer_id]
         return record.issuer.did or did_web_for(self.site_url, issuer_id)
 
-    def issuer_ids_by_did(self) -> dict[str, str]:
+    def issuers_by_did(self) -> dict[str, IssuerRecord]:
         """Each issuer DID's owner: the first issuer (in folder order) declaring it. The one rule by which every
         reader takes a DID to an issuer (the offline key and issuer checks, ``credreg verify --log``, the page
         through verify/index.json's ``issuers``): two issuers declaring one DID (``id.duplicate-did``, pushed past
         the check) must not let the key check find the method's key in one folder while the log check judges
         another's key file."""
-        owners: dict[str, str] = {}
-        for issuer_id in self.issuers:
-            owners.setdefault(self.issuer_did(issuer_id), issuer_id)
+        owners: dict[str, IssuerRecord] = {}
+        for issuer_id, record in self.issuers.items():
+            owners.setdefault(self.issuer_did(issuer_id), record)
         return owners
 
+    def issuer_ids_by_did(self) -> dict[str, str]:
+        """:meth:`issuers_by_did`, by issuer id (the page's index)."""
+        return {did: record.id for did, record in self.issuers_by_did().items()}
+
     def issuer_for_did(self, did: str) -> IssuerRecord | None:
-        """The issuer whose DID is ``did`` (:meth:`issuer_ids_by_did`)."""
-        issuer_id = self.issuer_ids_by_did().get(did)
-        return self.issuers[issuer_id] if issuer_id is not None else None
+        """The issuer whose DID is ``did`` (:meth:`issuers_by_did`)."""
+        return self.issuers_by_did().get(did)
 
     def endorser_did(self, endorser_id: str) -> str:
         """An endorser's DID: a registered endorser's (its own, or its did:web under ``endorsers``), or an

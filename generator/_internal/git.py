@@ -33,7 +33,7 @@ from pathlib import Path
 
 from generator.errors import GitFailed
 
-__all__ = ["NEUTRAL", "git_argv", "git_env", "git_output", "git_stream", "in_work_tree"]
+__all__ = ["NEUTRAL", "git_argv", "git_env", "git_output", "git_stream", "in_work_tree", "said_lines"]
 
 #: Options given before every command: ``-c`` settings override the user's, the system's and the repository's.
 NEUTRAL = (
@@ -106,9 +106,15 @@ def in_work_tree(root: Path) -> bool:
 _REFUSED = re.compile(r"dubious ownership in repository at '(.+)'")
 
 
+def said_lines(said: bytes | str) -> list[str]:
+    """What Git wrote to its standard error, as lines to show a user (its indenting tab dropped: no ``\\x09``)."""
+    text = said.decode("utf-8", "replace") if isinstance(said, bytes) else said
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def _failed(root: Path, args: tuple[str, ...], said: bytes | str) -> GitFailed:
     text = said.decode("utf-8", "replace") if isinstance(said, bytes) else said
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]  # Git's tab, no \x09 shown
+    lines = said_lines(text)
     refused = _REFUSED.search(text)
     if refused is None:
         return GitFailed(

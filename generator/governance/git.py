@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator._internal.git import NEUTRAL, git_argv, git_env
+from generator._internal.git import NEUTRAL, git_argv, git_env, said_lines
 from generator.errors import GitFailed, UsageError
 from generator.layout import PathRole, classify
 
@@ -151,7 +151,7 @@ class GitBase:
         return self._exists[path]
 
     def _unreadable(self, path: str, said: bytes) -> GitFailed:
-        lines = [line.strip() for line in said.decode("utf-8", "replace").splitlines() if line.strip()]
+        lines = said_lines(said)
         return GitFailed(
             f"git cannot read {path} at the base {self.short}, which its tree holds: a file the check cannot read "
             "at the base is not absent from it",

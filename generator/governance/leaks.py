@@ -1013,7 +1013,8 @@ def _listed_address(value: Any) -> str | None:
 #: Domains RFC 2606 and RFC 6761 keep for examples and tests (``example.org``, ``*.example``, ``*.test``,
 #: ``*.invalid``, ``*.localhost``): an address at one names nobody, so the docs' example cohorts and placeholders are
 #: no list (:func:`listed_rows_line`, and a list of bare addresses in JSON or YAML).
-_EXAMPLE_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:org|com|net)|example|test|invalid|localhost)$")
+_EXAMPLE_NAMES = r"(?:example\.(?:org|com|net)|example|test|invalid|localhost)"
+_EXAMPLE_DOMAIN = re.compile(rf"(?:^|\.){_EXAMPLE_NAMES}$")
 
 
 #: A mailbox as a mailer takes it (what :func:`_someones_address` asks of openbadges.mailbox's reading, which is
@@ -1044,9 +1045,7 @@ def _someones_address(text: str) -> str | None:
 
 #: What a list of bare addresses holds twice at least before it is read as JSON or YAML: most files with an at sign
 #: (source code's decorators, handles) are not read so.
-_BARE_ADDRESS = re.compile(
-    rb"[\w.+-]@(?!(?:[\w-]+\.)*(?:example\.(?:org|com|net)|example|test|invalid|localhost)\b)[\w-]+\.[\w.-]+"
-)
+_BARE_ADDRESS = re.compile(rb"[\w.+-]@(?!(?:[\w-]+\.)*" + _EXAMPLE_NAMES.encode() + rb"\b)[\w-]+\.[\w.-]+")
 
 
 def structured_recipients_line(data: bytes) -> int | None:

@@ -78,7 +78,7 @@ class RegistryKeyResolver:
 
     def __init__(self, registry: Registry) -> None:
         # One owner per DID, as every other reader takes it (the log check's key file, the page's index).
-        self._by_did = {did: registry.issuers[i] for did, i in registry.issuer_ids_by_did().items()}
+        self._by_did = registry.issuers_by_did()
 
     def owns(self, verification_method: str) -> bool:
         """Whether the method's DID is a registered issuer's: then only this resolver may answer for it."""

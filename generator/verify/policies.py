@@ -173,7 +173,7 @@ class RegistryLookups:
         profiles: dict[str, dict[str, Any]] = {}
         achievements: dict[str, dict[str, Any]] = {}
         former: dict[str, tuple[Former, ...]] = {}
-        by_did = {did: registry.issuers[i] for did, i in registry.issuer_ids_by_did().items()}
+        by_did = registry.issuers_by_did()
         for record in registry.issuers.values():
             profiles[record.id] = expected_issuer(registry, record)
             former[record.id] = former_issuers(registry, record)
