@@ -209,6 +209,15 @@ class Corpus:
         (self.root / rel).write_text(render_award(doc), encoding="utf-8")
         self.files[name] = (rel, doc)
 
+    def close_key(self, who: str, closed: str) -> None:
+        """``who``'s key ``k1`` retired (``valid_until``) or revoked (``revoked_at``, stolen) three days before NOW."""
+        key_file = layout.key_path(self.root, who, "k1")
+        record = json.loads(key_file.read_text(encoding="utf-8"))
+        record[closed] = (NOW - dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if closed == "revoked_at":
+            record["revocation_reason"] = "laptop stolen"
+        key_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
     def publish(self) -> None:
         """The build's data files for the page, then every corpus file under its hash, as a page names it."""
         registry = self.registry
@@ -640,12 +649,7 @@ def taken_back(tmp: Path, closed: str, who: str = OB) -> tuple[Corpus, dict[str,
     doc = c.endorse("taken-back", who=who, target=target)
     reason = "Withdrawn" if who in c.registry.issuers else None
     revoke_endorsement(c.registry, award_hash(doc), c.keys[who], now=NOW - dt.timedelta(days=5), reason=reason)
-    key_file = layout.key_path(c.root, who, "k1")
-    record = json.loads(key_file.read_text(encoding="utf-8"))
-    record[closed] = (NOW - dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if closed == "revoked_at":
-        record["revocation_reason"] = "laptop stolen"
-    key_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    c.close_key(who, closed)
     located = _list_path(c.registry, doc["credentialStatus"]["statusListCredential"])
     assert located is not None
     _, number, path = located

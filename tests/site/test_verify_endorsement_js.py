@@ -347,12 +347,7 @@ def test_an_endorsement_signed_while_its_key_was_in_force_stays_valid_once_the_k
     # key signs later, backdated, is the log's to refuse: tests/transparency/test_endorser_key_tampering.py).
     c = Corpus(tmp_path / "corpus")
     doc = c.endorse("signed-in-force")  # signed ten days before NOW
-    key_file = layout.key_path(c.root, DC, "k1")
-    record = json.loads(key_file.read_text(encoding="utf-8"))
-    record[closed] = (NOW - dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if closed == "revoked_at":
-        record["revocation_reason"] = "laptop stolen"
-    key_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    c.close_key(DC, closed)
     c.publish()
     cli = _cli(verify_endorsement(doc, c.registry, now=NOW))
     assert cli["headline"]["kind"] == "valid", cli
@@ -560,12 +555,7 @@ def test_an_endorsement_never_added_to_the_registry_is_not_valid_alike(tmp_path:
     )  # fmt: skip
     doc = sign_document(unsigned, c.keys[DC], f"{registry.endorser_did(DC)}#k1", signed_on)
     if closed is not None:
-        key_file = layout.key_path(c.root, DC, "k1")
-        record = json.loads(key_file.read_text(encoding="utf-8"))
-        record[closed] = (NOW - dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        if closed == "revoked_at":
-            record["revocation_reason"] = "laptop stolen"
-        key_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        c.close_key(DC, closed)
     c.endorse("published")  # the Data Council's status list, as published
     c.publish()
     cli = _cli(verify_endorsement(doc, c.registry, now=NOW))
