@@ -6,7 +6,8 @@ are dropped: issuer text cannot point into the site), and marks every link ``nof
 shifted down two levels so issuer text never competes with the page's own outline. Images are dropped: issuer
 text must not make visitors' browsers fetch third-party content. A link whose words read as a web or email address
 (``[acme.example](https://evil.example)``) shows the address it goes to instead, unless the words name that same
-place: readers trust an address they can read, and cannot see where a link goes on a phone or a printout.
+place: readers trust an address they can read, and cannot see where a link goes on a phone or a printout. A
+mailto link goes to every address it names, in its ``to``, ``cc`` and ``bcc`` fields too.
 Nothing written in a reference (``&#x202E;``) or an autolink's percent-encoding (``%E2%80%AE``) becomes a character
 the models refuse in registry text (an unseen one, a tower of combining marks): they check the Markdown as written.
 """
@@ -170,14 +171,28 @@ def _hostname(href: str) -> str:
         return ""
 
 
+#: A mailto's header fields that add recipients (RFC 6068; mail programs read their names in any case).
+_RECIPIENT_FIELDS = frozenset({"to", "cc", "bcc"})
+
+
+def _recipients(href: str) -> str:
+    """Everyone a mailto link writes to, as written (still percent-encoded): the addresses before its "?" and those
+    its to, cc and bcc fields add. ``mailto:help@acme.example?bcc=spy@evil.example`` reads as help@acme.example
+    and sends the reader's mail to evil.example too."""
+    path, _, query = href[len("mailto:") :].partition("?")
+    fields = (field.partition("=") for field in query.split("&"))
+    added = [value for name, _, value in fields if value and unquote(name).strip().lower() in _RECIPIENT_FIELDS]
+    return ",".join([path, *added] if path else added)
+
+
 def _honest_words(href: str, words: str) -> str | None:
     """What a link must show instead of ``words`` when they read as an address that is not where ``href`` goes;
     ``None`` when they may stay."""
     words = _as_read(words).strip()
     mailto = href.lower().startswith("mailto:")
-    address = unquote(href[len("mailto:") :].split("?", 1)[0]) if mailto else ""
-    if _refused(address):  # its percent-encoding decoded to what the models refuse: show the address encoded
-        address = href[len("mailto:") :].split("?", 1)[0]
+    address = unquote(_recipients(href)) if mailto else ""
+    if _refused(address):  # its percent-encoding decoded to what the models refuse: show the addresses encoded
+        address = _recipients(href)
     misleads = _names_another(words, href, mailto, address)
     if misleads is None:  # not one address: one among the words?
         marked = (w.lstrip(_OPENING).rstrip(_CLOSING) for w in words.split())

@@ -109,6 +109,21 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ("[https:\u2215\u2215acme.example](https://evil.example/)", "https://evil.example/"),
         ("[acme.example\uff0flogin](https://evil.example/)", "https://evil.example/"),
         ("[help\uff20acme.example](mailto:help@evil.example)", "help@evil.example"),
+        # A mailto's to, cc and bcc fields write to more addresses than its words name (RFC 6068): all are shown.
+        ("[help@acme.example](mailto:help@acme.example?bcc=spy@evil.example)", "help@acme.example,spy@evil.example"),
+        (
+            "[help@acme.example](mailto:help@acme.example?subject=Hi&CC=spy@evil.example)",
+            "help@acme.example,spy@evil.example",
+        ),
+        (
+            "[help@acme.example](mailto:help@acme.example?%62cc=spy%40evil.example)",
+            "help@acme.example,spy@evil.example",
+        ),
+        ("[help@acme.example](mailto:?to=help@acme.example&to=spy@evil.example)", "help@acme.example,spy@evil.example"),
+        (
+            "[Write to help@acme.example](mailto:help@acme.example?cc=spy@evil.example)",
+            "help@acme.example,spy@evil.example",
+        ),
         # An address among other words reads as one when nothing else could be it.
         ("[Verify at https://acme.example/verify](https://evil.example/v)", "https://evil.example/v"),
         ("[Log in at www.acme.example.](https://evil.example/)", "https://evil.example/"),
@@ -158,6 +173,9 @@ def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, show
         ("[https://www.acme.example](HTTPS://Acme.Example/)", "https://www.acme.example"),
         ("[https://acme.example](https://acme.example./)", "https://acme.example"),
         ("[help@acme.example](mailto:help@acme.example)", "help@acme.example"),
+        # Fields that only fill in the mail, and a to field naming the words' address, write to no one else.
+        ("[help@acme.example](mailto:help@acme.example?subject=Hi&body=x)", "help@acme.example"),
+        ("[help@acme.example](mailto:?to=help@acme.example)", "help@acme.example"),
         ("[our syllabus](https://evil.example/)", "our syllabus"),  # words, not an address
         ("[Node.js, v22](https://nodejs.example/)", "Node.js, v22"),
         ("<https://acme.example/x>", "https://acme.example/x"),
