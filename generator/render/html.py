@@ -6,6 +6,8 @@ from __future__ import annotations
 import posixpath
 from html import escape
 
+from generator.render.markdown import link_words
+
 __all__ = ["esc", "external_href", "external_link", "relative"]
 
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -26,12 +28,14 @@ def external_href(url: str) -> str | None:
 
 
 def external_link(url: str | None, text: str, *, cls: str | None = None) -> str:
-    """A link out of the site, or the bare text when the URL is missing or unsafe."""
+    """A link out of the site, or the bare text when the URL is missing or unsafe. Words that read as another
+    address than ``url`` show ``url`` instead, by the rule of issuer Markdown's links
+    (:func:`generator.render.markdown.link_words`): "iso.org" over a link to another server is an issuer's phish."""
     href = external_href(url) if url else None
     if href is None:
         return esc(text)
     klass = f' class="{esc(cls)}"' if cls else ""
-    return f'<a href="{esc(href)}" rel="nofollow noopener"{klass}>{esc(text)}</a>'
+    return f'<a href="{esc(href)}" rel="nofollow noopener"{klass}>{esc(link_words(href, text))}</a>'
 
 
 def _relpath(path: str, start: str) -> str:

@@ -26,7 +26,7 @@ from markdown_it.token import Token
 
 from generator._internal.text import drop_ignored, first_unseen, holds_mark, mark_tower
 
-__all__ = ["render_markdown", "sanitize_html"]
+__all__ = ["link_words", "render_markdown", "sanitize_html"]
 
 _TAGS = {
     "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a",
@@ -198,6 +198,14 @@ def _honest_words(href: str, words: str) -> str | None:
         marked = (w.lstrip(_OPENING).rstrip(_CLOSING) for w in words.split())
         misleads = any(_names_another(w, href, mailto, address) for w in marked if _MARKED.search(w))
     return (address or _destination(href)) if misleads else None
+
+
+def link_words(href: str, words: str) -> str:
+    """What a link to ``href`` (http, https or mailto) shows for an issuer's ``words``: the words, or where it goes
+    when they read as another address. For links the pages make of issuer text outside Markdown too (a quality
+    assurance body's name, a framework's label: :func:`generator.render.html.external_link`)."""
+    shown = _honest_words(href, words)
+    return words if shown is None else shown
 
 
 def _show_destinations(children: list[Token]) -> None:

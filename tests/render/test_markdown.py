@@ -62,6 +62,24 @@ def test_escaping_and_links() -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "words", "shown"),
+    [
+        # A quality-assurance body's name, a framework label: an issuer's words over an issuer's link, by the same
+        # rule as a Markdown link's (render/markdown.py).
+        ("https://evil.example/", "iso.org", "https://evil.example/"),
+        ("https://evil.example/", "Accredited at https://iso.org/cert", "https://evil.example/"),
+        ("https://acme.example@evil.example/", "acme.example", "https://evil.example/"),
+        ("https://iso.org/cert/1", "iso.org", "iso.org"),
+        ("https://evil.example/", "ISO", "ISO"),
+    ],
+)
+def test_a_link_of_issuer_words_reading_as_another_address_shows_where_it_goes(
+    url: str, words: str, shown: str
+) -> None:
+    assert external_link(url, words) == f'<a href="{esc(url)}" rel="nofollow noopener">{esc(shown)}</a>'
+
+
+@pytest.mark.parametrize(
     ("here", "target", "expected"),
     [
         ("", "catalog/", "catalog/"),
