@@ -89,8 +89,10 @@ _EMAIL = re.compile(r"(?:mailto:)?([^\s@:/]+@([^\s@/]+))\Z", re.IGNORECASE)
 #: An address's start as a browser reads one: a scheme with any slashes or backslashes after it ("https:/acme.example"
 #: and "https:acme.example" go to acme.example), or none and two of them ("//acme.example", protocol-relative).
 _START = r"(?:(?P<scheme>[a-z][a-z0-9+.-]*):[/\\]*|[/\\]{2})"
+#: A top-level domain: letters, or an international one in its ASCII form ("acme.xn--p1ai" is acme.рф).
+_TLD = r"(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)"
 _WEB = re.compile(
-    rf"{_START}?(?P<user>[^\s/\\@]*@)?(?P<host>(?:[^\s/\\:?#@.]+\.)+[^\W\d_]{{2,}})\.?(?::[0-9]*)?"
+    rf"{_START}?(?P<user>[^\s/\\@]*@)?(?P<host>(?:[^\s/\\:?#@.]+\.)+{_TLD})\.?(?::[0-9]*)?"
     r"(?:[/\\?#]\S*)?\Z",
     re.IGNORECASE,
 )
@@ -100,6 +102,13 @@ _IP = re.compile(
     rf"{_START}(?P<user>[^\s/\\@]*@)?(?P<host>[0-9]{{1,3}}(?:\.[0-9]{{1,3}}){{3}}|\[[0-9a-f:.]+\])"
     r"(?::[0-9]*)?"
     r"(?:[/\\?#]\S*)?\Z",
+    re.IGNORECASE,
+)
+#: A web address after "http(s):" or two slashes, whatever its host: one label ("https://intranet/grades"), a
+#: number a browser reads as an IPv4 address ("https://2130706433/"). Words that say so are an address.
+_SCHEMED = re.compile(
+    r"(?:(?P<scheme>https?):[/\\]*|[/\\]{2})(?P<user>[^\s/\\@]*@)?(?P<host>\[[0-9a-f:.]+\]|[^\s/\\?#@:\[\]]+)"
+    r"(?::[0-9]*)?(?:[/\\?#]\S*)?\Z",
     re.IGNORECASE,
 )
 
@@ -142,7 +151,7 @@ def _host(host: str) -> str:
 
 #: A word among others reads as an address when only an address could be it: a scheme (and slashes), two slashes,
 #: "www.", an "@" or a path ("Node.js" alone could be a host too, but is a name).
-_MARKED = re.compile(r":[/\\]|\A[/\\]{2}|\Ahttps?:|\Awww\.|@|\.[^\W\d_]{2,}\.?(?::[0-9]*)?[/\\?#]", re.IGNORECASE)
+_MARKED = re.compile(rf":[/\\]|\A[/\\]{{2}}|\Ahttps?:|\Awww\.|@|\.{_TLD}\.?(?::[0-9]*)?[/\\?#]", re.IGNORECASE)
 #: What may stand around a word in a sentence: "(see acme.example/verify)." is the address acme.example/verify.
 _OPENING, _CLOSING = "([{<\"'\u201c\u2018", ")]}>\"'.,;:!?\u201d\u2019"
 
@@ -153,7 +162,7 @@ def _names_another(word: str, href: str, mailto: bool, address: str) -> bool | N
     email = _EMAIL.match(word)
     if email and "." in email[2][1:-1]:  # a domain with a dot inside it
         return not (mailto and email[1].casefold() == address.casefold())
-    if web := _WEB.match(word) or _IP.match(word):
+    if web := _WEB.match(word) or _IP.match(word) or _SCHEMED.match(word):
         # A user name before the host reads as the host ("https://acme.example@evil.example/" as acme.example):
         # such words always give way to the destination, shown without it. Words that say https over a link that
         # is not (the same host, sent in clear text) give way too: the reader trusts the padlock the words promise.

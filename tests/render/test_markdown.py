@@ -171,6 +171,16 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ("[https://acme.example@evil.example/](https://evil.example/)", "https://evil.example/"),
         ("[https://acme.example@evil.example/](https://acme.example@evil.example/)", "https://evil.example/"),
         ("[Log in at https://acme.example:pw@evil.example/](https://evil.example/)", "https://evil.example/"),
+        # A host whose last label is an international one in its xn-- form (acme.рф) is a host too.
+        ("[acme.xn--p1ai](https://evil.example/)", "https://evil.example/"),
+        ("[Log in at www.acme.xn--p1ai/login](https://evil.example/)", "https://evil.example/"),
+        ("[help@acme.xn--p1ai](mailto:help@evil.example)", "help@evil.example"),
+        # Words with a scheme (or two slashes) are an address whatever their host: one label, a number.
+        ("[https://intranet/grades](https://evil.example/)", "https://evil.example/"),
+        ("[Log in at HTTPS://acme/](https://evil.example/)", "https://evil.example/"),
+        ("[https://2130706433/](https://evil.example/)", "https://evil.example/"),
+        ("[http:acme](https://evil.example/)", "https://evil.example/"),
+        ("[//localhost:8080/](https://evil.example/)", "https://evil.example/"),
     ],
 )
 def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, shown: str) -> None:
@@ -218,6 +228,9 @@ def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, show
         ("[https:/acme.example/](https://acme.example/)", "https:/acme.example/"),
         ("[/index.html](https://evil.example/)", "/index.html"),  # a path: one slash names no host
         ("[Time: 10.30 and/or later](https://evil.example/)", "Time: 10.30 and/or later"),
+        ("[https://intranet/grades](https://INTRANET./grades)", "https://intranet/grades"),
+        ("[acme.xn--p1ai](https://acme.xn--p1ai/)", "acme.xn--p1ai"),
+        ("[Note:this and that](https://evil.example/)", "Note:this and that"),  # a colon after a word: words
     ],
 )
 def test_a_link_reading_as_its_own_address_or_as_words_keeps_them(source: str, words: str) -> None:
