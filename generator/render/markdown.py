@@ -8,6 +8,7 @@ text must not make visitors' browsers fetch third-party content. A link whose wo
 (``[acme.example](https://evil.example)``) shows the address it goes to instead, unless the words name that same
 place: readers trust an address they can read, and cannot see where a link goes on a phone or a printout. A
 mailto link goes to every address it names, in its ``to``, ``cc`` and ``bcc`` fields too.
+One naming an address elsewhere (a malformed field, a body) shows the whole link.
 Nothing written in a reference (``&#x202E;``) or an autolink's percent-encoding (``%E2%80%AE``) becomes a character
 the models refuse in registry text (an unseen one, a tower of combining marks): they check the Markdown as written.
 """
@@ -194,14 +195,34 @@ def _recipients(href: str) -> str:
     return ",".join([path, *added] if path else added)
 
 
+#: What parts the addresses of a mailto link (split on, not searched for: a search for "x@y" in a long run of
+#: characters holding no "@" takes time quadratic in it).
+_BETWEEN_ADDRESSES = re.compile(r"[\s?&;=,:<>\"'()\[\]/#]+")
+
+
+def _addresses(text: str) -> set[str]:
+    return {part.casefold() for part in _BETWEEN_ADDRESSES.split(text) if "@" in part.strip("@")}
+
+
+def _mailto_shown(href: str) -> str:
+    """Who a mailto link writes to, as a reader is to see it: its recipients (:func:`_recipients`), or the whole link
+    after "mailto:" when it names an address elsewhere too. Mail programs differ on what a malformed link says (a
+    field after a second "?" or a ";", a field's "=" percent-encoded) and a body may be sent on: an address the
+    recipient fields do not account for is shown where it stands, not ruled out."""
+    recipients = unquote(_recipients(href))
+    whole = unquote(href[len("mailto:") :])
+    if _addresses(whole) - _addresses(recipients):
+        return whole if not _refused(whole) else href[len("mailto:") :]
+    # its percent-encoding decoded to what the models refuse: show the addresses encoded
+    return recipients if not _refused(recipients) else _recipients(href)
+
+
 def _honest_words(href: str, words: str) -> str | None:
     """What a link must show instead of ``words`` when they read as an address that is not where ``href`` goes;
     ``None`` when they may stay."""
     words = _as_read(words).strip()
     mailto = href.lower().startswith("mailto:")
-    address = unquote(_recipients(href)) if mailto else ""
-    if _refused(address):  # its percent-encoding decoded to what the models refuse: show the addresses encoded
-        address = _recipients(href)
+    address = _mailto_shown(href) if mailto else ""
     misleads = _names_another(words, href, mailto, address)
     if misleads is None:  # not one address: one among the words?
         marked = (w.lstrip(_OPENING).rstrip(_CLOSING) for w in words.split())

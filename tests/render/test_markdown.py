@@ -142,6 +142,28 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
             "[Write to help@acme.example](mailto:help@acme.example?cc=spy@evil.example)",
             "help@acme.example,spy@evil.example",
         ),
+        # An address elsewhere in a mailto than its recipient fields, where some mail program may read it as one (a
+        # field after a second "?" or a ";", a field name or "=" percent-encoded, in a body): the whole link shows.
+        (
+            "[help@acme.example](mailto:help@acme.example??bcc=spy@evil.example)",
+            "help@acme.example??bcc=spy@evil.example",
+        ),
+        (
+            "[help@acme.example](mailto:help@acme.example?subject=Hi;bcc=spy@evil.example)",
+            "help@acme.example?subject=Hi;bcc=spy@evil.example",
+        ),
+        (
+            "[help@acme.example](mailto:help@acme.example?subject=Hi?bcc=spy@evil.example)",
+            "help@acme.example?subject=Hi?bcc=spy@evil.example",
+        ),
+        (
+            "[help@acme.example](mailto:help@acme.example?bcc%3Dspy%40evil.example)",
+            "help@acme.example?bcc=spy@evil.example",
+        ),
+        (
+            "[help@acme.example](mailto:help@acme.example?body=Forward%20to%20spy@evil.example)",
+            "help@acme.example?body=Forward to spy@evil.example",
+        ),
         # An address among other words reads as one when nothing else could be it.
         ("[Verify at https://acme.example/verify](https://evil.example/v)", "https://evil.example/v"),
         ("[Log in at www.acme.example.](https://evil.example/)", "https://evil.example/"),
@@ -324,3 +346,13 @@ def test_link_words_read_as_an_address_whatever_shows_as_nothing_in_them(words: 
     # acme.example, yet they matched no address's pattern and stayed over a link to evil.example.
     html = render_markdown(f"[{words}](https://evil.example)")
     assert ">https://evil.example</a>" in html
+
+
+def test_a_long_mailto_link_is_read_in_linear_time() -> None:
+    # The addresses a mailto link names anywhere in it are looked for in a Markdown field of 20,000 characters.
+    import time
+
+    started = time.perf_counter()
+    html = render_markdown(f"[help@acme.example](mailto:help@acme.example?body={'a' * 19_900})")
+    assert time.perf_counter() - started < 0.5
+    assert ">help@acme.example</a>" in html
