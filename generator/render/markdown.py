@@ -6,7 +6,8 @@ are dropped: issuer text cannot point into the site), and marks every link ``nof
 shifted down two levels so issuer text never competes with the page's own outline. Images are dropped: issuer
 text must not make visitors' browsers fetch third-party content. A link whose words read as a web or email address
 (``[acme.example](https://evil.example)``) shows the address it goes to instead, unless the words name that same
-place: readers trust an address they can read, and cannot see where a link goes on a phone or a printout. A
+place (the same host; the same page or one below it, when they name a path): readers trust an address they can
+read, and cannot see where a link goes on a phone or a printout. A
 mailto link goes to every address it names, in its ``to``, ``cc`` and ``bcc`` fields too.
 One naming an address elsewhere (a malformed field, a body) shows the whole link.
 Nothing written in a reference (``&#x202E;``) or an autolink's percent-encoding (``%E2%80%AE``) becomes a character
@@ -94,7 +95,7 @@ _START = r"(?:(?P<scheme>[a-z][a-z0-9+.-]*):[/\\]*|[/\\]{2})"
 _TLD = r"(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)"
 _WEB = re.compile(
     rf"{_START}?(?P<user>[^\s/\\@]*@)?(?P<host>(?:[^\s/\\:?#@.]+\.)+{_TLD})\.?(?::[0-9]*)?"
-    r"(?:[/\\?#]\S*)?\Z",
+    r"(?P<rest>[/\\?#]\S*)?\Z",
     re.IGNORECASE,
 )
 #: A web address whose host is an IP literal (dotted IPv4 or bracketed IPv6). Only with a scheme or two slashes:
@@ -102,14 +103,14 @@ _WEB = re.compile(
 _IP = re.compile(
     rf"{_START}(?P<user>[^\s/\\@]*@)?(?P<host>[0-9]{{1,3}}(?:\.[0-9]{{1,3}}){{3}}|\[[0-9a-f:.]+\])"
     r"(?::[0-9]*)?"
-    r"(?:[/\\?#]\S*)?\Z",
+    r"(?P<rest>[/\\?#]\S*)?\Z",
     re.IGNORECASE,
 )
 #: A web address after "http(s):" or two slashes, whatever its host: one label ("https://intranet/grades"), a
 #: number a browser reads as an IPv4 address ("https://2130706433/"). Words that say so are an address.
 _SCHEMED = re.compile(
     r"(?:(?P<scheme>https?):[/\\]*|[/\\]{2})(?P<user>[^\s/\\@]*@)?(?P<host>\[[0-9a-f:.]+\]|[^\s/\\?#@:\[\]]+)"
-    r"(?::[0-9]*)?(?:[/\\?#]\S*)?\Z",
+    r"(?::[0-9]*)?(?P<rest>[/\\?#]\S*)?\Z",
     re.IGNORECASE,
 )
 
@@ -169,9 +170,30 @@ def _names_another(word: str, href: str, mailto: bool, address: str) -> bool | N
         # is not (the same host, sent in clear text) give way too: the reader trusts the padlock the words promise.
         downgraded = (web["scheme"] or "").lower() == "https" and not href.lower().startswith("https:")
         return (
-            mailto or downgraded or web["user"] is not None or _host(web["host"].strip("[]")) != _host(_hostname(href))
+            mailto
+            or downgraded
+            or web["user"] is not None
+            or _host(web["host"].strip("[]")) != _host(_hostname(href))
+            or _other_page(web["rest"], href)
         )
     return None
+
+
+def _other_page(rest: str | None, href: str) -> bool:
+    """Whether words naming a path, query or fragment (``rest``, after their host) name another page of the host
+    than ``href`` goes to: one host serves many people's pages (github.com/acme-org is not github.com/evil-org). A
+    page at or below the one named is that place (acme.example/guide over acme.example/guide/v2)."""
+    said = unquote((rest or "").replace("\\", "/"))
+    said = said if said.startswith("/") else f"/{said}"
+    if said.rstrip("/") == "":
+        return False
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return True
+    goes = unquote(urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment)))
+    said = said.rstrip("/") if not said.endswith(("?", "#")) else said
+    return goes != said and not goes.startswith(tuple(said + c for c in "/?#&"))
 
 
 def _hostname(href: str) -> str:

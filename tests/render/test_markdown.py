@@ -193,6 +193,15 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ("[https://acme.example@evil.example/](https://evil.example/)", "https://evil.example/"),
         ("[https://acme.example@evil.example/](https://acme.example@evil.example/)", "https://evil.example/"),
         ("[Log in at https://acme.example:pw@evil.example/](https://evil.example/)", "https://evil.example/"),
+        # On one host, words naming a path name that place: a page of another account on a shared host is another
+        # place (github.com/acme-org is not github.com/evil-org).
+        ("[github.com/acme-org](https://github.com/evil-org)", "https://github.com/evil-org"),
+        (
+            "[Releases at https://github.com/acme/tool/releases](https://github.com/evil/tool/releases)",
+            "https://github.com/evil/tool/releases",
+        ),
+        ("[https://acme.example/verify](https://acme.example/verify-evil)", "https://acme.example/verify-evil"),
+        ("[acme.example/?id=1](https://acme.example/?id=2)", "https://acme.example/?id=2"),
         # A host whose last label is an international one in its xn-- form (acme.рф) is a host too.
         ("[acme.xn--p1ai](https://evil.example/)", "https://evil.example/"),
         ("[Log in at www.acme.xn--p1ai/login](https://evil.example/)", "https://evil.example/"),
@@ -251,6 +260,11 @@ def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, show
         ("[/index.html](https://evil.example/)", "/index.html"),  # a path: one slash names no host
         ("[Time: 10.30 and/or later](https://evil.example/)", "Time: 10.30 and/or later"),
         ("[https://intranet/grades](https://INTRANET./grades)", "https://intranet/grades"),
+        # Words naming a path over a link to that path or below it, spelt alike or percent-encoded.
+        ("[github.com/acme-org](https://github.com/acme-org/tool)", "github.com/acme-org"),
+        ("[acme.example/verify/](https://acme.example/verify/x?y#z)", "acme.example/verify/"),
+        ("[acme.example/café](https://acme.example/caf%C3%A9)", "acme.example/café"),
+        ("[https:\\\\acme.example\\verify](https://acme.example/verify)", "https:\\acme.example\\verify"),
         ("[acme.xn--p1ai](https://acme.xn--p1ai/)", "acme.xn--p1ai"),
         ("[Note:this and that](https://evil.example/)", "Note:this and that"),  # a colon after a word: words
     ],
