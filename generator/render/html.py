@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import posixpath
 from html import escape
+from urllib.parse import quote
 
 from generator.render.markdown import link_words
 
-__all__ = ["esc", "external_href", "external_link", "relative"]
+__all__ = ["esc", "external_href", "external_link", "mailto_href", "relative"]
 
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _UNSAFE_IN_URL = frozenset("\x00\t\n\r <>\"'`\\")
@@ -25,6 +26,13 @@ def external_href(url: str) -> str | None:
     if not url.lower().startswith(_SAFE_SCHEMES) or any(c in _UNSAFE_IN_URL for c in url):
         return None
     return url
+
+
+def mailto_href(address: str) -> str:
+    """A mailto link to the one ``address`` (a model's email). Its local part may hold what a mailto URL reads as its
+    own (RFC 6068: ``?`` starts fields, ``#`` a fragment, ``%`` an escape, ``&``, ``=``, ``/``): each is
+    percent-encoded, or ``help?bcc=spy@acme.example`` would write to "help" and, blind, to spy@acme.example."""
+    return "mailto:" + quote(address, safe="@!$'*+-._~")
 
 
 def external_link(url: str | None, text: str, *, cls: str | None = None) -> str:

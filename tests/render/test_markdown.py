@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.render.html import _relpath, esc, external_href, external_link, relative
+from generator.render.html import _relpath, esc, external_href, external_link, mailto_href, relative
 from generator.render.markdown import render_markdown
 
 
@@ -370,3 +370,20 @@ def test_a_long_mailto_link_is_read_in_linear_time() -> None:
     html = render_markdown(f"[help@acme.example](mailto:help@acme.example?body={'a' * 19_900})")
     assert time.perf_counter() - started < 0.5
     assert ">help@acme.example</a>" in html
+
+
+@pytest.mark.parametrize(
+    ("email", "href"),
+    [
+        ("help@acme.example", "mailto:help@acme.example"),
+        # What a mailto URL reads as its own (RFC 6068): a "?" starting fields, "#", "%", "&", "=", "/".
+        ("help?bcc=spy@acme.example", "mailto:help%3Fbcc%3Dspy@acme.example"),
+        ("a%40evil.example#@acme.example", "mailto:a%2540evil.example%23@acme.example"),
+        ("a&b/c@acme.example", "mailto:a%26b%2Fc@acme.example"),
+    ],
+)
+def test_an_issuer_contact_address_is_one_mailto_recipient_shown_as_written(email: str, href: str) -> None:
+    # The models allow these characters in an address's local part; written raw into a mailto link they started
+    # its fields or a fragment, and the link wrote to another address than the page showed (or to none).
+    assert mailto_href(email) == href
+    assert external_link(href, email) == f'<a href="{esc(href)}" rel="nofollow noopener">{esc(email)}</a>'
