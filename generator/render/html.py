@@ -7,6 +7,7 @@ import posixpath
 from html import escape
 from urllib.parse import quote
 
+from generator._internal.text import first_unseen
 from generator.render.markdown import link_words
 
 __all__ = ["esc", "external_href", "external_link", "mailto_href", "relative"]
@@ -24,6 +25,8 @@ def external_href(url: str) -> str | None:
     """``url`` if it is safe to link to (http, https or mailto, nothing that could break out of an attribute),
     else ``None``. The models already constrain URLs; this is the page's own guard."""
     if not url.lower().startswith(_SAFE_SCHEMES) or any(c in _UNSAFE_IN_URL for c in url):
+        return None
+    if first_unseen(url) is not None:  # a control, bidi or unseen character: the models' rule (plain_url)
         return None
     return url
 

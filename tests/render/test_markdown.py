@@ -387,3 +387,11 @@ def test_an_issuer_contact_address_is_one_mailto_recipient_shown_as_written(emai
     # its fields or a fragment, and the link wrote to another address than the page showed (or to none).
     assert mailto_href(email) == href
     assert external_link(href, email) == f'<a href="{esc(href)}" rel="nofollow noopener">{esc(email)}</a>'
+
+
+@pytest.mark.parametrize("char", ["\x0b", "\x0c", "\x7f", "\x85", "\u2028", "\u2029", "\u202e", "\u200b", "\ufeff"])
+def test_the_pages_guard_links_to_no_url_holding_a_control_or_unseen_character(char: str) -> None:
+    # The models refuse these in a URL (plain_url); the page's own guard refused only tab, CR, LF and NUL, and a
+    # bidi override or a line separator in a link reads as another address than it is.
+    assert external_href(f"https://acme.example/{char}x") is None
+    assert external_href(f"mailto:help@acme.example{char}") is None
