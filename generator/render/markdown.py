@@ -261,7 +261,8 @@ def link_words(href: str, words: str) -> str:
 
 
 def _show_destinations(children: list[Token]) -> None:
-    """Give each link whose words read as another address the address it goes to (in place)."""
+    """Give each link whose words read as another address the address it goes to, and leave out a title reading as
+    one (in place)."""
     at = 0
     while at < len(children):
         start = children[at]
@@ -270,6 +271,9 @@ def _show_destinations(children: list[Token]) -> None:
         if not href.lower().startswith(("http://", "https://", "mailto:")):
             continue  # not a link, or one the cleaner drops: its words stay as text
         end = next(i for i in range(at, len(children)) if children[i].type == "link_close")
+        # A title is words shown over the link too (on hover, where a reader looks to see where it goes).
+        if "title" in start.attrs and _honest_words(href, str(start.attrs["title"])) is not None:
+            del start.attrs["title"]
         words = "".join(c.content for c in children[at:end] if c.type in ("text", "code_inline"))
         shown = _honest_words(href, words)
         if shown is not None:

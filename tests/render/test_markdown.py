@@ -395,3 +395,21 @@ def test_the_pages_guard_links_to_no_url_holding_a_control_or_unseen_character(c
     # bidi override or a line separator in a link reads as another address than it is.
     assert external_href(f"https://acme.example/{char}x") is None
     assert external_href(f"mailto:help@acme.example{char}") is None
+
+
+@pytest.mark.parametrize(
+    ("source", "title"),
+    [
+        ('[Verify](https://evil.example/ "https://acme.example/verify")', None),
+        ('[Verify](https://evil.example/ "Log in at acme.example/login")', None),
+        ("[Write](mailto:help@acme.example?bcc=spy@evil.example 'help@acme.example')", None),
+        ('[Verify](https://acme.example/verify "acme.example")', "acme.example"),
+        ('[Verify](https://evil.example/ "Our results page")', "Our results page"),
+    ],
+)
+def test_a_link_title_reading_as_another_address_is_left_out(source: str, title: str | None) -> None:
+    # A title is words shown over the link on hover, where a reader looks to see where a link goes.
+    html = render_markdown(source)
+    assert ("title=" in html) == (title is not None), html
+    if title is not None:
+        assert f'title="{title}"' in html
