@@ -239,11 +239,24 @@ def _mailto_shown(href: str) -> str:
     return recipients if not _refused(recipients) else _recipients(href)
 
 
+#: A web link's scheme and the slashes after it, as many or as few as written: browsers read the host after them.
+_WEB_SCHEME = re.compile(r"(https?):[/\\]*", re.IGNORECASE)
+
+
+def _as_followed(href: str) -> str:
+    """A web link as a browser follows it: the host after any slashes or backslashes following the scheme
+    (``https:evil.example``, ``https:///evil.example`` and ``https:%2F%2Fa@evil.example`` open evil.example, where
+    Python's ``urlsplit`` finds no host at all)."""
+    scheme = _WEB_SCHEME.match(href)
+    return f"{scheme[1]}://{href[scheme.end() :]}" if scheme else href
+
+
 def _honest_words(href: str, words: str) -> str | None:
     """What a link must show instead of ``words`` when they read as an address that is not where ``href`` goes;
     ``None`` when they may stay."""
     words = _as_read(words).strip()
     mailto = href.lower().startswith("mailto:")
+    href = href if mailto else _as_followed(href)
     address = _mailto_shown(href) if mailto else ""
     misleads = _names_another(words, href, mailto, address)
     if misleads is None:  # not one address: one among the words?
@@ -260,6 +273,10 @@ def link_words(href: str, words: str) -> str:
     return words if shown is None else shown
 
 
+#: The schemes the cleaner keeps links of, with or without slashes after them ("https:evil.example" is a link).
+_LINKED = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
+
+
 def _show_destinations(children: list[Token]) -> None:
     """Give each link whose words read as another address the address it goes to, and leave out a title reading as
     one (in place)."""
@@ -268,7 +285,7 @@ def _show_destinations(children: list[Token]) -> None:
         start = children[at]
         at += 1
         href = str(start.attrs.get("href", "")) if start.type == "link_open" else ""
-        if not href.lower().startswith(("http://", "https://", "mailto:")):
+        if not _LINKED.match(href):
             continue  # not a link, or one the cleaner drops: its words stay as text
         end = next(i for i in range(at, len(children)) if children[i].type == "link_close")
         # A title is words shown over the link too (on hover, where a reader looks to see where it goes).

@@ -202,6 +202,12 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ),
         ("[https://acme.example/verify](https://acme.example/verify-evil)", "https://acme.example/verify-evil"),
         ("[acme.example/?id=1](https://acme.example/?id=2)", "https://acme.example/?id=2"),
+        # A link written with one slash, none or three after its scheme goes where a browser reads it (the host after
+        # any slashes, a user name before it left out): its words are weighed against that, and it shows so.
+        ("[acme.example](https:evil.example/)", "https://evil.example/"),
+        ("[acme.example](https:%2F%2Facme.example@evil.example/)", "https://evil.example/"),
+        ("[acme.example](https:///acme.example@evil.example/)", "https://evil.example/"),
+        ("[acme.example](HTTP:/evil.example/x)", "HTTP://evil.example/x"),
         # A host whose last label is an international one in its xn-- form (acme.рф) is a host too.
         ("[acme.xn--p1ai](https://evil.example/)", "https://evil.example/"),
         ("[Log in at www.acme.xn--p1ai/login](https://evil.example/)", "https://evil.example/"),
@@ -260,6 +266,8 @@ def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, show
         ("[/index.html](https://evil.example/)", "/index.html"),  # a path: one slash names no host
         ("[Time: 10.30 and/or later](https://evil.example/)", "Time: 10.30 and/or later"),
         ("[https://intranet/grades](https://INTRANET./grades)", "https://intranet/grades"),
+        ("[acme.example](https:acme.example/)", "acme.example"),
+        ("[https://acme.example/verify](https:///acme.example/verify)", "https://acme.example/verify"),
         # Words naming a path over a link to that path or below it, spelt alike or percent-encoded.
         ("[github.com/acme-org](https://github.com/acme-org/tool)", "github.com/acme-org"),
         ("[acme.example/verify/](https://acme.example/verify/x?y#z)", "acme.example/verify/"),
