@@ -234,9 +234,16 @@ def _mailto_shown(href: str) -> str:
     recipients = unquote(_recipients(href))
     whole = unquote(href[len("mailto:") :])
     if _addresses(whole) - _addresses(recipients):
-        return whole if not _refused(whole) else href[len("mailto:") :]
-    # its percent-encoding decoded to what the models refuse: show the addresses encoded
-    return recipients if not _refused(recipients) else _recipients(href)
+        return whole if _shown_decoded(whole) else href[len("mailto:") :]
+    return recipients if _shown_decoded(recipients) else _recipients(href)
+
+
+def _shown_decoded(addresses: str) -> bool:
+    """Whether a mailto's addresses, their percent-encoding decoded, may be shown so: not when it decoded to what the
+    models refuse, nor to a domain outside ASCII (a Cyrillic "а" passes for a Latin "a": markdown-it writes a
+    mailto's host in its xn-- form, but not one percent-encoded or in a field). Otherwise they show as written."""
+    domains = (part.rpartition("@")[2] for part in _BETWEEN_ADDRESSES.split(addresses) if "@" in part)
+    return all(domain.isascii() for domain in domains) and not _refused(addresses)
 
 
 #: A web link's scheme and the slashes after it, as many or as few as written: browsers read the host after them.

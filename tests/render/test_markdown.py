@@ -164,6 +164,14 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
             "[help@acme.example](mailto:help@acme.example?body=Forward%20to%20spy@evil.example)",
             "help@acme.example?body=Forward to spy@evil.example",
         ),
+        # The addresses shown never pass a letter of another script for a Latin one (a Cyrillic "а" in "аcme"): one
+        # percent-encoded past markdown-it's xn-- form of a mailto's host is shown as written.
+        ("[help@acme.example](mailto:help%40\u0430cme.example)", "help%40%D0%B0cme.example"),
+        ("[help@acme.example](mailto:?to=help@%D0%B0cme.example)", "help@%D0%B0cme.example"),
+        (
+            "[help@acme.example](mailto:help@acme.example?cc=x@\u0430cme.example)",
+            "help@acme.example,x@%D0%B0cme.example",
+        ),
         # An address among other words reads as one when nothing else could be it.
         ("[Verify at https://acme.example/verify](https://evil.example/v)", "https://evil.example/v"),
         ("[Log in at www.acme.example.](https://evil.example/)", "https://evil.example/"),
