@@ -253,9 +253,37 @@ _WEB_SCHEME = re.compile(r"(https?):[/\\]*", re.IGNORECASE)
 def _as_followed(href: str) -> str:
     """A web link as a browser follows it: the host after any slashes or backslashes following the scheme
     (``https:evil.example``, ``https:///evil.example`` and ``https:%2F%2Fa@evil.example`` open evil.example, where
-    Python's ``urlsplit`` finds no host at all)."""
+    Python's ``urlsplit`` finds no host at all), and its path's dot segments resolved (``/acme-org/../evil-org``
+    opens ``/evil-org``)."""
     scheme = _WEB_SCHEME.match(href)
-    return f"{scheme[1]}://{href[scheme.end() :]}" if scheme else href
+    if scheme is None:
+        return href
+    followed = f"{scheme[1]}://{href[scheme.end() :]}"
+    try:
+        parts = urlsplit(followed)
+    except ValueError:
+        return followed
+    path = _resolved(parts.path)
+    return urlunsplit(parts._replace(path=path)) if parts.path and path != parts.path else followed
+
+
+#: Dot segments as a browser reads them (WHATWG URL): "%2e" is a dot too, in either case.
+_DOTS = {".": ".", "%2e": ".", "..": "..", ".%2e": "..", "%2e.": "..", "%2e%2e": ".."}
+
+
+def _resolved(path: str) -> str:
+    """A URL path with its dot segments resolved as a browser resolves them."""
+    segments = path.split("/")[1:] if path.startswith("/") else path.split("/")
+    out: list[str] = []
+    for at, segment in enumerate(segments):
+        dots = _DOTS.get(segment.lower())
+        if dots == ".." and out:
+            out.pop()
+        if dots is None:
+            out.append(segment)
+        elif at == len(segments) - 1:  # "/a/.." is "/": the folder it leaves
+            out.append("")
+    return "/" + "/".join(out)
 
 
 def _honest_words(href: str, words: str) -> str | None:

@@ -210,6 +210,16 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ),
         ("[https://acme.example/verify](https://acme.example/verify-evil)", "https://acme.example/verify-evil"),
         ("[acme.example/?id=1](https://acme.example/?id=2)", "https://acme.example/?id=2"),
+        # The path as the browser resolves it: dot segments, percent-encoded or not, climb out of the one named.
+        ("[github.com/acme-org](https://github.com/acme-org/../evil-org)", "https://github.com/evil-org"),
+        (
+            "[github.com/acme-org](https://github.com/acme-org/%2e%2E/evil-org)",
+            "https://github.com/evil-org",
+        ),
+        (
+            "[github.com/acme-org/](https://github.com/acme-org/./../evil-org)",
+            "https://github.com/evil-org",
+        ),
         # A link written with one slash, none or three after its scheme goes where a browser reads it (the host after
         # any slashes, a user name before it left out): its words are weighed against that, and it shows so.
         ("[acme.example](https:evil.example/)", "https://evil.example/"),
@@ -278,6 +288,7 @@ def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, show
         ("[https://acme.example/verify](https:///acme.example/verify)", "https://acme.example/verify"),
         # Words naming a path over a link to that path or below it, spelt alike or percent-encoded.
         ("[github.com/acme-org](https://github.com/acme-org/tool)", "github.com/acme-org"),
+        ("[github.com/acme-org](https://github.com/acme-org/x/../tool)", "github.com/acme-org"),
         ("[acme.example/verify/](https://acme.example/verify/x?y#z)", "acme.example/verify/"),
         ("[acme.example/café](https://acme.example/caf%C3%A9)", "acme.example/café"),
         ("[https:\\\\acme.example\\verify](https://acme.example/verify)", "https:\\acme.example\\verify"),
