@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import posixpath
 from html import escape
+from urllib.parse import quote
 
-__all__ = ["esc", "external_href", "external_link", "relative"]
+from generator._internal.text import first_unseen
+from generator.render.markdown import link_words
+
+__all__ = ["esc", "external_href", "external_link", "mailto_href", "relative"]
 
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _UNSAFE_IN_URL = frozenset("\x00\t\n\r <>\"'`\\")
@@ -22,16 +26,27 @@ def external_href(url: str) -> str | None:
     else ``None``. The models already constrain URLs; this is the page's own guard."""
     if not url.lower().startswith(_SAFE_SCHEMES) or any(c in _UNSAFE_IN_URL for c in url):
         return None
+    if first_unseen(url) is not None:  # a control, bidi or unseen character: the models' rule (plain_url)
+        return None
     return url
 
 
+def mailto_href(address: str) -> str:
+    """A mailto link to the one ``address`` (a model's email). Its local part may hold what a mailto URL reads as its
+    own (RFC 6068: ``?`` starts fields, ``#`` a fragment, ``%`` an escape, ``&``, ``=``, ``/``): each is
+    percent-encoded, or ``help?bcc=spy@acme.example`` would write to "help" and, blind, to spy@acme.example."""
+    return "mailto:" + quote(address, safe="@!$'*+-._~")
+
+
 def external_link(url: str | None, text: str, *, cls: str | None = None) -> str:
-    """A link out of the site, or the bare text when the URL is missing or unsafe."""
+    """A link out of the site, or the bare text when the URL is missing or unsafe. Words that read as another
+    address than ``url`` show ``url`` instead, by the rule of issuer Markdown's links
+    (:func:`generator.render.markdown.link_words`): "iso.org" over a link to another server is an issuer's phish."""
     href = external_href(url) if url else None
     if href is None:
         return esc(text)
     klass = f' class="{esc(cls)}"' if cls else ""
-    return f'<a href="{esc(href)}" rel="nofollow noopener"{klass}>{esc(text)}</a>'
+    return f'<a href="{esc(href)}" rel="nofollow noopener"{klass}>{esc(link_words(href, text))}</a>'
 
 
 def _relpath(path: str, start: str) -> str:

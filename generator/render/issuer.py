@@ -8,7 +8,7 @@ from generator.render import labels
 from generator.render.components import card_list, fact_list, stat_tiles
 from generator.render.credential import site_image
 from generator.render.endorsements import issuer_recognition
-from generator.render.html import esc, external_link, relative
+from generator.render.html import esc, external_link, mailto_href, relative
 from generator.render.keys import built_day, key_table
 from generator.render.keys import in_use as signing_now
 from generator.render.markdown import render_markdown
@@ -143,7 +143,7 @@ def issuer_body(model: SiteModel, record: IssuerRecord) -> str:
             ("Kind", esc(labels.ISSUER_KIND[issuer.kind])),
             ("Based in", esc(_location(record))),
             ("Website", external_link(issuer.url, issuer.url)),
-            ("Contact", external_link(f"mailto:{issuer.email}", issuer.email)),
+            ("Contact", external_link(mailto_href(issuer.email), issuer.email)),
         ],
         cls="cr-keyfacts cr-keyfacts--key",
     )

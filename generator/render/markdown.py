@@ -6,7 +6,10 @@ are dropped: issuer text cannot point into the site), and marks every link ``nof
 shifted down two levels so issuer text never competes with the page's own outline. Images are dropped: issuer
 text must not make visitors' browsers fetch third-party content. A link whose words read as a web or email address
 (``[acme.example](https://evil.example)``) shows the address it goes to instead, unless the words name that same
-place: readers trust an address they can read, and cannot see where a link goes on a phone or a printout.
+place (the same host; the same page or one below it, when they name a path): readers trust an address they can
+read, and cannot see where a link goes on a phone or a printout. A
+mailto link goes to every address it names, in its ``to``, ``cc`` and ``bcc`` fields too.
+One naming an address elsewhere (a malformed field, a body) shows the whole link.
 Nothing written in a reference (``&#x202E;``) or an autolink's percent-encoding (``%E2%80%AE``) becomes a character
 the models refuse in registry text (an unseen one, a tower of combining marks): they check the Markdown as written.
 """
@@ -25,7 +28,7 @@ from markdown_it.token import Token
 
 from generator._internal.text import drop_ignored, first_unseen, holds_mark, mark_tower
 
-__all__ = ["render_markdown", "sanitize_html"]
+__all__ = ["link_words", "render_markdown", "sanitize_html"]
 
 _TAGS = {
     "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a",
@@ -88,9 +91,11 @@ _EMAIL = re.compile(r"(?:mailto:)?([^\s@:/]+@([^\s@/]+))\Z", re.IGNORECASE)
 #: An address's start as a browser reads one: a scheme with any slashes or backslashes after it ("https:/acme.example"
 #: and "https:acme.example" go to acme.example), or none and two of them ("//acme.example", protocol-relative).
 _START = r"(?:(?P<scheme>[a-z][a-z0-9+.-]*):[/\\]*|[/\\]{2})"
+#: A top-level domain: letters, or an international one in its ASCII form ("acme.xn--p1ai" is acme.рф).
+_TLD = r"(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)"
 _WEB = re.compile(
-    rf"{_START}?(?P<user>[^\s/\\@]*@)?(?P<host>(?:[^\s/\\:?#@.]+\.)+[^\W\d_]{{2,}})\.?(?::[0-9]*)?"
-    r"(?:[/\\?#]\S*)?\Z",
+    rf"{_START}?(?P<user>[^\s/\\@]*@)?(?P<host>(?:[^\s/\\:?#@.]+\.)+{_TLD})\.?(?::[0-9]*)?"
+    r"(?P<rest>[/\\?#]\S*)?\Z",
     re.IGNORECASE,
 )
 #: A web address whose host is an IP literal (dotted IPv4 or bracketed IPv6). Only with a scheme or two slashes:
@@ -98,7 +103,14 @@ _WEB = re.compile(
 _IP = re.compile(
     rf"{_START}(?P<user>[^\s/\\@]*@)?(?P<host>[0-9]{{1,3}}(?:\.[0-9]{{1,3}}){{3}}|\[[0-9a-f:.]+\])"
     r"(?::[0-9]*)?"
-    r"(?:[/\\?#]\S*)?\Z",
+    r"(?P<rest>[/\\?#]\S*)?\Z",
+    re.IGNORECASE,
+)
+#: A web address after "http(s):" or two slashes, whatever its host: one label ("https://intranet/grades"), a
+#: number a browser reads as an IPv4 address ("https://2130706433/"). Words that say so are an address.
+_SCHEMED = re.compile(
+    r"(?:(?P<scheme>https?):[/\\]*|[/\\]{2})(?P<user>[^\s/\\@]*@)?(?P<host>\[[0-9a-f:.]+\]|[^\s/\\?#@:\[\]]+)"
+    r"(?::[0-9]*)?(?P<rest>[/\\?#]\S*)?\Z",
     re.IGNORECASE,
 )
 
@@ -141,7 +153,7 @@ def _host(host: str) -> str:
 
 #: A word among others reads as an address when only an address could be it: a scheme (and slashes), two slashes,
 #: "www.", an "@" or a path ("Node.js" alone could be a host too, but is a name).
-_MARKED = re.compile(r":[/\\]|\A[/\\]{2}|\Ahttps?:|\Awww\.|@|\.[^\W\d_]{2,}\.?(?::[0-9]*)?[/\\?#]", re.IGNORECASE)
+_MARKED = re.compile(rf":[/\\]|\A[/\\]{{2}}|\Ahttps?:|\Awww\.|@|\.{_TLD}\.?(?::[0-9]*)?[/\\?#]", re.IGNORECASE)
 #: What may stand around a word in a sentence: "(see acme.example/verify)." is the address acme.example/verify.
 _OPENING, _CLOSING = "([{<\"'\u201c\u2018", ")]}>\"'.,;:!?\u201d\u2019"
 
@@ -152,15 +164,36 @@ def _names_another(word: str, href: str, mailto: bool, address: str) -> bool | N
     email = _EMAIL.match(word)
     if email and "." in email[2][1:-1]:  # a domain with a dot inside it
         return not (mailto and email[1].casefold() == address.casefold())
-    if web := _WEB.match(word) or _IP.match(word):
+    if web := _WEB.match(word) or _IP.match(word) or _SCHEMED.match(word):
         # A user name before the host reads as the host ("https://acme.example@evil.example/" as acme.example):
         # such words always give way to the destination, shown without it. Words that say https over a link that
         # is not (the same host, sent in clear text) give way too: the reader trusts the padlock the words promise.
         downgraded = (web["scheme"] or "").lower() == "https" and not href.lower().startswith("https:")
         return (
-            mailto or downgraded or web["user"] is not None or _host(web["host"].strip("[]")) != _host(_hostname(href))
+            mailto
+            or downgraded
+            or web["user"] is not None
+            or _host(web["host"].strip("[]")) != _host(_hostname(href))
+            or _other_page(web["rest"], href)
         )
     return None
+
+
+def _other_page(rest: str | None, href: str) -> bool:
+    """Whether words naming a path, query or fragment (``rest``, after their host) name another page of the host
+    than ``href`` goes to: one host serves many people's pages (github.com/acme-org is not github.com/evil-org). A
+    page at or below the one named is that place (acme.example/guide over acme.example/guide/v2)."""
+    said = unquote((rest or "").replace("\\", "/"))
+    said = said if said.startswith("/") else f"/{said}"
+    if said.rstrip("/") == "":
+        return False
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return True
+    goes = unquote(urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment)))
+    said = said.rstrip("/") if not said.endswith(("?", "#")) else said
+    return goes != said and not goes.startswith(tuple(said + c for c in "/?#&"))
 
 
 def _hostname(href: str) -> str:
@@ -170,14 +203,96 @@ def _hostname(href: str) -> str:
         return ""
 
 
+#: A mailto's header fields that add recipients (RFC 6068; mail programs read their names in any case).
+_RECIPIENT_FIELDS = frozenset({"to", "cc", "bcc"})
+
+
+def _recipients(href: str) -> str:
+    """Everyone a mailto link writes to, as written (still percent-encoded): the addresses before its "?" and those
+    its to, cc and bcc fields add. ``mailto:help@acme.example?bcc=spy@evil.example`` reads as help@acme.example
+    and sends the reader's mail to evil.example too."""
+    path, _, query = href[len("mailto:") :].partition("?")
+    fields = (field.partition("=") for field in query.split("&"))
+    added = [value for name, _, value in fields if value and unquote(name).strip().lower() in _RECIPIENT_FIELDS]
+    return ",".join([path, *added] if path else added)
+
+
+#: What parts the addresses of a mailto link (split on, not searched for: a search for "x@y" in a long run of
+#: characters holding no "@" takes time quadratic in it).
+_BETWEEN_ADDRESSES = re.compile(r"[\s?&;=,:<>\"'()\[\]/#]+")
+
+
+def _addresses(text: str) -> set[str]:
+    return {part.casefold() for part in _BETWEEN_ADDRESSES.split(text) if "@" in part.strip("@")}
+
+
+def _mailto_shown(href: str) -> str:
+    """Who a mailto link writes to, as a reader is to see it: its recipients (:func:`_recipients`), or the whole link
+    after "mailto:" when it names an address elsewhere too. Mail programs differ on what a malformed link says (a
+    field after a second "?" or a ";", a field's "=" percent-encoded) and a body may be sent on: an address the
+    recipient fields do not account for is shown where it stands, not ruled out."""
+    recipients = unquote(_recipients(href))
+    whole = unquote(href[len("mailto:") :])
+    if _addresses(whole) - _addresses(recipients):
+        return whole if _shown_decoded(whole) else href[len("mailto:") :]
+    return recipients if _shown_decoded(recipients) else _recipients(href)
+
+
+def _shown_decoded(addresses: str) -> bool:
+    """Whether a mailto's addresses, their percent-encoding decoded, may be shown so: not when it decoded to what the
+    models refuse, nor to a domain outside ASCII (a Cyrillic "а" passes for a Latin "a": markdown-it writes a
+    mailto's host in its xn-- form, but not one percent-encoded or in a field). Otherwise they show as written."""
+    domains = (part.rpartition("@")[2] for part in _BETWEEN_ADDRESSES.split(addresses) if "@" in part)
+    return all(domain.isascii() for domain in domains) and not _refused(addresses)
+
+
+#: A web link's scheme and the slashes after it, as many or as few as written: browsers read the host after them.
+_WEB_SCHEME = re.compile(r"(https?):[/\\]*", re.IGNORECASE)
+
+
+def _as_followed(href: str) -> str:
+    """A web link as a browser follows it: the host after any slashes or backslashes following the scheme
+    (``https:evil.example``, ``https:///evil.example`` and ``https:%2F%2Fa@evil.example`` open evil.example, where
+    Python's ``urlsplit`` finds no host at all), and its path's dot segments resolved (``/acme-org/../evil-org``
+    opens ``/evil-org``)."""
+    scheme = _WEB_SCHEME.match(href)
+    if scheme is None:
+        return href
+    followed = f"{scheme[1]}://{href[scheme.end() :]}"
+    try:
+        parts = urlsplit(followed)
+    except ValueError:
+        return followed
+    path = _resolved(parts.path)
+    return urlunsplit(parts._replace(path=path)) if parts.path and path != parts.path else followed
+
+
+#: Dot segments as a browser reads them (WHATWG URL): "%2e" is a dot too, in either case.
+_DOTS = {".": ".", "%2e": ".", "..": "..", ".%2e": "..", "%2e.": "..", "%2e%2e": ".."}
+
+
+def _resolved(path: str) -> str:
+    """A URL path with its dot segments resolved as a browser resolves them."""
+    segments = path.split("/")[1:] if path.startswith("/") else path.split("/")
+    out: list[str] = []
+    for at, segment in enumerate(segments):
+        dots = _DOTS.get(segment.lower())
+        if dots == ".." and out:
+            out.pop()
+        if dots is None:
+            out.append(segment)
+        elif at == len(segments) - 1:  # "/a/.." is "/": the folder it leaves
+            out.append("")
+    return "/" + "/".join(out)
+
+
 def _honest_words(href: str, words: str) -> str | None:
     """What a link must show instead of ``words`` when they read as an address that is not where ``href`` goes;
     ``None`` when they may stay."""
     words = _as_read(words).strip()
     mailto = href.lower().startswith("mailto:")
-    address = unquote(href[len("mailto:") :].split("?", 1)[0]) if mailto else ""
-    if _refused(address):  # its percent-encoding decoded to what the models refuse: show the address encoded
-        address = href[len("mailto:") :].split("?", 1)[0]
+    href = href if mailto else _as_followed(href)
+    address = _mailto_shown(href) if mailto else ""
     misleads = _names_another(words, href, mailto, address)
     if misleads is None:  # not one address: one among the words?
         marked = (w.lstrip(_OPENING).rstrip(_CLOSING) for w in words.split())
@@ -185,16 +300,32 @@ def _honest_words(href: str, words: str) -> str | None:
     return (address or _destination(href)) if misleads else None
 
 
+def link_words(href: str, words: str) -> str:
+    """What a link to ``href`` (http, https or mailto) shows for an issuer's ``words``: the words, or where it goes
+    when they read as another address. For links the pages make of issuer text outside Markdown too (a quality
+    assurance body's name, a framework's label: :func:`generator.render.html.external_link`)."""
+    shown = _honest_words(href, words)
+    return words if shown is None else shown
+
+
+#: The schemes the cleaner keeps links of, with or without slashes after them ("https:evil.example" is a link).
+_LINKED = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
+
+
 def _show_destinations(children: list[Token]) -> None:
-    """Give each link whose words read as another address the address it goes to (in place)."""
+    """Give each link whose words read as another address the address it goes to, and leave out a title reading as
+    one (in place)."""
     at = 0
     while at < len(children):
         start = children[at]
         at += 1
         href = str(start.attrs.get("href", "")) if start.type == "link_open" else ""
-        if not href.lower().startswith(("http://", "https://", "mailto:")):
+        if not _LINKED.match(href):
             continue  # not a link, or one the cleaner drops: its words stay as text
         end = next(i for i in range(at, len(children)) if children[i].type == "link_close")
+        # A title is words shown over the link too (on hover, where a reader looks to see where it goes).
+        if "title" in start.attrs and _honest_words(href, str(start.attrs["title"])) is not None:
+            del start.attrs["title"]
         words = "".join(c.content for c in children[at:end] if c.type in ("text", "code_inline"))
         shown = _honest_words(href, words)
         if shown is not None:

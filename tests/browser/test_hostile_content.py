@@ -21,6 +21,8 @@ PAGES = [
     "issuers/acme-academy/",
     "credentials/acme-academy/sql-basics/",
     "skills/",
+    # Drawn in the browser from the credential's API file (compare.js): the hostile name, claims and facts as text.
+    "compare/?ids=acme-academy/sql-basics",
 ]
 
 # Fails loudly if anything tries: every payload sets window.__xss or opens a dialog.
@@ -82,6 +84,18 @@ def test_hostile_text_is_shown_as_text(browser: Any, hostile_url: str) -> None:
     page.goto(hostile_url + "issuers/acme-academy/")
     assert "<script>window.__xss = 'description-script'</script>" in page.inner_text("article")
     assert page.title().startswith('Acme "><script>')
+    page.close()
+
+
+def test_the_comparison_shows_hostile_text_as_text(browser: Any, hostile_url: str) -> None:
+    """compare.js draws the table from the credential's API file: the hostile name and claim are its text (so the
+    compare page above was audited with the hostile data drawn, not before it arrived)."""
+    page = browser.new_page()
+    page.goto(hostile_url + "compare/?ids=acme-academy/sql-basics")
+    table = page.locator("[data-compare-table] table")
+    table.wait_for()
+    assert "SQL <script>window.__xss='credential-name'</script>" in table.inner_text()
+    assert "<script>window.__xss='qa'</script>" in table.inner_text()
     page.close()
 
 

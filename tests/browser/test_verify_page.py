@@ -1307,6 +1307,10 @@ def test_the_award_file_downloads_exactly_and_everything_it_says_is_shown(
     unsigned["evidence"] = [
         {"id": "https://portfolio.example.org/ada/sql", "type": ["Evidence"], "name": "Project report",
          "narrative": "Designed the schema of a library system."},
+        # Words that read as another address (anyone with a key can sign such a file): the link shows where it goes.
+        {"id": "https://evil.example/transcript", "type": ["Evidence"], "name": "https://acme.example/transcript"},
+        # A user name before the host reads as a host: no link.
+        {"id": "https://acme.example@evil.example/t", "type": ["Evidence"], "name": "Transcript"},
     ]  # fmt: skip
     unsigned["credentialSubject"]["result"] = [{"type": ["Result"], "value": "92/100"}]
     # A registered issuer's badge image, at the address this site serves it from (the registry's own, in use).
@@ -1329,9 +1333,15 @@ def test_the_award_file_downloads_exactly_and_everything_it_says_is_shown(
     assert "Designed the schema of a library system." in facts
     assert "92/100" in facts
     assert example.award["credentialSubject"]["achievement"]["criteria"]["narrative"].strip()[:40] in facts
-    link = vpage.locator("#cr-facts a", has_text="Project report")
-    assert link.get_attribute("href") == "https://portfolio.example.org/ada/sql"
-    assert "noopener" in str(link.get_attribute("rel"))
+    # A link taken from a file shows the address it goes to; the file's name for it is text beside it.
+    links = vpage.locator("#cr-facts .cr-evidence a")
+    assert [(a.inner_text(), a.get_attribute("href")) for a in links.all()] == [
+        ("https://portfolio.example.org/ada/sql", "https://portfolio.example.org/ada/sql"),
+        ("https://evil.example/transcript", "https://evil.example/transcript"),
+    ]
+    assert "noopener" in str(links.first.get_attribute("rel"))
+    assert "Project report" in facts
+    assert "Transcript" in facts
     with vpage.expect_download() as got:
         vpage.click("#cr-download")
     assert Path(got.value.path()).read_text(encoding="utf-8") == text

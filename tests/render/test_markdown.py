@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.render.html import _relpath, esc, external_href, external_link, relative
+from generator.render.html import _relpath, esc, external_href, external_link, mailto_href, relative
 from generator.render.markdown import render_markdown
 
 
@@ -62,6 +62,24 @@ def test_escaping_and_links() -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "words", "shown"),
+    [
+        # A quality-assurance body's name, a framework label: an issuer's words over an issuer's link, by the same
+        # rule as a Markdown link's (render/markdown.py).
+        ("https://evil.example/", "iso.org", "https://evil.example/"),
+        ("https://evil.example/", "Accredited at https://iso.org/cert", "https://evil.example/"),
+        ("https://acme.example@evil.example/", "acme.example", "https://evil.example/"),
+        ("https://iso.org/cert/1", "iso.org", "iso.org"),
+        ("https://evil.example/", "ISO", "ISO"),
+    ],
+)
+def test_a_link_of_issuer_words_reading_as_another_address_shows_where_it_goes(
+    url: str, words: str, shown: str
+) -> None:
+    assert external_link(url, words) == f'<a href="{esc(url)}" rel="nofollow noopener">{esc(shown)}</a>'
+
+
+@pytest.mark.parametrize(
     ("here", "target", "expected"),
     [
         ("", "catalog/", "catalog/"),
@@ -109,6 +127,51 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ("[https:\u2215\u2215acme.example](https://evil.example/)", "https://evil.example/"),
         ("[acme.example\uff0flogin](https://evil.example/)", "https://evil.example/"),
         ("[help\uff20acme.example](mailto:help@evil.example)", "help@evil.example"),
+        # A mailto's to, cc and bcc fields write to more addresses than its words name (RFC 6068): all are shown.
+        ("[help@acme.example](mailto:help@acme.example?bcc=spy@evil.example)", "help@acme.example,spy@evil.example"),
+        (
+            "[help@acme.example](mailto:help@acme.example?subject=Hi&CC=spy@evil.example)",
+            "help@acme.example,spy@evil.example",
+        ),
+        (
+            "[help@acme.example](mailto:help@acme.example?%62cc=spy%40evil.example)",
+            "help@acme.example,spy@evil.example",
+        ),
+        ("[help@acme.example](mailto:?to=help@acme.example&to=spy@evil.example)", "help@acme.example,spy@evil.example"),
+        (
+            "[Write to help@acme.example](mailto:help@acme.example?cc=spy@evil.example)",
+            "help@acme.example,spy@evil.example",
+        ),
+        # An address elsewhere in a mailto than its recipient fields, where some mail program may read it as one (a
+        # field after a second "?" or a ";", a field name or "=" percent-encoded, in a body): the whole link shows.
+        (
+            "[help@acme.example](mailto:help@acme.example??bcc=spy@evil.example)",
+            "help@acme.example??bcc=spy@evil.example",
+        ),
+        (
+            "[help@acme.example](mailto:help@acme.example?subject=Hi;bcc=spy@evil.example)",
+            "help@acme.example?subject=Hi;bcc=spy@evil.example",
+        ),
+        (
+            "[help@acme.example](mailto:help@acme.example?subject=Hi?bcc=spy@evil.example)",
+            "help@acme.example?subject=Hi?bcc=spy@evil.example",
+        ),
+        (
+            "[help@acme.example](mailto:help@acme.example?bcc%3Dspy%40evil.example)",
+            "help@acme.example?bcc=spy@evil.example",
+        ),
+        (
+            "[help@acme.example](mailto:help@acme.example?body=Forward%20to%20spy@evil.example)",
+            "help@acme.example?body=Forward to spy@evil.example",
+        ),
+        # The addresses shown never pass a letter of another script for a Latin one (a Cyrillic "а" in "аcme"): one
+        # percent-encoded past markdown-it's xn-- form of a mailto's host is shown as written.
+        ("[help@acme.example](mailto:help%40\u0430cme.example)", "help%40%D0%B0cme.example"),
+        ("[help@acme.example](mailto:?to=help@%D0%B0cme.example)", "help@%D0%B0cme.example"),
+        (
+            "[help@acme.example](mailto:help@acme.example?cc=x@\u0430cme.example)",
+            "help@acme.example,x@%D0%B0cme.example",
+        ),
         # An address among other words reads as one when nothing else could be it.
         ("[Verify at https://acme.example/verify](https://evil.example/v)", "https://evil.example/v"),
         ("[Log in at www.acme.example.](https://evil.example/)", "https://evil.example/"),
@@ -138,6 +201,41 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ("[https://acme.example@evil.example/](https://evil.example/)", "https://evil.example/"),
         ("[https://acme.example@evil.example/](https://acme.example@evil.example/)", "https://evil.example/"),
         ("[Log in at https://acme.example:pw@evil.example/](https://evil.example/)", "https://evil.example/"),
+        # On one host, words naming a path name that place: a page of another account on a shared host is another
+        # place (github.com/acme-org is not github.com/evil-org).
+        ("[github.com/acme-org](https://github.com/evil-org)", "https://github.com/evil-org"),
+        (
+            "[Releases at https://github.com/acme/tool/releases](https://github.com/evil/tool/releases)",
+            "https://github.com/evil/tool/releases",
+        ),
+        ("[https://acme.example/verify](https://acme.example/verify-evil)", "https://acme.example/verify-evil"),
+        ("[acme.example/?id=1](https://acme.example/?id=2)", "https://acme.example/?id=2"),
+        # The path as the browser resolves it: dot segments, percent-encoded or not, climb out of the one named.
+        ("[github.com/acme-org](https://github.com/acme-org/../evil-org)", "https://github.com/evil-org"),
+        (
+            "[github.com/acme-org](https://github.com/acme-org/%2e%2E/evil-org)",
+            "https://github.com/evil-org",
+        ),
+        (
+            "[github.com/acme-org/](https://github.com/acme-org/./../evil-org)",
+            "https://github.com/evil-org",
+        ),
+        # A link written with one slash, none or three after its scheme goes where a browser reads it (the host after
+        # any slashes, a user name before it left out): its words are weighed against that, and it shows so.
+        ("[acme.example](https:evil.example/)", "https://evil.example/"),
+        ("[acme.example](https:%2F%2Facme.example@evil.example/)", "https://evil.example/"),
+        ("[acme.example](https:///acme.example@evil.example/)", "https://evil.example/"),
+        ("[acme.example](HTTP:/evil.example/x)", "HTTP://evil.example/x"),
+        # A host whose last label is an international one in its xn-- form (acme.рф) is a host too.
+        ("[acme.xn--p1ai](https://evil.example/)", "https://evil.example/"),
+        ("[Log in at www.acme.xn--p1ai/login](https://evil.example/)", "https://evil.example/"),
+        ("[help@acme.xn--p1ai](mailto:help@evil.example)", "help@evil.example"),
+        # Words with a scheme (or two slashes) are an address whatever their host: one label, a number.
+        ("[https://intranet/grades](https://evil.example/)", "https://evil.example/"),
+        ("[Log in at HTTPS://acme/](https://evil.example/)", "https://evil.example/"),
+        ("[https://2130706433/](https://evil.example/)", "https://evil.example/"),
+        ("[http:acme](https://evil.example/)", "https://evil.example/"),
+        ("[//localhost:8080/](https://evil.example/)", "https://evil.example/"),
     ],
 )
 def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, shown: str) -> None:
@@ -158,6 +256,9 @@ def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, show
         ("[https://www.acme.example](HTTPS://Acme.Example/)", "https://www.acme.example"),
         ("[https://acme.example](https://acme.example./)", "https://acme.example"),
         ("[help@acme.example](mailto:help@acme.example)", "help@acme.example"),
+        # Fields that only fill in the mail, and a to field naming the words' address, write to no one else.
+        ("[help@acme.example](mailto:help@acme.example?subject=Hi&body=x)", "help@acme.example"),
+        ("[help@acme.example](mailto:?to=help@acme.example)", "help@acme.example"),
         ("[our syllabus](https://evil.example/)", "our syllabus"),  # words, not an address
         ("[Node.js, v22](https://nodejs.example/)", "Node.js, v22"),
         ("<https://acme.example/x>", "https://acme.example/x"),
@@ -182,6 +283,17 @@ def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, show
         ("[https:/acme.example/](https://acme.example/)", "https:/acme.example/"),
         ("[/index.html](https://evil.example/)", "/index.html"),  # a path: one slash names no host
         ("[Time: 10.30 and/or later](https://evil.example/)", "Time: 10.30 and/or later"),
+        ("[https://intranet/grades](https://INTRANET./grades)", "https://intranet/grades"),
+        ("[acme.example](https:acme.example/)", "acme.example"),
+        ("[https://acme.example/verify](https:///acme.example/verify)", "https://acme.example/verify"),
+        # Words naming a path over a link to that path or below it, spelt alike or percent-encoded.
+        ("[github.com/acme-org](https://github.com/acme-org/tool)", "github.com/acme-org"),
+        ("[github.com/acme-org](https://github.com/acme-org/x/../tool)", "github.com/acme-org"),
+        ("[acme.example/verify/](https://acme.example/verify/x?y#z)", "acme.example/verify/"),
+        ("[acme.example/café](https://acme.example/caf%C3%A9)", "acme.example/café"),
+        ("[https:\\\\acme.example\\verify](https://acme.example/verify)", "https:\\acme.example\\verify"),
+        ("[acme.xn--p1ai](https://acme.xn--p1ai/)", "acme.xn--p1ai"),
+        ("[Note:this and that](https://evil.example/)", "Note:this and that"),  # a colon after a word: words
     ],
 )
 def test_a_link_reading_as_its_own_address_or_as_words_keeps_them(source: str, words: str) -> None:
@@ -275,3 +387,56 @@ def test_link_words_read_as_an_address_whatever_shows_as_nothing_in_them(words: 
     # acme.example, yet they matched no address's pattern and stayed over a link to evil.example.
     html = render_markdown(f"[{words}](https://evil.example)")
     assert ">https://evil.example</a>" in html
+
+
+def test_a_long_mailto_link_is_read_in_linear_time() -> None:
+    # The addresses a mailto link names anywhere in it are looked for in a Markdown field of 20,000 characters.
+    import time
+
+    started = time.perf_counter()
+    html = render_markdown(f"[help@acme.example](mailto:help@acme.example?body={'a' * 19_900})")
+    assert time.perf_counter() - started < 0.5
+    assert ">help@acme.example</a>" in html
+
+
+@pytest.mark.parametrize(
+    ("email", "href"),
+    [
+        ("help@acme.example", "mailto:help@acme.example"),
+        # What a mailto URL reads as its own (RFC 6068): a "?" starting fields, "#", "%", "&", "=", "/".
+        ("help?bcc=spy@acme.example", "mailto:help%3Fbcc%3Dspy@acme.example"),
+        ("a%40evil.example#@acme.example", "mailto:a%2540evil.example%23@acme.example"),
+        ("a&b/c@acme.example", "mailto:a%26b%2Fc@acme.example"),
+    ],
+)
+def test_an_issuer_contact_address_is_one_mailto_recipient_shown_as_written(email: str, href: str) -> None:
+    # The models allow these characters in an address's local part; written raw into a mailto link they started
+    # its fields or a fragment, and the link wrote to another address than the page showed (or to none).
+    assert mailto_href(email) == href
+    assert external_link(href, email) == f'<a href="{esc(href)}" rel="nofollow noopener">{esc(email)}</a>'
+
+
+@pytest.mark.parametrize("char", ["\x0b", "\x0c", "\x7f", "\x85", "\u2028", "\u2029", "\u202e", "\u200b", "\ufeff"])
+def test_the_pages_guard_links_to_no_url_holding_a_control_or_unseen_character(char: str) -> None:
+    # The models refuse these in a URL (plain_url); the page's own guard refused only tab, CR, LF and NUL, and a
+    # bidi override or a line separator in a link reads as another address than it is.
+    assert external_href(f"https://acme.example/{char}x") is None
+    assert external_href(f"mailto:help@acme.example{char}") is None
+
+
+@pytest.mark.parametrize(
+    ("source", "title"),
+    [
+        ('[Verify](https://evil.example/ "https://acme.example/verify")', None),
+        ('[Verify](https://evil.example/ "Log in at acme.example/login")', None),
+        ("[Write](mailto:help@acme.example?bcc=spy@evil.example 'help@acme.example')", None),
+        ('[Verify](https://acme.example/verify "acme.example")', "acme.example"),
+        ('[Verify](https://evil.example/ "Our results page")', "Our results page"),
+    ],
+)
+def test_a_link_title_reading_as_another_address_is_left_out(source: str, title: str | None) -> None:
+    # A title is words shown over the link on hover, where a reader looks to see where a link goes.
+    html = render_markdown(source)
+    assert ("title=" in html) == (title is not None), html
+    if title is not None:
+        assert f'title="{title}"' in html

@@ -72,6 +72,19 @@ function linkedInUrl(facts) {
   return `https://www.linkedin.com/profile/add?${params}`;
 }
 
+/** Where an evidence link goes, as a browser reads it (an international host in its xn-- form), to be shown as its
+ * words; null for what is no https address, or carries a user name before its host (which reads as the host). */
+function evidenceHref(url) {
+  if (!url || !/^https:\/\/[^\s]+$/i.test(url)) return null;
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  return parsed.protocol === "https:" && !parsed.username && !parsed.password ? parsed.href : null;
+}
+
 function el(tag, { className, text, attrs } = {}, ...children) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -841,13 +854,12 @@ class Page {
     if (evidence.length) {
       const items = evidence.map((item) => {
         const name = text(item.name) ?? text(item.description) ?? "Evidence";
-        const url = text(item.id);
-        let head = own(name);
-        if (authentic && url && /^https:\/\/[^\s]+$/i.test(url)) {
-          head = el("a", { attrs: { href: url, rel: "noopener noreferrer nofollow ugc", target: "_blank" } }, own(name));
-        }
+        const href = authentic ? evidenceHref(text(item.id)) : null;
+        // The link's words are the address it goes to, never the file's: a name reading "https://acme.example/…"
+        // over a link to another server read as that address, on this registry's page.
+        const link = href ? [" ", el("a", { text: href, attrs: { href, rel: "noopener noreferrer nofollow ugc", target: "_blank" } })] : [];
         const extra = [text(item.description) !== name ? text(item.description) : null, text(item.narrative)];
-        return el("li", {}, head, ...extra.filter(Boolean).map((t) => el("span", { className: "cr-evidence-note" }, " — ", own(t))));
+        return el("li", {}, own(name), ...link, ...extra.filter(Boolean).map((t) => el("span", { className: "cr-evidence-note" }, " — ", own(t))));
       });
       row("Evidence", el("ul", { className: "cr-evidence" }, ...items));
     }
