@@ -358,3 +358,51 @@ def test_the_headlines_say_what_it_is_and_whether_it_is_genuine(corpus: dict[str
     assert genuine.facts["registry_issuer"] == ACME
     tampered = verifier.verify(corpus["cases"]["tampered encodedList"], now=NOW)
     assert tampered.headline().text == "This status list is not genuine: it was changed after its issuer signed it."
+
+
+def test_a_second_body_declaring_a_did_has_no_status_list_of_its_own_in_either(
+    node: NodeRunner, tmp_path: Path
+) -> None:
+    # Two issuers (and two endorsers) declaring one DID, pushed past id.duplicate-did: the DID is the first's
+    # (Registry.issuers_by_did, endorsers_by_did), for every reader. Python had read the second's list as its folder
+    # owner's (and judged it by the first's keys); the page said its owner is not registered here.
+    root = make_registry(tmp_path / "registry-root")
+    (root / "keys" / ACME / "key-2025.json").unlink()
+    _second_issuer(root)
+    shared = "did:web:university.example:people"
+    for issuer in (ACME, BETA):
+        path = root / "registry/issuers" / issuer / "issuer.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + f"did: '{shared}'\n", "utf-8")
+    add_endorser(root, COUNCIL, "Data Council")
+    add_endorser(root, "other-body", "Other Body")
+    for endorser in (COUNCIL, "other-body"):
+        path = root / "registry/endorsers" / endorser / "endorser.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + "did: 'did:web:council.example'\n", "utf-8")
+    keys = tmp_path / "private-keys"
+    signers = {who: _key(root, keys, who, "k1") for who in (ACME, BETA, COUNCIL, "other-body")}
+    loaded = load_registry(root)
+    registry = loaded.registry
+    assert registry is not None
+    site = publish(registry, tmp_path / "site")
+    for endorser in (COUNCIL, "other-body"):
+        (site / "endorsers" / endorser).mkdir(parents=True)
+        (site / "endorsers" / endorser / "keys.json").write_text(json.dumps(keys_document(registry, endorser)))
+    verifier = Verifier(registry)
+    for folder, who, did in (
+        ("issuers", ACME, shared),
+        ("issuers", BETA, shared),
+        ("endorsers", COUNCIL, "did:web:council.example"),
+        ("endorsers", "other-body", "did:web:council.example"),
+    ):
+        url = registry.site_url + f"{folder}/{who}/status/1.json"
+        unsigned = status_list_credential(list_url=url, issuer_did=did, bitstring=new_bitstring(), valid_from=SIGNED)
+        doc = sign_document(unsigned, signers[who], f"{did}#k1", SIGNED, CRYPTOSUITES)
+        python = verifier.verify(doc, now=NOW)
+        js = _js(node, site, doc)
+        assert js["checks"] == [[c.id, str(c.status), c.reason] for c in python.checks], (who, python.checks, js)
+        assert js["headline"] == {"kind": str(python.headline().kind), "text": python.headline().text}, who
+        first = who in (ACME, COUNCIL)
+        assert str(python.verdict) == ("valid" if first else "invalid"), (who, python.as_dict())
+        if not first:
+            whose = "an issuer" if folder == "issuers" else "an endorser"
+            assert python.checks[1].reason == f"{who} is not {whose} registered here", python.checks
