@@ -83,7 +83,7 @@ from generator._internal.source import SourceError, parse_json
 from generator._internal.text import drop_ignored
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
 from generator.crypto.ed25519 import public_from_seed
-from generator.crypto.multibase import b58decode, decode_ed25519_public
+from generator.crypto.multibase import b58decode, public_key_bytes
 from generator.errors import CryptoError, Location, Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.git import ChangeStatus
@@ -418,8 +418,9 @@ class RegisteredKeys:
         owners += [(e, r.keys) for e, r in registry.endorsers.items()]
         for owner, records in owners:
             for key_id, key in records.items():
-                with contextlib.suppress(CryptoError, ValueError, AttributeError):
-                    keys.setdefault(decode_ed25519_public(key.model.publicKeyMultibase), f"{owner}/{key_id}")
+                raw = public_key_bytes(getattr(key.model, "publicKeyMultibase", None))  # "same key": by bytes
+                if raw is not None:
+                    keys.setdefault(raw, f"{owner}/{key_id}")
         return cls(keys)
 
     def __bool__(self) -> bool:
