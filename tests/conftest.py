@@ -43,6 +43,10 @@ def _earner_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`credreg award` writes earners' files (links, recipient keys) to a default folder in the user's home:
     in tests, to the test's temporary directory (subprocesses inherit the variable)."""
     monkeypatch.setenv("CREDREG_EARNER_DIR", str(tmp_path / "earners-default"))
+    # Run from a Git hook (GIT_DIR set), every registry a test makes outside Git would be refused
+    # (generator/_internal/git.py in_work_tree): the tests set these themselves where they mean to.
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    monkeypatch.delenv("GIT_WORK_TREE", raising=False)
 
 
 @pytest.fixture

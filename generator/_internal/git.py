@@ -31,7 +31,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator.errors import GitFailed
+from generator.errors import GitFailed, UsageError
 
 __all__ = ["NEUTRAL", "git_argv", "git_env", "git_output", "git_stream", "in_work_tree", "said_lines"]
 
@@ -81,6 +81,10 @@ _DROPPED = frozenset(
 )
 
 
+#: The variables that place a work tree's repository elsewhere (:func:`in_work_tree` refuses them without a .git).
+_ELSEWHERE = ("GIT_DIR", "GIT_WORK_TREE")
+
+
 def git_argv(*args: str) -> list[str]:
     """The argument vector of ``git <args>`` with :data:`NEUTRAL` settings."""
     return ["git", *NEUTRAL, *args]
@@ -99,7 +103,23 @@ def in_work_tree(root: Path) -> bool:
     above it), not by whether Git answers: a checkout Git refuses ("dubious ownership") or cannot read is still
     one, and a check must not take it for a plain folder (a tarball, where Git has nothing to say)."""
     here = root.resolve()  # Git looks from the folder itself, links resolved
-    return any(os.path.lexists(folder / ".git") for folder in (here, *here.parents))
+    if any(os.path.lexists(folder / ".git") for folder in (here, *here.parents)):
+        return True
+    # No .git, but the environment points Git at a repository elsewhere (a checkout made with GIT_DIR and
+    # GIT_WORK_TREE exported, its repository bare): every command drops those variables (_DROPPED: what is judged is
+    # the checkout's own repository, never one a shell names), so such a folder read as a tarball, no file mode
+    # judged, and the full check passed having judged nothing while the pull-request check refused it. Refused here,
+    # naming the variables, as every reader asks this first.
+    named = [name for name in _ELSEWHERE if os.environ.get(name)]
+    if named:
+        raise UsageError(
+            f"{root} has no .git, and {' and '.join(named)} {'points' if len(named) == 1 else 'point'} Git at "
+            "a repository elsewhere: credreg reads only "
+            "a checkout's own repository (the variables are ignored), so it cannot judge what Git records of these "
+            "files (their modes, what is tracked). Check a checkout that holds its .git (git clone, or "
+            "git worktree add), or unset the variables to check the folder as a plain copy outside Git"
+        )
+    return False
 
 
 #: Git's refusal of a checkout another user owns names the repository's top (not the registry's subfolder).

@@ -12,7 +12,7 @@ import pytest
 
 from generator import layout
 from generator._internal.git import git_output, in_work_tree
-from generator.errors import GitFailed
+from generator.errors import GitFailed, UsageError
 from generator.governance import leaks
 from tests.governance.conftest import commit_all, init_repo
 
@@ -243,3 +243,33 @@ def test_every_shape_of_a_checkout_is_in_git(tmp_path: Path) -> None:
     (outer / ".git").write_text("gitdir: /nowhere\n")
     with pytest.raises(GitFailed):
         _judged_modes(outer / "sub")
+
+
+def test_a_checkout_whose_repository_is_elsewhere_is_refused_naming_the_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A checkout with no .git, its repository a bare one that GIT_DIR/GIT_WORK_TREE name: every command drops those
+    # variables, so the full check read it as a tarball (no mode judged: an executable key file passed) while the
+    # pull-request check refused it. Now refused by both, the error naming the variables.
+    source = _repository(tmp_path)
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(source), str(bare)], check=True)
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    subprocess.run(["git", f"--git-dir={bare}", f"--work-tree={checkout}", "checkout", "-q", "-f", "HEAD"], check=True)
+    assert (checkout / KEY).stat().st_mode & 0o111
+    assert not (checkout / ".git").exists()
+    monkeypatch.setenv("GIT_DIR", str(bare))
+    monkeypatch.setenv("GIT_WORK_TREE", str(checkout))
+    for listing, _ in LISTINGS.values():
+        with pytest.raises(UsageError) as refused:
+            listing(checkout)
+        said = refused.value.explain()
+        assert "GIT_DIR and GIT_WORK_TREE point Git at a repository elsewhere" in said, said
+        assert str(checkout) in said, said
+    monkeypatch.delenv("GIT_WORK_TREE")
+    with pytest.raises(UsageError, match="GIT_DIR points Git"):
+        in_work_tree(checkout)
+    # The variables unset: a plain copy outside Git, as a tarball is read.
+    monkeypatch.delenv("GIT_DIR")
+    assert not in_work_tree(checkout)
