@@ -84,7 +84,7 @@ from generator._internal.text import drop_ignored
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
 from generator.crypto.ed25519 import public_from_seed
 from generator.crypto.multibase import b58decode, public_key_bytes
-from generator.errors import CryptoError, Location, Problem, ProblemList
+from generator.errors import CryptoError, GitFailed, Location, Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.git import ChangeStatus
 from generator.models.award import NO_PERSON_AT, READ_AS, RECIPIENT_KEY_IN_TEXT, as_read
@@ -1461,12 +1461,20 @@ def repository_search(root: Path) -> RepositorySearch:
     """:func:`repository_leaks`'s search, without the registry: what the full check runs in the background."""
     found = []
     tokens: dict[bytes, Location] = {}
-    for rel in _committable(root):
+    committable = _committable(root)
+    # A file Git holds but did not check out (a sparse checkout's cone, skip-worktree, deleted here) is in every
+    # clone all the same: read from Git, as the work tree has nothing to search. (Under registry/ and keys/, the
+    # layout refuses such files: layout.not-checked-out.)
+    unread = _blobs_not_checked_out(root, [rel for rel in committable if not os.path.lexists(root / rel)])
+    for rel in committable:
         path = root / rel
         try:
-            if path.is_symlink() or not path.is_file():
+            if rel in unread:
+                data = unread[rel]
+            elif path.is_symlink() or not path.is_file():
                 continue
-            data = _head(path)
+            else:
+                data = _head(path)
         except OSError:
             continue
         candidates: list[tuple[int, bytes]] = []
@@ -1484,6 +1492,44 @@ def repository_search(root: Path) -> RepositorySearch:
 #: Git's listing leaves the awards out itself (by the layout's own rules): at a million awards, their names are most
 #: of the repository's and would cost seconds to list, decode and classify here only to be skipped.
 _NOT_AWARDS = tuple(f":(exclude,glob){glob}" for glob in layout.AWARD_GLOBS)
+
+
+def _blobs_not_checked_out(root: Path, absent: list[str]) -> dict[str, bytes]:
+    """The first :data:`SCAN_BYTES` of each of the ``absent`` files' blobs in Git's index (regular files; a link or a
+    submodule holds no text to search), by one ``git cat-file --batch``; a blob Git cannot give (a partial clone's,
+    offline) raises :class:`GitFailed`: the search would otherwise pass what it never read."""
+    if not absent:
+        return {}
+    wanted = set(absent)
+    listed = git_output(root, "ls-files", "-s", "-z", "--cached", "--", ".", *_NOT_AWARDS) or b""
+    objects: dict[str, str] = {}
+    for entry in listed.split(b"\0"):
+        meta, _, name = entry.partition(b"\t")
+        fields = meta.split()
+        rel = os.fsdecode(name)
+        if len(fields) == 3 and rel in wanted and fields[0] in (b"100644", b"100755") and fields[2] == b"0":
+            objects.setdefault(rel, fields[1].decode("ascii"))
+    if not objects:
+        return {}
+    order = sorted(objects)
+    answer = git_output(root, "cat-file", "--batch", stdin="".join(f"{objects[rel]}\n" for rel in order).encode())
+    answer = answer or b""
+    blobs: dict[str, bytes] = {}
+    at = 0
+    for rel in order:
+        end = answer.find(b"\n", at)
+        line = answer[at:end] if end >= 0 else answer[at:]
+        header = line.split()
+        if len(header) != 3 or header[1] != b"blob" or not header[2].isdigit():
+            said = line.decode("utf-8", "replace") or "no answer"
+            raise GitFailed(
+                f"{rel} is not checked out, and Git could not give its content (git cat-file said: {said}): "
+                "the leak search would pass a file it never read"
+            )
+        size = int(header[2])
+        blobs[rel] = answer[end + 1 : end + 1 + min(size, SCAN_BYTES)]
+        at = end + 1 + size + 1
+    return blobs
 
 
 def _committable(root: Path) -> list[str]:

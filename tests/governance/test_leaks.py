@@ -93,6 +93,24 @@ def test_the_full_check_refuses_a_committed_private_key(repo: Repo) -> None:
     assert problem.message.startswith("contains a credreg private key: private keys never enter the repository")
 
 
+def test_the_full_check_reads_from_git_a_key_a_sparse_checkout_left_out(repo: Repo) -> None:
+    # A sparse checkout of registry/ and keys/ (what a CI fetching only the registry does): a private key committed
+    # elsewhere is in every clone, but the search read the work tree only and passed a file it never saw.
+    repo.write("ops/old/server.pem", pem_file(os.urandom(32)))
+    repo.write("ops/old/readme.txt", "nothing here\n")
+    commit_all(repo.root, "a key in an old folder")
+    repo.git("sparse-checkout", "set", "--no-cone", "/registry/", "/keys/")
+    assert not repo.path("ops/old/server.pem").exists()
+    problems = [p for p in _full(repo) if p.location.path.startswith("ops/")]
+    assert [(p.location.path, p.location.line, p.code) for p in problems] == [
+        ("ops/old/server.pem", 1, "governance.private-key")
+    ]
+    # Read by one cat-file stream: each blob's own bytes, however many files were left out.
+    blobs = leaks._blobs_not_checked_out(repo.root, ["ops/old/readme.txt", "ops/old/server.pem"])
+    assert blobs["ops/old/readme.txt"] == b"nothing here\n"
+    assert blobs["ops/old/server.pem"].startswith(PEM_PKCS8[0].encode())
+
+
 def test_the_full_check_finds_an_untracked_key_git_would_add_but_not_an_ignored_one(repo: Repo) -> None:
     shutil.copy(repo.key_dir / f"{ACME}-key-1.key", repo.path("issuer.key"))
     shutil.copy(repo.key_dir / f"{ACME}-key-1.key", repo.path("ignored.key"))
