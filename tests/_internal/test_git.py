@@ -14,6 +14,7 @@ from generator import layout
 from generator._internal.git import git_output, in_work_tree
 from generator.errors import GitFailed, UsageError
 from generator.governance import leaks
+from tests.conftest import GIT_CONFIG_GIVEN, give_away
 from tests.governance.conftest import commit_all, init_repo
 
 KEY = "keys/acme/key-0.json"
@@ -44,15 +45,6 @@ def _repository(tmp_path: Path) -> Path:
     return root
 
 
-def _give_away(root: Path) -> None:
-    """Owned by another uid, as a CI container's checkout often is: Git refuses it ("dubious ownership")."""
-    if os.geteuid() != 0:
-        pytest.skip("needs root to give the checkout to another user")
-    for folder, dirs, files in os.walk(root):
-        for name in (folder, *(os.path.join(folder, n) for n in (*dirs, *files))):
-            os.lchown(name, 12345, 12345)
-
-
 @pytest.mark.parametrize("name", LISTINGS)
 def test_each_listing_reads_git(tmp_path: Path, name: str) -> None:
     listing, expected = LISTINGS[name]
@@ -60,9 +52,11 @@ def test_each_listing_reads_git(tmp_path: Path, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", LISTINGS)
-def test_a_checkout_git_refuses_is_an_error_not_an_empty_listing(tmp_path: Path, name: str) -> None:
+def test_a_checkout_git_refuses_is_an_error_not_an_empty_listing(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = _repository(tmp_path)
-    _give_away(root)
+    give_away(root, monkeypatch)
     with pytest.raises(GitFailed) as failed:
         LISTINGS[name][0](root)
     said = failed.value.explain()
@@ -81,7 +75,7 @@ def test_safe_directory_given_by_the_environment_is_honoured(
     # A CI may declare the checkout safe through GIT_CONFIG_COUNT/KEY/VALUE: the layout's and the leak search's
     # listings dropped every GIT_* variable (that one too) while the pull-request check kept it: two rules.
     root = _repository(tmp_path)
-    _give_away(root)
+    give_away(root, monkeypatch)
     monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
     monkeypatch.setenv("GIT_CONFIG_KEY_0", "safe.directory")
     monkeypatch.setenv("GIT_CONFIG_VALUE_0", str(root))
@@ -164,18 +158,20 @@ def _make(root: Path, command: str, **env: str) -> subprocess.CompletedProcess[s
         capture_output=True,
         text=True,
         check=False,
-        env={**{k: v for k, v in os.environ.items() if not k.startswith("GIT_CONFIG")}, **env},
+        # The CI's settings given by GIT_CONFIG_COUNT/KEY/VALUE dropped (each test gives its own); the isolation of
+        # give_away (GIT_CONFIG_NOSYSTEM, GIT_CONFIG_GLOBAL) kept.
+        env={**{k: v for k, v in os.environ.items() if not k.startswith(GIT_CONFIG_GIVEN)}, **env},
     )
 
 
-def test_make_marks_its_own_checkout_safe_and_no_other(tmp_path: Path) -> None:
+def test_make_marks_its_own_checkout_safe_and_no_other(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # `make test` and `make site` load the registry, whose listings stop when Git refuses the checkout: a CI
     # container's clone owned by another uid failed every command. The Makefile trusts its own checkout only.
     root = _repository(tmp_path / "a")
     (root / "Makefile").write_bytes((REPO / "Makefile").read_bytes())
     other = _repository(tmp_path / "b")
-    _give_away(root)
-    _give_away(other)
+    give_away(root, monkeypatch)
+    give_away(other, monkeypatch)
     mine = _make(root, "git ls-files -s keys")
     assert mine.returncode == 0, mine.stderr
     assert "100755 " in mine.stdout
