@@ -172,20 +172,25 @@ def git_output(root: Path, *args: str, stdin: bytes | None = None) -> bytes | No
     return done.stdout
 
 
-def git_stream(root: Path, *args: str) -> Iterator[bytes] | None:
+def git_stream(root: Path, *args: str, stdin: bytes | None = None) -> Iterator[bytes] | None:
     """:func:`git_output`, read as Git writes it (chunks of its output): for a listing too long to hold whole.
     ``None`` outside a Git work tree; :class:`GitFailed` once the output ends if Git failed. Git is killed if the
     caller stops reading early."""
     if not in_work_tree(root):
         return None
-    return _streamed(root, args)
+    return _streamed(root, args, stdin)
 
 
-def _streamed(root: Path, args: tuple[str, ...]) -> Iterator[bytes]:
-    # stderr to a file, not a pipe: a pipe Git filled while its output was being read would stop both.
-    with tempfile.TemporaryFile() as errors:
+def _streamed(root: Path, args: tuple[str, ...], stdin: bytes | None = None) -> Iterator[bytes]:
+    # stderr to a file, not a pipe: a pipe Git filled while its output was being read would stop both. stdin from
+    # a file too: Git answering before it has read all of it would otherwise wait for a reader that is writing.
+    with tempfile.TemporaryFile() as errors, tempfile.TemporaryFile() as given:
+        given.write(stdin or b"")
+        given.seek(0)
         try:
-            git = subprocess.Popen(git_argv(*args), cwd=root, env=git_env(), stdout=subprocess.PIPE, stderr=errors)
+            git = subprocess.Popen(
+                git_argv(*args), cwd=root, env=git_env(), stdin=given, stdout=subprocess.PIPE, stderr=errors
+            )
         except OSError as error:
             raise _failed(root, args, f"git could not be run: {error}") from None
         out = git.stdout
