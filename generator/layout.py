@@ -451,9 +451,11 @@ def _executable_files(root: Path) -> Iterator[Problem]:
     passes having judged no mode.
 
     The same listing names the files Git holds but left out of the work tree (``S``: a sparse checkout, or
-    ``git update-index --skip-worktree``): the check reads the work tree, so it never read, named or searched them,
-    and would pass a commit it has not seen whole (``layout.not-checked-out``, once, with their count)."""
-    chunks = git_stream(root, "ls-files", "-s", "-t", "-z", "--", *CHECKED_TREES)
+    ``git update-index --skip-worktree``) or flagged ``assume-unchanged`` (a lowercase tag: Git commits the index's
+    blob whatever the disk holds): the check reads the work tree, so it never read, named or searched what Git
+    commits of them, and would pass a commit it has not seen whole (``layout.not-checked-out``, once, with their
+    count)."""
+    chunks = git_stream(root, "ls-files", "-s", "-v", "-z", "--", *CHECKED_TREES)
     if chunks is None:
         return
     # Read as it comes, never whole: every award file of the registry is one line (a million awards, some
@@ -467,7 +469,7 @@ def _executable_files(root: Path) -> Iterator[Problem]:
             tag, mode = (field.decode() for field in meta.split(b" ", 2)[:2])
             if not name:
                 continue
-            if tag == "S":
+            if tag == "S" or tag.islower():
                 skipped, first_skipped = skipped + 1, first_skipped or os.fsdecode(name)
             if mode not in (REGULAR_MODE, "120000", "160000"):
                 yield Problem(Location(os.fsdecode(name)), executable_message(mode), code="layout.executable")
@@ -475,8 +477,9 @@ def _executable_files(root: Path) -> Iterator[Problem]:
         yield Problem(
             Location(first_skipped),
             f"is not checked out ({skipped} file{'s' if skipped != 1 else ''} of registry/ and keys/ Git holds are "
-            "not: a sparse checkout, or git update-index --skip-worktree): the check reads the work tree, and would "
-            "pass what it never read; run it in a full checkout (git sparse-checkout disable)",
+            "not, or not as Git commits them: a sparse checkout, or git update-index --skip-worktree or "
+            "--assume-unchanged): the check reads the work tree, and would pass what it never read; run it in a full "
+            "checkout (git sparse-checkout disable; git update-index --no-skip-worktree --no-assume-unchanged)",
             code="layout.not-checked-out",
         )
 

@@ -136,6 +136,19 @@ def test_a_sparse_checkout_of_the_registry_is_refused(tmp_path: Path) -> None:
     assert "2 files" in next(iter(layout._executable_files(root))).message
 
 
+def test_a_registry_file_flagged_assume_unchanged_is_refused_as_not_checked_out(tmp_path: Path) -> None:
+    # assume-unchanged, like skip-worktree: Git commits the index's blob and git status/diff look past the disk, so
+    # the check read (and judged) a copy on disk that is not what the commit holds.
+    root = _repository(tmp_path)
+    (root / KEY).chmod(0o644)
+    commit_all(root, "plain modes")
+    subprocess.run(["git", "update-index", "--assume-unchanged", KEY], cwd=root, check=True)
+    (root / KEY).write_text("{}\n")
+    found = [(p.location.path, p.code) for p in layout._executable_files(root)]
+    assert found == [(KEY, "layout.not-checked-out")]
+    assert "assume-unchanged" in next(iter(layout._executable_files(root))).message
+
+
 def test_the_registry_found_is_the_one_holding_the_folder_whatever_the_environment_names(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
