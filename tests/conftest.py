@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from generator._internal.git import _DROPPED
 from generator.awarding.issue import IssuedAward, Recipient, issue_awards
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
 from generator.load import load_registry
@@ -76,10 +77,12 @@ def _earner_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`credreg award` writes earners' files (links, recipient keys) to a default folder in the user's home:
     in tests, to the test's temporary directory (subprocesses inherit the variable)."""
     monkeypatch.setenv("CREDREG_EARNER_DIR", str(tmp_path / "earners-default"))
-    # Run from a Git hook (GIT_DIR set), every registry a test makes outside Git would be refused
-    # (generator/_internal/git.py in_work_tree): the tests set these themselves where they mean to.
-    monkeypatch.delenv("GIT_DIR", raising=False)
-    monkeypatch.delenv("GIT_WORK_TREE", raising=False)
+    # Run from a Git hook (GIT_DIR, GIT_INDEX_FILE… set): every registry a test makes outside Git would be refused
+    # (generator/_internal/git.py in_work_tree), and the tests' own git commands (init_repo, commit_all) would stage
+    # into the hook's index while the checks, which drop the variables, read the test repository's. Every variable
+    # the product drops is dropped here (its one list); a test sets the ones it means to exercise itself.
+    for name in _DROPPED:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -282,3 +283,23 @@ def test_a_checkout_whose_repository_is_elsewhere_is_refused_naming_the_variable
     # The variables unset: a plain copy outside Git, as a tarball is read.
     monkeypatch.delenv("GIT_DIR")
     assert not in_work_tree(checkout)
+
+
+def test_the_suite_run_from_a_commit_hook_keeps_its_git_to_its_own_repositories(tmp_path: Path) -> None:
+    # A pre-commit hook runs with GIT_INDEX_FILE exported (and, by `git --git-dir`, GIT_DIR...): the tests' own git
+    # commands (init_repo, commit_all) inherited it, staged every test repository's files into the hook's index,
+    # and the checks (which drop it) then found those repositories empty. The suite drops every variable the
+    # product drops (generator._internal.git._DROPPED), not only GIT_DIR and GIT_WORK_TREE.
+    hooks_index = tmp_path / "hooks-index"
+    env = {**os.environ, "GIT_INDEX_FILE": str(hooks_index), "PYTHONPATH": str(Path.cwd())}
+    test = "tests/_internal/test_git.py::test_a_sparse_checkout_of_the_registry_is_refused"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--basetemp={tmp_path / 'inner'}", test],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert not hooks_index.exists()
