@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator._internal.files import resolved
-from generator._internal.git import git_argv, git_env, git_output, git_stream
+from generator._internal.git import environment_work_trees, git_argv, git_env, git_output, git_stream
+from generator._internal.git import path_identity as _identity
 from generator.errors import Location, Problem, UsageError
 
 __all__ = [
@@ -937,7 +938,7 @@ def secret_holder(path: Path, root: Path | None = None, published: Iterable[Path
     if checkout is not None:
         return Holder(checkout, registry=True)
     target = resolved(path.expanduser())
-    named = {identity: top for top in _environment_work_trees() if (identity := _identity(top)) is not None}
+    named = {identity: top for top in environment_work_trees() if (identity := _identity(top)) is not None}
     for folder in (target, *target.parents):
         identity = _identity(folder)
         if identity is None:
@@ -947,29 +948,6 @@ def secret_holder(path: Path, root: Path | None = None, published: Iterable[Path
         if os.path.lexists(folder / ".git"):
             return Holder(folder, registry=False)
     return None
-
-
-def _environment_work_trees() -> list[Path]:
-    """The work tree Git would commit to from here by the environment (``GIT_DIR``, ``GIT_WORK_TREE``), if any:
-    asked of Git itself, which knows how the two combine with ``core.worktree``."""
-    if not os.environ.get("GIT_DIR") and not os.environ.get("GIT_WORK_TREE"):
-        return []
-    tops = [Path(os.environ["GIT_WORK_TREE"])] if os.environ.get("GIT_WORK_TREE") else []
-    try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, check=True).stdout.rstrip(
-            b"\n"
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return tops
-    return [*tops, Path(os.fsdecode(top))] if top else tops
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_dev, info.st_ino
 
 
 def _work_trees(root: Path) -> list[Path]:

@@ -33,7 +33,17 @@ from pathlib import Path
 
 from generator.errors import GitFailed, UsageError
 
-__all__ = ["NEUTRAL", "git_argv", "git_env", "git_output", "git_stream", "in_work_tree", "said_lines"]
+__all__ = [
+    "NEUTRAL",
+    "environment_work_trees",
+    "git_argv",
+    "git_env",
+    "git_output",
+    "git_stream",
+    "in_work_tree",
+    "path_identity",
+    "said_lines",
+]
 
 #: Options given before every command: ``-c`` settings override the user's, the system's and the repository's.
 NEUTRAL = (
@@ -81,7 +91,8 @@ _DROPPED = frozenset(
 )
 
 
-#: The variables that place a work tree's repository elsewhere (:func:`in_work_tree` refuses them without a .git).
+#: The variables that place a work tree's repository elsewhere (:func:`in_work_tree` refuses a folder with no .git
+#: that they place in a work tree).
 _ELSEWHERE = ("GIT_DIR", "GIT_WORK_TREE")
 
 
@@ -105,21 +116,50 @@ def in_work_tree(root: Path) -> bool:
     here = root.resolve()  # Git looks from the folder itself, links resolved
     if any(os.path.lexists(folder / ".git") for folder in (here, *here.parents)):
         return True
-    # No .git, but the environment points Git at a repository elsewhere (a checkout made with GIT_DIR and
-    # GIT_WORK_TREE exported, its repository bare): every command drops those variables (_DROPPED: what is judged is
-    # the checkout's own repository, never one a shell names), so such a folder read as a tarball, no file mode
-    # judged, and the full check passed having judged nothing while the pull-request check refused it. Refused here,
-    # naming the variables, as every reader asks this first.
+    # No .git, but the environment places the folder in a work tree whose repository is elsewhere (a checkout made
+    # with GIT_DIR and GIT_WORK_TREE exported over a bare repository): every command drops those variables
+    # (_DROPPED: what is judged is the checkout's own repository, never one a shell names), so such a folder read as
+    # a tarball, no file mode judged, and the full check passed having judged nothing while the pull-request check
+    # refused it. Refused here, naming the variables, as every reader asks this first. Only a folder the
+    # environment's work tree holds (environment_work_trees, the rule secret_holder reads too): a GIT_DIR and
+    # GIT_WORK_TREE left exported for dotfiles (a bare ~/.dotfiles, the home its work tree) say nothing of a
+    # tarball unpacked elsewhere, which stays a plain copy.
     named = [name for name in _ELSEWHERE if os.environ.get(name)]
-    if named:
+    tops = {identity for top in environment_work_trees(here) if (identity := path_identity(top)) is not None}
+    if named and any(path_identity(folder) in tops for folder in (here, *here.parents)):
         raise UsageError(
-            f"{root} has no .git, and {' and '.join(named)} {'points' if len(named) == 1 else 'point'} Git at "
-            "a repository elsewhere: credreg reads only "
+            f"{root} has no .git, and {' and '.join(named)} {'places' if len(named) == 1 else 'place'} it in a "
+            "work tree whose repository is elsewhere: credreg reads only "
             "a checkout's own repository (the variables are ignored), so it cannot judge what Git records of these "
             "files (their modes, what is tracked). Check a checkout that holds its .git (git clone, or "
             "git worktree add), or unset the variables to check the folder as a plain copy outside Git"
         )
     return False
+
+
+def environment_work_trees(cwd: Path | None = None) -> list[Path]:
+    """The work tree Git would commit to from ``cwd`` (this process's folder by default) by the environment
+    (``GIT_DIR``, ``GIT_WORK_TREE``), if any: asked of Git itself, with the raw environment, which knows how the two
+    combine with ``core.worktree`` (``GIT_DIR`` alone: the folder Git runs in, unless the repository is bare)."""
+    if not os.environ.get("GIT_DIR") and not os.environ.get("GIT_WORK_TREE"):
+        return []
+    given = os.environ.get("GIT_WORK_TREE")
+    tops = [(cwd or Path.cwd()) / given] if given else []
+    try:
+        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return tops
+    top = done.stdout.rstrip(b"\n")
+    return [*tops, Path(os.fsdecode(top))] if top else tops
+
+
+def path_identity(path: Path) -> tuple[int, int] | None:
+    """``path``'s device and inode (``None``: it is not there): one folder, whatever spelling or link names it."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 #: Git's refusal of a checkout another user owns names the repository's top (not the registry's subfolder).

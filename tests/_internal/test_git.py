@@ -275,13 +275,26 @@ def test_a_checkout_whose_repository_is_elsewhere_is_refused_naming_the_variable
         with pytest.raises(UsageError) as refused:
             listing(checkout)
         said = refused.value.explain()
-        assert "GIT_DIR and GIT_WORK_TREE point Git at a repository elsewhere" in said, said
+        assert "GIT_DIR and GIT_WORK_TREE place it in a work tree whose repository is elsewhere" in said, said
         assert str(checkout) in said, said
+    # GIT_DIR alone: Git's work tree is the folder it runs in, unless the repository is bare (then it has none).
     monkeypatch.delenv("GIT_WORK_TREE")
-    with pytest.raises(UsageError, match="GIT_DIR points Git"):
+    assert not in_work_tree(checkout)
+    monkeypatch.setenv("GIT_DIR", str(source / ".git"))
+    with pytest.raises(UsageError, match="GIT_DIR places it in a work tree"):
         in_work_tree(checkout)
+    # Left exported for another folder (a bare ~/.dotfiles, the home its work tree): this folder is in no work tree
+    # by them, a plain copy (the refusal had refused every tarball, and credreg's own tests of such a home).
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("GIT_DIR", str(bare))
+    monkeypatch.setenv("GIT_WORK_TREE", str(home))
+    assert not in_work_tree(checkout)
+    with pytest.raises(UsageError, match="place it in a work tree"):
+        in_work_tree(home)
     # The variables unset: a plain copy outside Git, as a tarball is read.
     monkeypatch.delenv("GIT_DIR")
+    monkeypatch.delenv("GIT_WORK_TREE")
     assert not in_work_tree(checkout)
 
 
