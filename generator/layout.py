@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator._internal.files import resolved
-from generator._internal.git import git_argv, git_env, git_output, git_stream
+from generator._internal.git import environment_work_trees, git_argv, git_env, git_output, git_stream
+from generator._internal.git import path_identity as _identity
 from generator.errors import Location, Problem, UsageError
 
 __all__ = [
@@ -451,9 +452,11 @@ def _executable_files(root: Path) -> Iterator[Problem]:
     passes having judged no mode.
 
     The same listing names the files Git holds but left out of the work tree (``S``: a sparse checkout, or
-    ``git update-index --skip-worktree``): the check reads the work tree, so it never read, named or searched them,
-    and would pass a commit it has not seen whole (``layout.not-checked-out``, once, with their count)."""
-    chunks = git_stream(root, "ls-files", "-s", "-t", "-z", "--", *CHECKED_TREES)
+    ``git update-index --skip-worktree``) or flagged ``assume-unchanged`` (a lowercase tag: Git commits the index's
+    blob whatever the disk holds): the check reads the work tree, so it never read, named or searched what Git
+    commits of them, and would pass a commit it has not seen whole (``layout.not-checked-out``, once, with their
+    count)."""
+    chunks = git_stream(root, "ls-files", "-s", "-v", "-z", "--", *CHECKED_TREES)
     if chunks is None:
         return
     # Read as it comes, never whole: every award file of the registry is one line (a million awards, some
@@ -467,7 +470,7 @@ def _executable_files(root: Path) -> Iterator[Problem]:
             tag, mode = (field.decode() for field in meta.split(b" ", 2)[:2])
             if not name:
                 continue
-            if tag == "S":
+            if tag == "S" or tag.islower():
                 skipped, first_skipped = skipped + 1, first_skipped or os.fsdecode(name)
             if mode not in (REGULAR_MODE, "120000", "160000"):
                 yield Problem(Location(os.fsdecode(name)), executable_message(mode), code="layout.executable")
@@ -475,8 +478,9 @@ def _executable_files(root: Path) -> Iterator[Problem]:
         yield Problem(
             Location(first_skipped),
             f"is not checked out ({skipped} file{'s' if skipped != 1 else ''} of registry/ and keys/ Git holds are "
-            "not: a sparse checkout, or git update-index --skip-worktree): the check reads the work tree, and would "
-            "pass what it never read; run it in a full checkout (git sparse-checkout disable)",
+            "not, or not as Git commits them: a sparse checkout, or git update-index --skip-worktree or "
+            "--assume-unchanged): the check reads the work tree, and would pass what it never read; run it in a full "
+            "checkout (git sparse-checkout disable; git update-index --no-skip-worktree --no-assume-unchanged)",
             code="layout.not-checked-out",
         )
 
@@ -934,7 +938,7 @@ def secret_holder(path: Path, root: Path | None = None, published: Iterable[Path
     if checkout is not None:
         return Holder(checkout, registry=True)
     target = resolved(path.expanduser())
-    named = {identity: top for top in _environment_work_trees() if (identity := _identity(top)) is not None}
+    named = {identity: top for top in environment_work_trees() if (identity := _identity(top)) is not None}
     for folder in (target, *target.parents):
         identity = _identity(folder)
         if identity is None:
@@ -944,29 +948,6 @@ def secret_holder(path: Path, root: Path | None = None, published: Iterable[Path
         if os.path.lexists(folder / ".git"):
             return Holder(folder, registry=False)
     return None
-
-
-def _environment_work_trees() -> list[Path]:
-    """The work tree Git would commit to from here by the environment (``GIT_DIR``, ``GIT_WORK_TREE``), if any:
-    asked of Git itself, which knows how the two combine with ``core.worktree``."""
-    if not os.environ.get("GIT_DIR") and not os.environ.get("GIT_WORK_TREE"):
-        return []
-    tops = [Path(os.environ["GIT_WORK_TREE"])] if os.environ.get("GIT_WORK_TREE") else []
-    try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, check=True).stdout.rstrip(
-            b"\n"
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return tops
-    return [*tops, Path(os.fsdecode(top))] if top else tops
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_dev, info.st_ino
 
 
 def _work_trees(root: Path) -> list[Path]:

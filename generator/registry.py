@@ -154,9 +154,29 @@ class Registry:
             return record.endorser.did or did_web_for(self.site_url, endorser_id, "endorsers")
         return self.issuer_did(endorser_id)
 
+    def endorsers_by_did(self) -> dict[str, str]:
+        """Each endorsing DID's owner: the first registered endorser, else issuer, (in folder order) whose DID
+        (:meth:`endorser_did`) it is. The endorsers' one rule, as :meth:`issuers_by_did` is the issuers': an
+        endorsement's signer, an endorser's status list and key file (verify, ``credreg verify --log``, the page
+        through verify/endorsements.json's ``endorsers``, read in this order) are the DID's owner's, never a
+        second body's declaring it (``id.duplicate-did`` pushed past the check)."""
+        owners: dict[str, str] = {}
+        for who in [*self.endorsers, *self.issuers]:
+            owners.setdefault(self.endorser_did(who), who)
+        return owners
+
     def endorser_for_did(self, did: object) -> str | None:
-        """The registered endorser, else the issuer, whose DID (:meth:`endorser_did`) is ``did``."""
-        return next((e for e in [*self.endorsers, *self.issuers] if self.endorser_did(e) == did), None)
+        """The registered endorser, else the issuer, whose DID is ``did`` (:meth:`endorsers_by_did`)."""
+        return self.endorsers_by_did().get(did) if isinstance(did, str) else None
+
+    def owns_its_did(self, folder: str, owner: str) -> bool:
+        """Whether ``owner`` of ``folder`` (``issuers`` or ``endorsers``) is registered and owns the DID it
+        declares (:meth:`issuers_by_did`, :meth:`endorsers_by_did`): a second body declaring one has nothing of
+        its own under it (its status lists are not this registry's), as the page reads it (policies.js
+        ``ownsItsDid``)."""
+        if folder == "issuers":
+            return owner in self.issuers and self.issuer_ids_by_did().get(self.issuer_did(owner)) == owner
+        return owner in self.endorsers and self.endorser_for_did(self.endorser_did(owner)) == owner
 
     def endorser_name(self, endorser_id: str) -> str:
         record = self.endorsers.get(endorser_id)

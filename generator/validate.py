@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from generator import layout
 from generator._internal.source import Document, format_field
 from generator._internal.text import lookalike_keys, lookalike_note
+from generator.crypto.multibase import public_key_bytes
 from generator.errors import ProblemList, Severity
 from generator.models import LifecycleStatus
 from generator.models.credential import same_form
@@ -277,10 +278,12 @@ def _identities(registry: Registry, problems: ProblemList, changed: set[str]) ->
                 "leave did out to have this body's"
             )
             problems.append(doc.problem(["did"], message, code="id.site-did"))
-    keys: dict[str, str] = {}
+    keys: dict[bytes | str, str] = {}
     all_keys = [key for *_, records in bodies for key in records.values()]
     for key in sorted(all_keys, key=lambda k: k.path in changed):
-        material = key.model.publicKeyMultibase
+        # The key's bytes, as the log compares them (public_key_bytes); a registered key always decodes (the loader
+        # refuses one that does not, key.invalid), the text only a fallback that keeps the two apart.
+        material: bytes | str = public_key_bytes(key.model.publicKeyMultibase) or key.model.publicKeyMultibase
         owner = keys.get(material)
         if owner is not None:
             problems.append(

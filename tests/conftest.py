@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from generator._internal.git import _DROPPED
 from generator.awarding.issue import IssuedAward, Recipient, issue_awards
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
 from generator.load import load_registry
@@ -38,11 +41,48 @@ def make_registry(target: Path, *overlays: Path) -> Path:
     return target
 
 
+#: What a test's Git needs of a global configuration, and nothing else (give_away).
+ISOLATED_GIT_CONFIG = "[user]\n\tname = Test Author\n\temail = author@example.org\n[commit]\n\tgpgsign = false\n"
+
+
+#: The environment's settings of Git (GIT_CONFIG_COUNT/KEY_n/VALUE_n, and `git -c`'s), a CI's safe.directory among
+#: them: a test that needs Git to refuse a checkout drops them.
+GIT_CONFIG_GIVEN = ("GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_")
+
+
+def give_away(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``root`` a checkout Git refuses as of "dubious ownership", as a CI container's checkout owned by
+    another uid is: every command Git runs there fails. Whatever this machine's Git configuration says: a CI whose
+    system or global configuration holds ``safe.directory=*`` (or that passes it through GIT_CONFIG_COUNT) made Git
+    accept the checkout and these tests fail, so Git reads no system file and a global file holding only
+    :data:`ISOLATED_GIT_CONFIG` for the rest of the test (the code's Git inherits the environment)."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give the checkout to another user")
+    config = root.parent / f"{root.name}.isolated.gitconfig"
+    config.write_text(ISOLATED_GIT_CONFIG, encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    for name in [n for n in os.environ if n.startswith(GIT_CONFIG_GIVEN)]:
+        monkeypatch.delenv(name)
+    for folder, dirs, files in os.walk(root):
+        for name in (folder, *(os.path.join(folder, n) for n in (*dirs, *files))):
+            os.lchown(name, 12345, 12345)
+    refused = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=False)
+    assert refused.returncode != 0, refused
+    assert "dubious ownership" in refused.stderr, refused
+
+
 @pytest.fixture(autouse=True)
 def _earner_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`credreg award` writes earners' files (links, recipient keys) to a default folder in the user's home:
     in tests, to the test's temporary directory (subprocesses inherit the variable)."""
     monkeypatch.setenv("CREDREG_EARNER_DIR", str(tmp_path / "earners-default"))
+    # Run from a Git hook (GIT_DIR, GIT_INDEX_FILE… set): every registry a test makes outside Git would be refused
+    # (generator/_internal/git.py in_work_tree), and the tests' own git commands (init_repo, commit_all) would stage
+    # into the hook's index while the checks, which drop the variables, read the test repository's. Every variable
+    # the product drops is dropped here (its one list); a test sets the ones it means to exercise itself.
+    for name in _DROPPED:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -176,7 +216,6 @@ def interrupt_as_renamed(
     which ``when(source, target)`` holds has returned. Python raises the handler's KeyboardInterrupt at the next
     line that runs: where an unlucky user's signal lands, the rename done and not yet recorded. Returns the list
     of the targets so renamed."""
-    import os
     import signal
 
     before = signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -1090,3 +1090,40 @@ def test_a_comment_may_name_the_common_references(tmp_path: Path) -> None:
 
     root, _, _, _ = _data_council_endorses(tmp_path, EndorsementKind.RECOGNISES, "x", None, change)
     assert not [p for p in run_check(root).problems if p.code == "endorsement.comment-reference"]
+
+
+def test_one_key_has_one_spelling_and_same_key_is_decided_on_its_bytes(tmp_path: Path) -> None:
+    # "The same key" is one rule (multibase.public_key_bytes), the check's key.duplicate and the log's retirements
+    # alike: the bytes a Multikey decodes to. The registry accepts one spelling of a key (base58btc z6Mk…): every
+    # other multibase form of the same bytes is refused where it is written, so no key file registers a copy that
+    # the check, comparing text, would have taken as new.
+    import base64
+
+    from generator.check import run_check
+    from generator.crypto.multibase import ED25519_PUBLIC_HEADER, public_key_bytes
+
+    root = make_registry(tmp_path / "r")
+    written = json.loads((root / ACME_KEY).read_text(encoding="utf-8"))["publicKeyMultibase"]
+    raw = public_key_bytes(written)
+    assert raw is not None
+    assert len(raw) == 32
+    body = ED25519_PUBLIC_HEADER + raw
+    others = {
+        "base64url": "u" + base64.urlsafe_b64encode(body).decode().rstrip("="),
+        "base16": "f" + body.hex(),
+        "base16 upper": "F" + body.hex().upper(),
+        "base58 with a leading zero digit": "z1" + written[1:],
+        "base58btc of the key without its header": "z" + written[5:],
+    }
+    add_endorser(root, "other-body", "Other Body")
+    for name, spelling in others.items():
+        assert public_key_bytes(spelling) != raw, name  # never the same key: refused, or other bytes
+        rel = _copy_key(root, ACME_KEY, "other-body", "k2")
+        key = json.loads((root / rel).read_text(encoding="utf-8")) | {"publicKeyMultibase": spelling}
+        (root / rel).write_text(json.dumps(key, indent=2) + "\n", encoding="utf-8")
+        codes = {p.code for p in run_check(root).problems if p.location.path == rel}
+        assert codes & {"schema.pattern", "key.invalid"}, (name, codes)
+    # The one spelling, copied: the same bytes, refused as the same key.
+    rel = _copy_key(root, ACME_KEY, "other-body", "k2")
+    [problem] = [p for p in run_check(root).problems if p.code == "key.duplicate"]
+    assert (problem.location.path, problem.message) == (rel, f"this public key is already registered as {ACME_KEY}")

@@ -31,9 +31,19 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator.errors import GitFailed
+from generator.errors import GitFailed, UsageError
 
-__all__ = ["NEUTRAL", "git_argv", "git_env", "git_output", "git_stream", "in_work_tree", "said_lines"]
+__all__ = [
+    "NEUTRAL",
+    "environment_work_trees",
+    "git_argv",
+    "git_env",
+    "git_output",
+    "git_stream",
+    "in_work_tree",
+    "path_identity",
+    "said_lines",
+]
 
 #: Options given before every command: ``-c`` settings override the user's, the system's and the repository's.
 NEUTRAL = (
@@ -81,6 +91,11 @@ _DROPPED = frozenset(
 )
 
 
+#: The variables that place a work tree's repository elsewhere (:func:`in_work_tree` refuses a folder with no .git
+#: that they place in a work tree).
+_ELSEWHERE = ("GIT_DIR", "GIT_WORK_TREE")
+
+
 def git_argv(*args: str) -> list[str]:
     """The argument vector of ``git <args>`` with :data:`NEUTRAL` settings."""
     return ["git", *NEUTRAL, *args]
@@ -99,7 +114,52 @@ def in_work_tree(root: Path) -> bool:
     above it), not by whether Git answers: a checkout Git refuses ("dubious ownership") or cannot read is still
     one, and a check must not take it for a plain folder (a tarball, where Git has nothing to say)."""
     here = root.resolve()  # Git looks from the folder itself, links resolved
-    return any(os.path.lexists(folder / ".git") for folder in (here, *here.parents))
+    if any(os.path.lexists(folder / ".git") for folder in (here, *here.parents)):
+        return True
+    # No .git, but the environment places the folder in a work tree whose repository is elsewhere (a checkout made
+    # with GIT_DIR and GIT_WORK_TREE exported over a bare repository): every command drops those variables
+    # (_DROPPED: what is judged is the checkout's own repository, never one a shell names), so such a folder read as
+    # a tarball, no file mode judged, and the full check passed having judged nothing while the pull-request check
+    # refused it. Refused here, naming the variables, as every reader asks this first. Only a folder the
+    # environment's work tree holds (environment_work_trees, the rule secret_holder reads too): a GIT_DIR and
+    # GIT_WORK_TREE left exported for dotfiles (a bare ~/.dotfiles, the home its work tree) say nothing of a
+    # tarball unpacked elsewhere, which stays a plain copy.
+    named = [name for name in _ELSEWHERE if os.environ.get(name)]
+    tops = {identity for top in environment_work_trees(here) if (identity := path_identity(top)) is not None}
+    if named and any(path_identity(folder) in tops for folder in (here, *here.parents)):
+        raise UsageError(
+            f"{root} has no .git, and {' and '.join(named)} {'places' if len(named) == 1 else 'place'} it in a "
+            "work tree whose repository is elsewhere: credreg reads only "
+            "a checkout's own repository (the variables are ignored), so it cannot judge what Git records of these "
+            "files (their modes, what is tracked). Check a checkout that holds its .git (git clone, or "
+            "git worktree add), or unset the variables to check the folder as a plain copy outside Git"
+        )
+    return False
+
+
+def environment_work_trees(cwd: Path | None = None) -> list[Path]:
+    """The work tree Git would commit to from ``cwd`` (this process's folder by default) by the environment
+    (``GIT_DIR``, ``GIT_WORK_TREE``), if any: asked of Git itself, with the raw environment, which knows how the two
+    combine with ``core.worktree`` (``GIT_DIR`` alone: the folder Git runs in, unless the repository is bare)."""
+    if not os.environ.get("GIT_DIR") and not os.environ.get("GIT_WORK_TREE"):
+        return []
+    given = os.environ.get("GIT_WORK_TREE")
+    tops = [(cwd or Path.cwd()) / given] if given else []
+    try:
+        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return tops
+    top = done.stdout.rstrip(b"\n")
+    return [*tops, Path(os.fsdecode(top))] if top else tops
+
+
+def path_identity(path: Path) -> tuple[int, int] | None:
+    """``path``'s device and inode (``None``: it is not there): one folder, whatever spelling or link names it."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 #: Git's refusal of a checkout another user owns names the repository's top (not the registry's subfolder).
@@ -152,20 +212,25 @@ def git_output(root: Path, *args: str, stdin: bytes | None = None) -> bytes | No
     return done.stdout
 
 
-def git_stream(root: Path, *args: str) -> Iterator[bytes] | None:
+def git_stream(root: Path, *args: str, stdin: bytes | None = None) -> Iterator[bytes] | None:
     """:func:`git_output`, read as Git writes it (chunks of its output): for a listing too long to hold whole.
     ``None`` outside a Git work tree; :class:`GitFailed` once the output ends if Git failed. Git is killed if the
     caller stops reading early."""
     if not in_work_tree(root):
         return None
-    return _streamed(root, args)
+    return _streamed(root, args, stdin)
 
 
-def _streamed(root: Path, args: tuple[str, ...]) -> Iterator[bytes]:
-    # stderr to a file, not a pipe: a pipe Git filled while its output was being read would stop both.
-    with tempfile.TemporaryFile() as errors:
+def _streamed(root: Path, args: tuple[str, ...], stdin: bytes | None = None) -> Iterator[bytes]:
+    # stderr to a file, not a pipe: a pipe Git filled while its output was being read would stop both. stdin from
+    # a file too: Git answering before it has read all of it would otherwise wait for a reader that is writing.
+    with tempfile.TemporaryFile() as errors, tempfile.TemporaryFile() as given:
+        given.write(stdin or b"")
+        given.seek(0)
         try:
-            git = subprocess.Popen(git_argv(*args), cwd=root, env=git_env(), stdout=subprocess.PIPE, stderr=errors)
+            git = subprocess.Popen(
+                git_argv(*args), cwd=root, env=git_env(), stdin=given, stdout=subprocess.PIPE, stderr=errors
+            )
         except OSError as error:
             raise _failed(root, args, f"git could not be run: {error}") from None
         out = git.stdout

@@ -26,6 +26,7 @@ __all__ = [
     "encode_ed25519_public",
     "multibase_decode",
     "multibase_encode",
+    "public_key_bytes",
     "public_key_from_did_key",
     "verification_method_for",
 ]
@@ -133,6 +134,21 @@ def encode_ed25519_public(raw: bytes) -> str:
 def decode_ed25519_public(text: str) -> bytes:
     """The 32-byte key of a Multikey ``z6Mk…``; CryptoError if it is not an Ed25519 public key."""
     return _decode_key(text, ED25519_PUBLIC_HEADER, "public")
+
+
+def public_key_bytes(text: object) -> bytes | None:
+    """What makes two key files hold "the same key": the 32 bytes their ``publicKeyMultibase`` decodes to, not the
+    text (None: no Ed25519 public key). The one rule of the full check's ``key.duplicate`` and the log's
+    retirements (transparency/entries.py), so that neither can be told two keys apart that the other reads as one.
+    The registry accepts one spelling of a key (base58btc, ``z6Mk`` and 44 characters: base58 is positional and a
+    leading ``1`` would be a zero byte, never the 0xed header), so decoding yields the text's key and no other
+    spelling's; comparing bytes keeps that true should another multibase ever be accepted."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return decode_ed25519_public(text)
+    except CryptoError:
+        return None
 
 
 def encode_ed25519_private(seed: bytes) -> str:

@@ -78,13 +78,13 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from generator import layout
-from generator._internal.git import git_output
+from generator._internal.git import git_output, git_stream
 from generator._internal.source import SourceError, parse_json
 from generator._internal.text import drop_ignored
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
 from generator.crypto.ed25519 import public_from_seed
-from generator.crypto.multibase import b58decode, decode_ed25519_public
-from generator.errors import CryptoError, Location, Problem, ProblemList
+from generator.crypto.multibase import b58decode, public_key_bytes
+from generator.errors import CryptoError, GitFailed, Location, Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.git import ChangeStatus
 from generator.models.award import NO_PERSON_AT, READ_AS, RECIPIENT_KEY_IN_TEXT, as_read
@@ -418,8 +418,9 @@ class RegisteredKeys:
         owners += [(e, r.keys) for e, r in registry.endorsers.items()]
         for owner, records in owners:
             for key_id, key in records.items():
-                with contextlib.suppress(CryptoError, ValueError, AttributeError):
-                    keys.setdefault(decode_ed25519_public(key.model.publicKeyMultibase), f"{owner}/{key_id}")
+                raw = public_key_bytes(getattr(key.model, "publicKeyMultibase", None))  # "same key": by bytes
+                if raw is not None:
+                    keys.setdefault(raw, f"{owner}/{key_id}")
         return cls(keys)
 
     def __bool__(self) -> bool:
@@ -1401,23 +1402,36 @@ def secret_in(
 
 def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
     registered = RegisteredKeys.of(pr.registry) if pr.registry is not None else None
+    searched = []
     for change in pr.changes:
         if change.status is ChangeStatus.DELETED:
             continue
-        path = pr.root / change.path
         # An added award is searched, escapes undone, by the award check (award_secret); a link is not read as
         # one (governance.new_awards): its text is searched here.
         award = change.status is ChangeStatus.ADDED and layout.classify(change.path).kind in layout.AWARD_KINDS
-        if award and not path.is_symlink():
-            continue
+        if not award or (pr.root / change.path).is_symlink():
+            searched.append(change.path)
+    # A changed file the work tree does not show as Git commits it (a sparse checkout left it out; skip-worktree,
+    # assume-unchanged): the diff names it from Git's index, so its blob is searched, and the disk's copy too when
+    # there is one (as repository_search reads them; a link's blob is its target).
+    committed = _blobs_not_as_on_disk(pr.root, searched, (":/",), (*_REGULAR, _LINK))
+    for rel in searched:
+        path = pr.root / rel
+        texts = [committed[rel]] if rel in committed else []
         try:
-            data = str(path.readlink()).encode() if path.is_symlink() else _head(path)
+            if path.is_symlink():
+                texts.append(str(path.readlink()).encode())
+            elif path.is_file():
+                texts.append(_head(path))
         except OSError:
-            continue
-        hit = secret_in(data, registered, rel=change.path)
-        if hit is not None:
-            line, message, code = hit
-            problems.add(change.path, message, line=line, code=code)
+            pass
+        said: set[tuple[int, str]] = set()
+        for data in texts:
+            hit = secret_in(data, registered, rel=rel)
+            if hit is not None and (hit[0], hit[2]) not in said:
+                said.add((hit[0], hit[2]))
+                line, message, code = hit
+                problems.add(rel, message, line=line, code=code)
 
 
 def _head(path: Path) -> bytes:
@@ -1460,29 +1474,113 @@ def repository_search(root: Path) -> RepositorySearch:
     """:func:`repository_leaks`'s search, without the registry: what the full check runs in the background."""
     found = []
     tokens: dict[bytes, Location] = {}
-    for rel in _committable(root):
+    committable = _committable(root)
+    # What Git commits of a file the work tree does not show as it is (left out by a sparse checkout, deleted here,
+    # flagged skip-worktree or assume-unchanged) is in every clone all the same: its blob is searched, and the
+    # disk's copy too when there is one (the next commit's, once the flag is dropped). Under registry/ and keys/,
+    # the layout refuses such files besides: layout.not-checked-out.
+    committed = _blobs_not_as_on_disk(root, committable, (".", *_NOT_AWARDS))
+    for rel in committable:
         path = root / rel
+        texts = [committed[rel]] if rel in committed else []
         try:
-            if path.is_symlink() or not path.is_file():
-                continue
-            data = _head(path)
+            if not path.is_symlink() and path.is_file():
+                texts.append(_head(path))
         except OSError:
-            continue
-        candidates: list[tuple[int, bytes]] = []
-        hit = secret_in(data, tokens=candidates, rel=rel)
-        if hit is not None:
-            line, message, code = hit
-            found.append(Problem(Location(rel, line=line), message, code=code))
-            continue
-        for line, value in candidates:
-            if value not in tokens:
-                tokens[value] = Location(rel, line=line)
+            pass
+        said: set[tuple[int, str]] = set()
+        for data in texts:
+            candidates: list[tuple[int, bytes]] = []
+            hit = secret_in(data, tokens=candidates, rel=rel)
+            if hit is not None:
+                line, message, code = hit
+                if (line, code) not in said:
+                    said.add((line, code))
+                    found.append(Problem(Location(rel, line=line), message, code=code))
+                continue
+            for line, value in candidates:
+                if value not in tokens:
+                    tokens[value] = Location(rel, line=line)
     return RepositorySearch(found, tokens)
 
 
 #: Git's listing leaves the awards out itself (by the layout's own rules): at a million awards, their names are most
 #: of the repository's and would cost seconds to list, decode and classify here only to be skipped.
 _NOT_AWARDS = tuple(f":(exclude,glob){glob}" for glob in layout.AWARD_GLOBS)
+
+
+#: Git modes whose blob holds text to search: a regular file, and a link (its blob is the link's target, which the
+#: pull-request check searches). A nested repository (160000) holds none.
+_REGULAR = (b"100644", b"100755")
+_LINK = b"120000"
+
+
+def _blobs_not_as_on_disk(
+    root: Path, files: Iterable[str], pathspec: tuple[str, ...], modes: tuple[bytes, ...] = _REGULAR
+) -> dict[str, bytes]:
+    """The first :data:`SCAN_BYTES` of the index blob of each of ``files`` whose work-tree copy is not what Git
+    commits: absent (a sparse checkout's cone, deleted here), or flagged ``skip-worktree`` or ``assume-unchanged``
+    (``git add`` and ``git diff`` look past what the disk holds, so the commit keeps the blob). Files of Git mode
+    ``modes`` only. One ``git ls-files`` over ``pathspec`` for the flags and blob ids, one ``git cat-file --batch``
+    stream for the blobs, read as it comes (a huge blob is never held whole); a blob Git cannot give (a partial
+    clone's, offline) raises :class:`GitFailed`: the search would otherwise pass what it never read."""
+    wanted = set(files)
+    if not wanted:
+        return {}
+    # -v: "S" skip-worktree, a lowercase tag assume-unchanged.
+    listed = git_output(root, "ls-files", "-s", "-v", "-z", "--cached", "--", *pathspec) or b""
+    objects: dict[str, str] = {}
+    for entry in listed.split(b"\0"):
+        meta, _, name = entry.partition(b"\t")
+        fields = meta.split()
+        rel = os.fsdecode(name)
+        if len(fields) != 4 or rel not in wanted or fields[1] not in modes or fields[3] != b"0":
+            continue
+        tag = fields[0].decode("ascii", "replace")
+        if tag in ("S", "s") or tag.islower() or not os.path.lexists(root / rel):
+            objects.setdefault(rel, fields[2].decode("ascii"))
+    if not objects:
+        return {}
+    order = sorted(objects)
+    chunks = git_stream(root, "cat-file", "--batch", stdin="".join(f"{objects[rel]}\n" for rel in order).encode())
+    blobs: dict[str, bytes] = {}
+    pending = iter(order)
+    current: str | None = next(pending)
+    buffer = b""
+    left = -1  # bytes of the current blob and its closing newline still to come; -1 while its header is read
+    keep = 0  # of which the first bytes to keep: at most SCAN_BYTES, never the newline
+    kept: list[bytes] = []
+    for chunk in chunks or ():
+        buffer += chunk
+        while buffer and current is not None:
+            if left < 0:
+                end = buffer.find(b"\n")
+                if end < 0:
+                    break
+                header = buffer[:end].split()
+                if len(header) != 3 or header[1] != b"blob" or not header[2].isdigit():
+                    said = buffer[:end].decode("utf-8", "replace") or "no answer"
+                    raise GitFailed(
+                        f"{current} is not checked out as Git holds it, and Git could not give its content (git "
+                        f"cat-file said: {said}): the leak search would pass a file it never read"
+                    )
+                size = int(header[2])
+                left, keep, kept, buffer = size + 1, min(size, SCAN_BYTES), [], buffer[end + 1 :]
+                continue
+            piece, buffer = buffer[:left], buffer[left:]
+            left -= len(piece)
+            if keep:
+                kept.append(piece[:keep])
+                keep -= len(kept[-1])
+            if left == 0:
+                blobs[current], left, current = b"".join(kept), -1, next(pending, None)
+    missing = [name for name in order if name not in blobs]
+    if missing:
+        raise GitFailed(
+            f"{missing[0]} is not checked out as Git holds it, and Git gave no content for it (git cat-file ended "
+            "early): the leak search would pass a file it never read"
+        )
+    return blobs
 
 
 def _committable(root: Path) -> list[str]:

@@ -31,11 +31,13 @@ def _stamp(when: dt.datetime) -> str:
 
 def dcc_registry(registry: Registry, now: dt.datetime) -> dict[str, Any]:
     entries: dict[str, dict[str, str]] = {}
-    for record in sorted(registry.issuers.values(), key=lambda r: r.id):
+    # Each DID's owner (Registry.issuers_by_did): a second issuer declaring one (id.duplicate-did, pushed past the
+    # check) had overwritten the first's entry, the last in id order, while every verifier reads the DID as the first's.
+    for did, record in sorted(registry.issuers_by_did().items(), key=lambda item: item[1].id):
         issuer = record.issuer
         place = issuer.location
         location = ", ".join(p for p in (place.city, place.region, place.country) if p)
-        entries[registry.issuer_did(record.id)] = {"name": issuer.name, "location": location, "url": str(issuer.url)}
+        entries[did] = {"name": issuer.name, "location": location, "url": str(issuer.url)}
     return {"meta": {"created": _stamp(now), "updated": _stamp(now)}, "registry": entries}
 
 

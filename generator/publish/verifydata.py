@@ -277,9 +277,11 @@ def endorsement_lookup(registry: Registry) -> dict[str, Any]:
     ``endorsements``: hash → the published file (``<endorsers|issuers>/<owner>/endorsements/<hash>.json``) whose
     document hashes to its name (:func:`~generator.endorsements.is_registered_file`), the first of that name as
     :func:`~generator.endorsements.find_endorsement` finds it; ``endorsers``: who may sign
-    one, in :meth:`Registry.endorser_for_did`'s order (registered endorsers, then issuers), each with the folder
-    of its keys and status lists and its registered name. What an endorsement may be of (``_subject_owner``: a
-    credential page or an issuer's DID) the page reads from ``index.json``'s issuers and
+    one, in :meth:`Registry.endorsers_by_did`'s order (registered endorsers, then issuers), each with the folder
+    of its keys and status lists and its registered name: the page takes a DID to the first entry declaring it
+    (endorsements.js, tlog.js ``ownerOf`` and ``didOf``, policies.js ``statusListChecks``), which is that rule's
+    owner, so the list carries every body and no second map of DIDs. What an endorsement may be of
+    (``_subject_owner``: a credential page or an issuer's DID) the page reads from ``index.json``'s issuers and
     ``verify/records/<issuer>.json``'s credentials, so this file grows with the endorsements, not with the
     credentials."""
     from generator.endorsements import is_registered_file, iter_endorsements

@@ -98,7 +98,7 @@ from generator._internal.source import SourceError, decode_utf8, parse_json, par
 from generator._internal.times import CLOCK_SKEW, parse_time
 from generator.awards import award_text_hash
 from generator.crypto.dataintegrity import proofs_of
-from generator.crypto.multibase import decode_ed25519_public
+from generator.crypto.multibase import public_key_bytes
 from generator.errors import CredregError, CryptoError, UsageError
 from generator.governance.history import LIFECYCLE_FIELDS
 from generator.layout import PathKind, classify
@@ -550,11 +550,7 @@ def _public_key(path: str, blob: bytes) -> bytes | None:
     """The Ed25519 public key a key file holds, as bytes (a Multikey compared as written has other spellings:
     the bytes are what signs); None when it holds none the loader registers."""
     doc = _key_doc(path, blob)
-    value = doc.get("publicKeyMultibase") if doc is not None else None
-    try:
-        return decode_ed25519_public(value) if isinstance(value, str) else None
-    except CryptoError:
-        return None
+    return public_key_bytes(doc.get("publicKeyMultibase")) if doc is not None else None
 
 
 def _key_end(path: str, blob: bytes) -> tuple[dt.datetime, bool] | None:

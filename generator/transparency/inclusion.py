@@ -196,7 +196,8 @@ def signing_keys(registry: Registry, document: Any, kind: str = "award", listed:
     """Verification method → ``keys/<owner>/<key id>.json``, for every proof whose method names a registry issuer
     or endorser (read as a ``kind``'s: :func:`_owner_of`). ``listed`` (``registry/<folder>/<owner>/status/…``):
     a status list's, whose keys its offline check holds it to (verify/status.py ``verify_status_list``): an
-    endorser's list, its folder owner's (``EndorserKeys``) whatever else declares their DID; an issuer's, the
+    endorser's list, its folder owner's (``EndorserKeys``) when that endorser owns its DID
+    (:meth:`Registry.owns_its_did`; a second endorser declaring it has no list: the owner's keys); an issuer's, the
     registry resolver's, the DID's owner (:meth:`Registry.issuer_ids_by_did`), not the folder's: a second issuer
     declaring the DID signs with the first's keys."""
     folder, owner = listed.split("/")[1:3] if listed is not None else (None, None)
@@ -206,7 +207,8 @@ def signing_keys(registry: Registry, document: Any, kind: str = "award", listed:
         method = proof.get("verificationMethod") if isinstance(proof, dict) else None
         if isinstance(method, str) and "#" in method:
             did, _, key_id = method.partition("#")
-            mine = folder == "endorsers" and owner in registry.endorsers and registry.endorser_did(owner) == did
+            mine = folder == "endorsers" and owner is not None and registry.owns_its_did(folder, owner)
+            mine = mine and owner is not None and registry.endorser_did(owner) == did
             signer = owner if mine else _owner_of(registry, did, kind)
             if signer is not None:
                 keys[method] = f"keys/{signer}/{key_id}.json"

@@ -511,10 +511,11 @@ def verify_status_list(
     # An issuer's list (issuers/<id>/status/<n>.json), or a registered endorser's (endorsers/<id>/status/<n>.json).
     found = None
     if registry is not None:
-        for folder, owners in (("issuers", registry.issuers), ("endorsers", registry.endorsers)):
+        for folder in ("issuers", "endorsers"):
             located = parse_list_url(registry.site_url, url, folder)
             if located is not None:
-                found = (folder, *located, located[0] in owners)
+                # Its DID's owner's (one DID, one body for every reader): a second body declaring a DID has no list.
+                found = (folder, *located, registry.owns_its_did(folder, located[0]))
                 break
     if registry is None:
         checks.append(Check("list", label, CheckStatus.NOT_CHECKED, "no registry to check it against"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,8 +13,9 @@ import pytest
 
 from generator import layout
 from generator._internal.git import git_output, in_work_tree
-from generator.errors import GitFailed
+from generator.errors import GitFailed, UsageError
 from generator.governance import leaks
+from tests.conftest import GIT_CONFIG_GIVEN, give_away
 from tests.governance.conftest import commit_all, init_repo
 
 KEY = "keys/acme/key-0.json"
@@ -44,15 +46,6 @@ def _repository(tmp_path: Path) -> Path:
     return root
 
 
-def _give_away(root: Path) -> None:
-    """Owned by another uid, as a CI container's checkout often is: Git refuses it ("dubious ownership")."""
-    if os.geteuid() != 0:
-        pytest.skip("needs root to give the checkout to another user")
-    for folder, dirs, files in os.walk(root):
-        for name in (folder, *(os.path.join(folder, n) for n in (*dirs, *files))):
-            os.lchown(name, 12345, 12345)
-
-
 @pytest.mark.parametrize("name", LISTINGS)
 def test_each_listing_reads_git(tmp_path: Path, name: str) -> None:
     listing, expected = LISTINGS[name]
@@ -60,9 +53,11 @@ def test_each_listing_reads_git(tmp_path: Path, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", LISTINGS)
-def test_a_checkout_git_refuses_is_an_error_not_an_empty_listing(tmp_path: Path, name: str) -> None:
+def test_a_checkout_git_refuses_is_an_error_not_an_empty_listing(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = _repository(tmp_path)
-    _give_away(root)
+    give_away(root, monkeypatch)
     with pytest.raises(GitFailed) as failed:
         LISTINGS[name][0](root)
     said = failed.value.explain()
@@ -81,7 +76,7 @@ def test_safe_directory_given_by_the_environment_is_honoured(
     # A CI may declare the checkout safe through GIT_CONFIG_COUNT/KEY/VALUE: the layout's and the leak search's
     # listings dropped every GIT_* variable (that one too) while the pull-request check kept it: two rules.
     root = _repository(tmp_path)
-    _give_away(root)
+    give_away(root, monkeypatch)
     monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
     monkeypatch.setenv("GIT_CONFIG_KEY_0", "safe.directory")
     monkeypatch.setenv("GIT_CONFIG_VALUE_0", str(root))
@@ -142,6 +137,19 @@ def test_a_sparse_checkout_of_the_registry_is_refused(tmp_path: Path) -> None:
     assert "2 files" in next(iter(layout._executable_files(root))).message
 
 
+def test_a_registry_file_flagged_assume_unchanged_is_refused_as_not_checked_out(tmp_path: Path) -> None:
+    # assume-unchanged, like skip-worktree: Git commits the index's blob and git status/diff look past the disk, so
+    # the check read (and judged) a copy on disk that is not what the commit holds.
+    root = _repository(tmp_path)
+    (root / KEY).chmod(0o644)
+    commit_all(root, "plain modes")
+    subprocess.run(["git", "update-index", "--assume-unchanged", KEY], cwd=root, check=True)
+    (root / KEY).write_text("{}\n")
+    found = [(p.location.path, p.code) for p in layout._executable_files(root)]
+    assert found == [(KEY, "layout.not-checked-out")]
+    assert "assume-unchanged" in next(iter(layout._executable_files(root))).message
+
+
 def test_the_registry_found_is_the_one_holding_the_folder_whatever_the_environment_names(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -164,18 +172,20 @@ def _make(root: Path, command: str, **env: str) -> subprocess.CompletedProcess[s
         capture_output=True,
         text=True,
         check=False,
-        env={**{k: v for k, v in os.environ.items() if not k.startswith("GIT_CONFIG")}, **env},
+        # The CI's settings given by GIT_CONFIG_COUNT/KEY/VALUE dropped (each test gives its own); the isolation of
+        # give_away (GIT_CONFIG_NOSYSTEM, GIT_CONFIG_GLOBAL) kept.
+        env={**{k: v for k, v in os.environ.items() if not k.startswith(GIT_CONFIG_GIVEN)}, **env},
     )
 
 
-def test_make_marks_its_own_checkout_safe_and_no_other(tmp_path: Path) -> None:
+def test_make_marks_its_own_checkout_safe_and_no_other(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # `make test` and `make site` load the registry, whose listings stop when Git refuses the checkout: a CI
     # container's clone owned by another uid failed every command. The Makefile trusts its own checkout only.
     root = _repository(tmp_path / "a")
     (root / "Makefile").write_bytes((REPO / "Makefile").read_bytes())
     other = _repository(tmp_path / "b")
-    _give_away(root)
-    _give_away(other)
+    give_away(root, monkeypatch)
+    give_away(other, monkeypatch)
     mine = _make(root, "git ls-files -s keys")
     assert mine.returncode == 0, mine.stderr
     assert "100755 " in mine.stdout
@@ -243,3 +253,66 @@ def test_every_shape_of_a_checkout_is_in_git(tmp_path: Path) -> None:
     (outer / ".git").write_text("gitdir: /nowhere\n")
     with pytest.raises(GitFailed):
         _judged_modes(outer / "sub")
+
+
+def test_a_checkout_whose_repository_is_elsewhere_is_refused_naming_the_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A checkout with no .git, its repository a bare one that GIT_DIR/GIT_WORK_TREE name: every command drops those
+    # variables, so the full check read it as a tarball (no mode judged: an executable key file passed) while the
+    # pull-request check refused it. Now refused by both, the error naming the variables.
+    source = _repository(tmp_path)
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(source), str(bare)], check=True)
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    subprocess.run(["git", f"--git-dir={bare}", f"--work-tree={checkout}", "checkout", "-q", "-f", "HEAD"], check=True)
+    assert (checkout / KEY).stat().st_mode & 0o111
+    assert not (checkout / ".git").exists()
+    monkeypatch.setenv("GIT_DIR", str(bare))
+    monkeypatch.setenv("GIT_WORK_TREE", str(checkout))
+    for listing, _ in LISTINGS.values():
+        with pytest.raises(UsageError) as refused:
+            listing(checkout)
+        said = refused.value.explain()
+        assert "GIT_DIR and GIT_WORK_TREE place it in a work tree whose repository is elsewhere" in said, said
+        assert str(checkout) in said, said
+    # GIT_DIR alone: Git's work tree is the folder it runs in, unless the repository is bare (then it has none).
+    monkeypatch.delenv("GIT_WORK_TREE")
+    assert not in_work_tree(checkout)
+    monkeypatch.setenv("GIT_DIR", str(source / ".git"))
+    with pytest.raises(UsageError, match="GIT_DIR places it in a work tree"):
+        in_work_tree(checkout)
+    # Left exported for another folder (a bare ~/.dotfiles, the home its work tree): this folder is in no work tree
+    # by them, a plain copy (the refusal had refused every tarball, and credreg's own tests of such a home).
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("GIT_DIR", str(bare))
+    monkeypatch.setenv("GIT_WORK_TREE", str(home))
+    assert not in_work_tree(checkout)
+    with pytest.raises(UsageError, match="place it in a work tree"):
+        in_work_tree(home)
+    # The variables unset: a plain copy outside Git, as a tarball is read.
+    monkeypatch.delenv("GIT_DIR")
+    monkeypatch.delenv("GIT_WORK_TREE")
+    assert not in_work_tree(checkout)
+
+
+def test_the_suite_run_from_a_commit_hook_keeps_its_git_to_its_own_repositories(tmp_path: Path) -> None:
+    # A pre-commit hook runs with GIT_INDEX_FILE exported (and, by `git --git-dir`, GIT_DIR...): the tests' own git
+    # commands (init_repo, commit_all) inherited it, staged every test repository's files into the hook's index,
+    # and the checks (which drop it) then found those repositories empty. The suite drops every variable the
+    # product drops (generator._internal.git._DROPPED), not only GIT_DIR and GIT_WORK_TREE.
+    hooks_index = tmp_path / "hooks-index"
+    env = {**os.environ, "GIT_INDEX_FILE": str(hooks_index), "PYTHONPATH": str(Path.cwd())}
+    test = "tests/_internal/test_git.py::test_a_sparse_checkout_of_the_registry_is_refused"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--basetemp={tmp_path / 'inner'}", test],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert not hooks_index.exists()

@@ -15,6 +15,7 @@ import pytest
 
 from generator.check import CheckOptions, run_check
 from generator.errors import CredregError
+from tests.conftest import give_away
 from tests.governance.conftest import ACME, Repo, errors, shown, warnings
 
 IMAGES = f"registry/issuers/{ACME}/images"
@@ -324,27 +325,14 @@ def test_a_key_file_made_executable_is_refused_by_the_pull_request_and_the_full_
     assert (key, "layout.executable") in _codes(run_check(repo.root, CheckOptions(progress=False)))
 
 
-def _owned_by_another_user(root: Path) -> None:
-    """Make ``root`` a checkout Git refuses as of "dubious ownership" (safe.directory), as a CI container's
-    checkout owned by another uid is: every command Git runs there fails."""
-    if os.geteuid() != 0:
-        pytest.skip("needs root to give the checkout to another user")
-    for folder, dirs, files in os.walk(root):
-        for name in (folder, *(os.path.join(folder, n) for n in (*dirs, *files))):
-            os.lchown(name, 12345, 12345)
-    refused = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=False)
-    assert refused.returncode != 0, refused
-    assert "dubious ownership" in refused.stderr, refused
-
-
-def test_the_full_check_fails_when_git_refuses_the_checkout(repo: Repo) -> None:
+def test_the_full_check_fails_when_git_refuses_the_checkout(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     # The mode rule (layout.executable) and the leak search read Git's listing; a checkout Git refuses ("dubious
     # ownership") listed nothing, and the check passed having judged no mode at all. It must fail, saying why.
     key = f"keys/{ACME}/key-0.json"
     repo.path(key).chmod(0o755)
     repo.git("add", "-A")
     repo.git("commit", "-q", "-m", "a key file made executable")
-    _owned_by_another_user(repo.root)
+    give_away(repo.root, monkeypatch)
     with pytest.raises(CredregError) as refused:
         run_check(repo.root, CheckOptions(progress=False))
     said = refused.value.explain()

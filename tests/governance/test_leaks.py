@@ -27,7 +27,7 @@ from generator.awarding.keys import PRIVATE_KEY_FORMAT
 from generator.check import CheckOptions, run_check
 from generator.crypto.ed25519 import public_from_seed
 from generator.crypto.multibase import b58encode, encode_ed25519_private
-from generator.errors import Problem
+from generator.errors import GitFailed, Problem
 from generator.governance import leaks
 from generator.governance.leaks import award_secret, secret_in
 from tests.conftest import CONFORMANCE
@@ -91,6 +91,93 @@ def test_the_full_check_refuses_a_committed_private_key(repo: Repo) -> None:
     [problem] = _full(repo)
     assert (problem.location.path, problem.location.line, problem.code) == ("k4.key", 2, "governance.private-key")
     assert problem.message.startswith("contains a credreg private key: private keys never enter the repository")
+
+
+def test_the_full_check_reads_from_git_a_key_a_sparse_checkout_left_out(repo: Repo) -> None:
+    # A sparse checkout of registry/ and keys/ (what a CI fetching only the registry does): a private key committed
+    # elsewhere is in every clone, but the search read the work tree only and passed a file it never saw.
+    repo.write("ops/old/server.pem", pem_file(os.urandom(32)))
+    repo.write("ops/old/readme.txt", "nothing here\n")
+    commit_all(repo.root, "a key in an old folder")
+    repo.git("sparse-checkout", "set", "--no-cone", "/registry/", "/keys/")
+    assert not repo.path("ops/old/server.pem").exists()
+    problems = [p for p in _full(repo) if p.location.path.startswith("ops/")]
+    assert [(p.location.path, p.location.line, p.code) for p in problems] == [
+        ("ops/old/server.pem", 1, "governance.private-key")
+    ]
+    # Read by one cat-file stream: each blob's own bytes, however many files were left out.
+    blobs = leaks._blobs_not_as_on_disk(repo.root, ["ops/old/readme.txt", "ops/old/server.pem"], (".",))
+    assert blobs["ops/old/readme.txt"] == b"nothing here\n"
+    assert blobs["ops/old/server.pem"].startswith(PEM_PKCS8[0].encode())
+
+
+def _pr(repo: Repo, base: str) -> list[Problem]:
+    report = run_check(repo.root, CheckOptions(base=base, actor="reg-admin", progress=False))
+    return [p for p in errors(report) if p.code == "governance.private-key"]
+
+
+def test_the_pr_check_reads_from_git_a_changed_file_a_sparse_checkout_left_out(repo: Repo) -> None:
+    # A pull request adding a key under ops/, checked in a CI that fetches only registry/ and keys/ (sparse): the
+    # diff names the file (Git compares its index entry), but the search read the work tree only, and skipped it.
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.write("ops/server.pem", pem_file(os.urandom(32)))
+    commit_all(repo.root, "a key in the pull request")
+    repo.git("sparse-checkout", "set", "--no-cone", "/registry/", "/keys/")
+    assert not repo.path("ops/server.pem").exists()
+    assert [(p.location.path, p.location.line) for p in _pr(repo, base)] == [("ops/server.pem", 1)]
+
+
+@pytest.mark.parametrize("flag", ["--skip-worktree", "--assume-unchanged"])
+def test_a_committed_key_is_found_whatever_a_flagged_file_on_disk_says(repo: Repo, flag: str) -> None:
+    # Git commits the index's blob of a file flagged skip-worktree or assume-unchanged, never what the work tree
+    # holds (git diff and git add look past it): a harmless copy on disk hid the committed key from both checks.
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.write("ops/server.pem", pem_file(os.urandom(32)))
+    commit_all(repo.root, "a key in the pull request")
+    repo.git("update-index", flag, "ops/server.pem")
+    repo.write("ops/server.pem", "nothing here\n")
+    assert repo.git("status", "--porcelain", "--", "ops") == ""
+    assert [(p.location.path, p.location.line) for p in _pr(repo, base)] == [("ops/server.pem", 1)]
+    assert [(p.location.path, p.location.line) for p in _full(repo) if p.location.path.startswith("ops/")] == [
+        ("ops/server.pem", 1)
+    ]
+    # What the disk holds is searched too: it is what the next `git add` commits once the flag is dropped.
+    shutil.copy(repo.key_dir / f"{ACME}-key-1.key", repo.path("ops/server.pem"))
+    both = {("ops/server.pem", 1), ("ops/server.pem", 2)}
+    assert {(p.location.path, p.location.line) for p in _pr(repo, base)} == both
+
+
+def test_blobs_left_out_are_read_as_a_stream_whatever_their_size_or_name(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each blob's first SCAN_BYTES only, read as Git writes them (a huge file outside the cone is never held
+    # whole), each under its own name: one with a newline or bytes that are not UTF-8 in it too.
+    odd = os.fsdecode(b"ops/line\nbreak-\xff.pem")
+    repo.path("ops").mkdir()
+    repo.path(odd).write_text(pem_file(os.urandom(32)))
+    repo.write("ops/big.txt", "x" * 5000 + "\n")
+    repo.write("ops/small.txt", "small\n")
+    commit_all(repo.root, "files outside the cone")
+    repo.git("sparse-checkout", "set", "--no-cone", "/registry/", "/keys/")
+    monkeypatch.setattr(leaks, "SCAN_BYTES", 100)
+    blobs = leaks._blobs_not_as_on_disk(repo.root, ["ops/big.txt", "ops/small.txt", odd], (".",))
+    assert blobs["ops/big.txt"] == b"x" * 100
+    assert blobs["ops/small.txt"] == b"small\n"
+    assert blobs[odd].startswith(PEM_PKCS8[0].encode())
+    monkeypatch.undo()
+    assert [p.location.path for p in _full(repo) if p.location.path.startswith("ops/")] == [odd]
+
+
+def test_a_blob_git_cannot_give_is_a_failure_not_a_pass(repo: Repo) -> None:
+    # A partial clone offline, or a repository missing an object: the file was never read, so the search fails.
+    repo.write("ops/a.txt", "a\n")
+    repo.write("ops/b.txt", "b\n")
+    commit_all(repo.root, "two files")
+    repo.git("sparse-checkout", "set", "--no-cone", "/registry/", "/keys/")
+    blob = repo.git("rev-parse", "HEAD:ops/b.txt").strip()
+    (repo.root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    with pytest.raises(GitFailed, match=r"^ops/b\.txt is not checked out as Git holds it, and Git could not give"):
+        leaks._blobs_not_as_on_disk(repo.root, ["ops/a.txt", "ops/b.txt"], (".",))
 
 
 def test_the_full_check_finds_an_untracked_key_git_would_add_but_not_an_ignored_one(repo: Repo) -> None:

@@ -71,3 +71,23 @@ def test_the_site_publishes_every_issuer_in_the_dcc_format(tmp_path: Path) -> No
     issuers = {json.loads(source.text)["issuer"]["id"] for source in iter_awards(root)}
     assert issuers
     assert issuers <= set(entries)
+
+
+def test_a_did_two_issuers_declare_is_listed_as_its_owners(tmp_path: Path) -> None:
+    # Pushed past id.duplicate-did, the listing had written both issuers under the one DID, the last (by id) winning,
+    # while every verifier reads the DID as the first's in folder order (Registry.issuers_by_did).
+    from generator.publish.dccregistry import dcc_registry
+    from tests.conftest import make_registry
+    from tests.governance.conftest import _second_issuer
+
+    root = make_registry(tmp_path / "r")
+    _second_issuer(root)
+    for issuer in ("acme-academy", "beta-labs"):
+        path = root / "registry/issuers" / issuer / "issuer.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + "did: 'did:web:university.example:people'\n", "utf-8")
+    registry = load_registry(root).registry
+    assert registry is not None
+    entries = dcc_registry(registry, dt.datetime(2026, 6, 1, tzinfo=dt.UTC))["registry"]
+    owner = registry.issuers_by_did()["did:web:university.example:people"]
+    assert owner.id == "acme-academy"
+    assert entries["did:web:university.example:people"]["name"] == owner.issuer.name

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from generator.awarding.issue import Recipient, issue_awards
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
 from generator.awarding.signing import sign_document
 from generator.crypto import ed25519
@@ -358,3 +359,108 @@ def test_the_headlines_say_what_it_is_and_whether_it_is_genuine(corpus: dict[str
     assert genuine.facts["registry_issuer"] == ACME
     tampered = verifier.verify(corpus["cases"]["tampered encodedList"], now=NOW)
     assert tampered.headline().text == "This status list is not genuine: it was changed after its issuer signed it."
+
+
+def test_a_second_body_declaring_a_did_has_no_status_list_of_its_own_in_either(
+    node: NodeRunner, tmp_path: Path
+) -> None:
+    # Two issuers (and two endorsers) declaring one DID, pushed past id.duplicate-did: the DID is the first's
+    # (Registry.issuers_by_did, endorsers_by_did), for every reader. Python had read the second's list as its folder
+    # owner's (and judged it by the first's keys); the page said its owner is not registered here.
+    root = make_registry(tmp_path / "registry-root")
+    (root / "keys" / ACME / "key-2025.json").unlink()
+    _second_issuer(root)
+    shared = "did:web:university.example:people"
+    for issuer in (ACME, BETA):
+        path = root / "registry/issuers" / issuer / "issuer.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + f"did: '{shared}'\n", "utf-8")
+    add_endorser(root, COUNCIL, "Data Council")
+    add_endorser(root, "other-body", "Other Body")
+    for endorser in (COUNCIL, "other-body"):
+        path = root / "registry/endorsers" / endorser / "endorser.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + "did: 'did:web:council.example'\n", "utf-8")
+    keys = tmp_path / "private-keys"
+    signers = {who: _key(root, keys, who, "k1") for who in (ACME, BETA, COUNCIL, "other-body")}
+    loaded = load_registry(root)
+    registry = loaded.registry
+    assert registry is not None
+    site = publish(registry, tmp_path / "site")
+    for endorser in (COUNCIL, "other-body"):
+        (site / "endorsers" / endorser).mkdir(parents=True)
+        (site / "endorsers" / endorser / "keys.json").write_text(json.dumps(keys_document(registry, endorser)))
+    verifier = Verifier(registry)
+    for folder, who, did in (
+        ("issuers", ACME, shared),
+        ("issuers", BETA, shared),
+        ("endorsers", COUNCIL, "did:web:council.example"),
+        ("endorsers", "other-body", "did:web:council.example"),
+    ):
+        url = registry.site_url + f"{folder}/{who}/status/1.json"
+        unsigned = status_list_credential(list_url=url, issuer_did=did, bitstring=new_bitstring(), valid_from=SIGNED)
+        doc = sign_document(unsigned, signers[who], f"{did}#k1", SIGNED, CRYPTOSUITES)
+        python = verifier.verify(doc, now=NOW)
+        js = _js(node, site, doc)
+        assert js["checks"] == [[c.id, str(c.status), c.reason] for c in python.checks], (who, python.checks, js)
+        assert js["headline"] == {"kind": str(python.headline().kind), "text": python.headline().text}, who
+        first = who in (ACME, COUNCIL)
+        assert str(python.verdict) == ("valid" if first else "invalid"), (who, python.as_dict())
+        if not first:
+            whose = "an issuer" if folder == "issuers" else "an endorser"
+            assert python.checks[1].reason == f"{who} is not {whose} registered here", python.checks
+
+
+#: The harness's runner, answering for awards too (the page's Verifier.byDocument, whatever it verified).
+AWARD_RUNNER = RUNNER.replace('if (outcome.kind !== "status list") return { kind: outcome.kind };', "").replace(
+    "await verifier.byDocument(parseAwardJSON(req.text))",
+    "await (req.hash ? verifier.byHash(req.hash) : verifier.byDocument(parseAwardJSON(req.text)))",
+)
+
+
+def test_an_award_filed_under_a_second_issuer_of_its_did_is_not_registered_in_either(tmp_path: Path) -> None:
+    # beta-labs declared a DID and signed an award with it; acme-academy (first in folder order) then declared the
+    # same DID (id.duplicate-did, pushed past). The award's issuer is the DID's owner, acme-academy, for every reader
+    # (Registry.issuers_by_did): Python looks for it among acme-academy's awards and says it is not registered; the
+    # page found it by hash in beta-labs's shard entry, said "yes: published in this registry", and so passed its
+    # eddsa-rdfc-2022 proof as checked by the build, though it does not verify under the owner's key.
+    root = make_registry(tmp_path / "registry-root")
+    (root / "keys" / ACME / "key-2025.json").unlink()
+    _second_issuer(root)
+    shared = "did:web:university.example:people"
+    beta = root / "registry/issuers" / BETA / "issuer.yaml"
+    beta.write_text(beta.read_text(encoding="utf-8") + f"did: '{shared}'\n", "utf-8")
+    keys = tmp_path / "private-keys"
+    _key(root, keys, ACME, "key-1")
+    signer = _key(root, keys, BETA, "key-1")
+    registry = load_registry(root).registry
+    assert registry is not None
+    [issued] = issue_awards(
+        registry, f"{BETA}/sql-basics", [Recipient("a@example.org")], signer, batch=False, now=SIGNED
+    )
+    acme = root / "registry/issuers" / ACME / "issuer.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8") + f"did: '{shared}'\n", "utf-8")
+    registry = load_registry(root).registry
+    assert registry is not None
+    site = publish(registry, tmp_path / "site")
+    doc = json.loads(Path(issued.path).read_text(encoding="utf-8"))
+    python = {c.id: c for c in Verifier(registry).verify(doc, now=NOW).checks}
+    runner = NodeRunner(tmp_path / "node", AWARD_RUNNER)
+    try:
+        # The file given, and the page's lookup by hash (as `credreg verify HASH` finds the file, then verifies it).
+        asked = [
+            runner.ask(root=f"{site}/", now=NOW.isoformat(), text=json.dumps(doc), hash=h) for h in ("", issued.hash)
+        ]
+    finally:
+        runner.close()
+    for answer in asked:
+        assert answer["kind"] == "verified", answer
+        js = {c[0]: c for c in answer["checks"]}
+        for check in ("registered", "proof:eddsa-rdfc-2022", "proof:eddsa-jcs-2022", "key", "issuer", "credential"):
+            assert js[check][1] == str(python[check].status), (check, js[check], python[check])
+    assert asked[1]["facts"]["registered"] is False
+    by_hash = {c[0]: c for c in asked[1]["checks"]}["registered"][2]
+    assert by_hash == (
+        f"no: no award with this hash is in this registry under {ACME}, whose DID is its issuer's (it is filed under "
+        f"{BETA}, which declares the same DID)"
+    )
+    assert str(python["registered"].status) == "failed"
+    assert str(python["proof:eddsa-rdfc-2022"].status) == "failed"

@@ -300,7 +300,9 @@ def test_an_endorsers_list_signed_by_its_retired_key_is_judged_by_that_key_when_
     commit_all(root, "an issuer declaring the endorser's DID, and the endorser's list signed again with the old key")
     _published(log_repo, tmp_path)
     code, checks = verify_checks(log_repo, listed, log=False)
-    assert code == 0, checks
+    assert code != 0, checks
+    assert checks["list"]["reason"] == "zz-panel is not an issuer registered here", checks["list"]
+    assert checks["proof"]["status"] == "passed", checks["proof"]  # the owner's key signed it: only the list fails
     code, checks = verify_checks(log_repo, listed)
     assert code != 0, checks
     assert checks["log"]["status"] == "failed", checks["log"]
@@ -348,11 +350,12 @@ def test_two_issuers_declaring_one_did_are_read_as_one_owner_by_every_check(log_
 def test_a_list_in_the_folder_of_a_second_issuer_of_a_did_is_judged_by_the_did_owners_key(
     log_repo: LogRepo, tmp_path: Path
 ) -> None:
-    """An issuer's list is held offline to the keys of its DID's owner (the registry resolver: the first issuer
-    declaring it). A newcomer declaring northbridge's DID (pushed past the check) has its list signed by
-    northbridge's retired key, backdated: it passes offline, and the log's check must judge that key's file,
-    retired before the list was logged. It judged ``keys/<folder owner>/<key id>.json`` (the folder owner's DID
-    is the method's), which the log never retired, where the page (the index's owner) judged northbridge's."""
+    """A DID is its first issuer's for every reader (Registry.issuers_by_did). A newcomer declaring northbridge's
+    DID (pushed past the check) has its list signed by northbridge's retired key, backdated: offline, the list is
+    no list of this registry (its folder owner does not own the DID: Registry.owns_its_did, as the page says; it
+    had passed, judged by the DID owner's keys), and the log's check judges that key's file, retired before the
+    list was logged. It judged ``keys/<folder owner>/<key id>.json`` (the folder owner's DID is the method's),
+    which the log never retired, where the page (the index's owner) judged northbridge's."""
     from generator.awarding.status import list_bytes, signed_status_list
     from generator.statuslist import new_bitstring
 
@@ -371,7 +374,9 @@ def test_a_list_in_the_folder_of_a_second_issuer_of_a_did_is_judged_by_the_did_o
     commit_all(root, "an issuer declaring northbridge's DID, its list signed with northbridge's retired key")
     _published(log_repo, tmp_path)
     code, checks = verify_checks(log_repo, listed, log=False)
-    assert code == 0, checks
+    assert code != 0, checks
+    assert checks["list"]["reason"] == "zz-panel is not an issuer registered here", checks["list"]
+    assert checks["proof"]["status"] == "passed", checks["proof"]  # the owner's key signed it: only the list fails
     code, checks = verify_checks(log_repo, listed)
     assert code != 0, checks
     assert checks["log"]["status"] == "failed", checks["log"]

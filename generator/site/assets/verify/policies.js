@@ -2105,10 +2105,12 @@ export async function statusListChecks(ctx) {
   for (const folder of ["issuers", "endorsers"]) {
     const located = parseListUrl(site.site_url, url, folder);
     if (located === null) continue;
-    const endorser =
-      folder === "endorsers"
-        ? ((await ctx.site.endorsements()).endorsers.find((e) => e.folder === folder && e.id === located[0]) ?? null)
-        : null;
+    // Registered, and the owner of the DID it declares (Registry.owns_its_did): the first of verify/endorsements.json's
+    // endorsers with that DID, as index.json's issuers name only each DID's first issuer. A second body declaring a
+    // DID (id.duplicate-did, pushed past the check) has no list here, in Python and on this page alike.
+    const endorsers = folder === "endorsers" ? (await ctx.site.endorsements()).endorsers : [];
+    const named = endorsers.find((e) => e.folder === folder && e.id === located[0]) ?? null;
+    const endorser = named !== null && endorsers.find((e) => e.did === named.did) === named ? named : null;
     const registered = folder === "issuers" ? Object.values(site.issuers).includes(located[0]) : endorser !== null;
     found = { folder, owner: located[0], number: located[1], registered, endorser };
     break;

@@ -887,14 +887,17 @@ async function signingKeyFile(site, method, kind, listPath = null) {
   return owner === null ? null : `keys/${owner}/${keyId}.json`;
 }
 
-/** The DID of the registered owner `id` of `folder` ("issuers" or "endorsers"), or null (Registry.endorser_did). */
+/** The DID of the registered owner `id` of `folder` ("issuers" or "endorsers") owning it, else null (Registry.owns_its_did). */
 async function didOf(site, folder, id) {
   if (folder === "issuers") {
     const found = Object.entries((await site.index()).issuers).find(([, owner]) => owner === id);
     return found ? found[0] : null;
   }
   if ((await site.json("verify/endorsements.json")) === null) return null;
-  return (await site.endorsements()).endorsers.find((e) => e.folder === folder && e.id === id)?.did ?? null;
+  const endorsers = (await site.endorsements()).endorsers;
+  const named = endorsers.find((e) => e.folder === folder && e.id === id);
+  // Only the DID's owner (Registry.owns_its_did): the first endorser declaring it, as index.json's issuers.
+  return named !== undefined && endorsers.find((e) => e.did === named.did) === named ? named.did : null;
 }
 
 /**

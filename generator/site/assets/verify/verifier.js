@@ -153,8 +153,32 @@ export class Verifier {
       problem === null
         ? check("hash", "Award hash", true, "the published award is exactly the one with this hash")
         : check("hash", "Award hash", false, `the published award is not the one with this hash: ${problem}`);
+    if (!(await this.filedByItsIssuer(entry, award))) {
+      const owner = await this.site.issuerOf(issuerIdOf(award));
+      const registered =
+        owner === null
+          ? notChecked("registered", "Registered here", "the issuer is not registered here", { applicable: false })
+          : check(
+              "registered",
+              "Registered here",
+              false,
+              `no: no award with this hash is in this registry under ${owner}, whose DID is its issuer's (it is ` +
+                `filed under ${entry.issuer}, which declares the same DID)`,
+            );
+      return this.outcome(award, hash, null, [registered, hashCheck], "hash");
+    }
     const registered = check("registered", "Registered here", true, await this.registeredReason(award));
     return this.outcome(award, hash, entry, [registered, hashCheck], "hash");
+  }
+
+  /**
+   * Whether a shard entry is filed under the issuer that owns the award's issuer DID (index.json's issuers,
+   * Registry.issuers_by_did): RegisteredPolicy (generator/verify/policies.py) looks for an award among that issuer's
+   * awards only. An award filed under a second issuer declaring the DID (id.duplicate-did, pushed past the check) is
+   * not registered by it, and its eddsa-rdfc-2022 proof is not one the build checked under the owner's keys.
+   */
+  async filedByItsIssuer(entry, award) {
+    return entry.issuer === (await this.site.issuerOf(issuerIdOf(award)));
   }
 
   /**
@@ -219,6 +243,8 @@ export class Verifier {
     // none) registered any file and passed its eddsa-rdfc-2022 proof unchecked (rdfcProofPolicy trusts a published
     // award as the build checked it). It counts only if what it publishes is this file, hash for hash.
     const planted = entry === null ? null : (await this.published(entry, hash)).problem;
+    // Filed under a second issuer of its DID: not registered, as Python finds it (filedByItsIssuer).
+    if (entry !== null && planted === null && !(await this.filedByItsIssuer(entry, document))) entry = null;
     if (planted !== null) {
       entry = null;
       first.unshift(
