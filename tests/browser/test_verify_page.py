@@ -1816,3 +1816,33 @@ def test_every_way_a_private_link_comes_in_leaves_no_key_in_the_address(vpage: A
     vpage.wait_for_function("(hash) => document.getElementById('cr-hash').value === hash", arg=alice.hash)
     wait_for_verdict(vpage)
     assert vpage.input_value("#cr-recipient-key") == alice.key
+
+
+@pytest.mark.parametrize("then", ["a link it cannot read", "an empty paste", "lines of several awards"])
+def test_what_is_given_while_a_lookup_runs_is_never_covered_by_its_verdict(
+    vpage: Any, site: Site, examples: Examples, then: str
+) -> None:
+    """A lookup still fetching (a slow data host, a phone) drew its verdict when it answered, over what the visitor
+    gave after it: a link the page refused, an empty paste or pasted lines of several awards to pick from. The page then
+    said "valid" under a hash box or a picker naming something else."""
+    open_verify(vpage, site)
+    held: list[Any] = []
+    vpage.route("**/verify/shards/**", lambda route: held.append(route))  # answered when the test says
+    with vpage.expect_request("**/verify/shards/**"):
+        vpage.fill("#cr-hash", examples.valid.hash)
+        vpage.click("#cr-hash-form button[type=submit]")
+    if then == "a link it cannot read":
+        vpage.fill("#cr-hash", examples.valid.hash[:-1] + "x")
+        vpage.click("#cr-hash-form button[type=submit]")
+    elif then == "an empty paste":
+        _give(vpage, "paste", "   ")
+    else:
+        _give(vpage, "paste", "\n".join(json.dumps(examples.valid.award) for _ in range(2)))
+    expect(vpage.locator("#cr-verdict")).not_to_have_attribute("data-verdict", "checking")
+    shown = vpage.get_attribute("#cr-verdict", "data-verdict")
+    assert shown in ("error", "cohort"), shown
+    for route in held:
+        route.continue_()
+    vpage.wait_for_timeout(1500)  # the lookup's answer has come (a verdict would be drawn within it)
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == shown
+    assert vpage.locator("#cr-result").is_hidden()

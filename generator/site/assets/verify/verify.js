@@ -491,7 +491,7 @@ class Page {
     });
     pick.replaceChildren(el("option", { text: `Choose one of the ${lines.length} awards`, attrs: { value: "" } }), ...options);
     $("cr-cohort").hidden = false;
-    this.outcome = null; // a choice to make, no verdict
+    this.retire(); // a choice to make, no verdict
     this.showMessage("warn", "This file holds several awards", `Pick the one to check from the list (${lines.length} awards).`, "cohort");
     $("cr-result").hidden = true;
     pick.focus();
@@ -570,8 +570,16 @@ class Page {
     if (this.outcome && this.outcome.kind === "verified") await this.render();
   }
 
-  showError(error) {
+  /** What the visitor gave last is answered without a verification (an error, a choice to make): one still running
+   * (a lookup waiting on a slow host) is retired, or its verdict was drawn over this answer, under a hash box or a
+   * picker that names something else. */
+  retire() {
+    this.run += 1;
     this.outcome = null; // no verdict on screen now: none to give again (pageshow)
+  }
+
+  showError(error) {
+    this.retire();
     if (error instanceof InputError) {
       this.showMessage("warn", "Cannot verify this", error.message);
     } else if (error instanceof UnsupportedError) {
