@@ -1846,3 +1846,25 @@ def test_what_is_given_while_a_lookup_runs_is_never_covered_by_its_verdict(
     vpage.wait_for_timeout(1500)  # the lookup's answer has come (a verdict would be drawn within it)
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == shown
     assert vpage.locator("#cr-result").is_hidden()
+
+
+def test_a_registered_issuer_is_named_by_the_registry_and_a_file_s_other_name_quoted(
+    vpage: Any, site: Site, examples: Examples, registry: Registry
+) -> None:
+    """A file naming a registered issuer's DID was shown under the name the file gives it: "Issuer: Northbridge
+    University (registered here as acme-academy)", the registry's "registered here" beside words anyone can write
+    into a file. The registry's own name for the DID is shown; the file's, when another, quoted as its own."""
+    award = json.loads(examples.valid.text)
+    record = registry.issuers_by_did()[award["issuer"]["id"]]
+    claimed = "Northbridge University"
+    award["issuer"]["name"] = claimed
+    open_verify(vpage, site)
+    _drop(vpage, json.dumps(award))
+    wait_for_verdict(vpage)
+    row = vpage.locator("#cr-facts div", has=vpage.locator("dt", has_text="Issuer")).locator("dd").inner_text()
+    assert row.startswith(f"{record.issuer.name} (registered here as {record.id})"), row
+    assert f"the file calls it {claimed!r}" in row, row
+    # The valid award as issued: its issuer's name is the registry's, and nothing is quoted.
+    open_verify(vpage, site, examples.valid.hash)
+    row = vpage.locator("#cr-facts div", has=vpage.locator("dt", has_text="Issuer")).locator("dd").inner_text()
+    assert row == f"{record.issuer.name} (registered here as {record.id})", row

@@ -293,6 +293,9 @@ export class Verifier {
     // From the award itself, never from its shard entry (not signed: the host could change it).
     const ref = ctx.credentialRef ?? credentialRefOf(document, (await this.site.index()).site_url);
     const [owner, slug] = typeof ref === "string" ? ref.split("/") : [];
+    // The registry's name for a registered issuer, which the page shows (never the file's: anyone can write a DID
+    // of a registered issuer and another name into a file). Its records are read already (issuerPolicy).
+    const profile = issuer !== null ? (await this.site.records(issuer)).profile : null;
     const facts = {
       hash,
       source,
@@ -301,6 +304,7 @@ export class Verifier {
       issuerDid: ctx.issuerId,
       issuer,
       issuerUrl: issuer !== null ? this.site.url(`issuers/${issuer}/`) : null,
+      registryName: isObject(profile) ? text(profile.name) : null,
       // The achievement's name unless it is empty, then the credential's (generator/verify/__init__.py _facts).
       credentialName: text(ctx.achievement.name) || text(document.name),
       credentialRef: isId(owner) && isId(slug) && owner === issuer ? `${owner}/${slug}` : null,

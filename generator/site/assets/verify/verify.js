@@ -57,7 +57,7 @@ const own = (text) => el("bdi", { text: visible(text) });
 function linkedInUrl(facts) {
   const params = new URLSearchParams({ startTask: "CERTIFICATION_NAME" });
   params.set("name", facts.credentialName ?? facts.credentialRef ?? "");
-  params.set("organizationName", facts.issuerName ?? "");
+  params.set("organizationName", facts.registryName ?? facts.issuerName ?? "");
   const issued = facts.awarded ?? facts.validFrom;
   if (issued && /^\d{4}-\d{2}/.test(issued)) {
     params.set("issueYear", issued.slice(0, 4));
@@ -765,7 +765,7 @@ class Page {
     // A registered issuer's name was reviewed here; any other is what the file calls its issuer, quoted as its own
     // words (as the issuer check quotes it): "… but Example University, registered here. Valid is not …" read as
     // the registry's.
-    const named = facts.issuerName ?? facts.issuerDid;
+    const named = facts.registryName ?? facts.issuerName ?? facts.issuerDid;
     const issuer = !named ? "its issuer" : facts.issuer ? visible(named) : `the issuer that calls itself ${pyRepr(named)}`;
     let detail;
     switch (kind) {
@@ -816,11 +816,15 @@ class Page {
     if (facts.credentialName || facts.credentialRef) {
       row("Credential", link(facts.credentialName ?? facts.credentialRef, facts.credentialUrl));
     }
-    const issuerName = facts.issuerName ?? facts.issuerDid ?? "unknown";
+    // A registered issuer by the registry's name for its DID: the file's, beside "registered here", read as the
+    // registry's word for whatever name anyone wrote into a file. Another name the file gives is quoted as its own.
+    const issuerName = facts.registryName ?? facts.issuerName ?? facts.issuerDid ?? "unknown";
+    const calls = facts.registryName !== null && facts.issuerName !== null && facts.issuerName !== facts.registryName;
     row(
       "Issuer",
       link(issuerName, facts.issuerUrl),
       document.createTextNode(facts.issuer ? ` (registered here as ${facts.issuer})` : " (not registered here)"),
+      ...(calls ? [document.createTextNode("; the file calls it "), own(pyRepr(facts.issuerName))] : []),
     );
     if (facts.awarded) row("Awarded", own(day(facts.awarded)));
     // Not its validFrom: a date its issuer gives, which nothing here checks (verifier.js awardedFacts).
@@ -1007,7 +1011,7 @@ class Page {
     certificateReady(ok);
     if (!ok) return;
     $("cr-cert-credential").replaceChildren(own(facts.credentialName ?? facts.credentialRef ?? ""));
-    $("cr-cert-issuer").replaceChildren("Issued by ", own(facts.issuerName ?? facts.issuerDid));
+    $("cr-cert-issuer").replaceChildren("Issued by ", own(facts.registryName ?? facts.issuerName ?? facts.issuerDid));
     const when = facts.awarded ?? facts.validFrom;
     $("cr-cert-date").textContent = when ? `Awarded ${plainDay(day(when))}` : "";
     $("cr-cert-until").textContent = facts.validUntil ? `Valid until ${plainDay(day(facts.validUntil))}` : "";
