@@ -1329,9 +1329,10 @@ def test_the_award_file_downloads_exactly_and_everything_it_says_is_shown(
     assert "Designed the schema of a library system." in facts
     assert "92/100" in facts
     assert example.award["credentialSubject"]["achievement"]["criteria"]["narrative"].strip()[:40] in facts
-    link = vpage.locator("#cr-facts a", has_text="Project report")
-    assert link.get_attribute("href") == "https://portfolio.example.org/ada/sql"
-    assert "noopener" in str(link.get_attribute("rel"))
+    # Its issuer is not registered here: its links are its own word, shown as text, never a link of this page's.
+    assert vpage.locator("#cr-facts a", has_text="Project report").count() == 0
+    assert "Project report" in facts
+    assert "https://portfolio.example.org/ada/sql" in facts
     with vpage.expect_download() as got:
         vpage.click("#cr-download")
     assert Path(got.value.path()).read_text(encoding="utf-8") == text
@@ -1352,7 +1353,13 @@ def test_a_picture_carried_by_a_file_that_is_not_what_its_issuer_signed_is_never
 ) -> None:
     """The page showed the badge picture a file carries (a data: image) whatever the verdict: a forged award could
     put a green "Verified" picture beside its claims, under the page's own heading. A picture is what its issuer
-    says, as its evidence links are: shown only when the file is what its issuer signed."""
+    says, as its evidence links are: shown only when the file is what its issuer signed.
+
+    Nor for an issuer that is not registered here, though its signature holds: anyone can make a key and sign a
+    file carrying a green "Verified by Northbridge University" picture and links to pages of its own, which were
+    shown under "This award" beside the headline that its issuer is not registered. Only an award signed with a key
+    registered here for its issuer shows its picture and clickable links (a revoked or expired one too: its issuer
+    is real); any other is "What this file claims (not verified)", its links plain text."""
     forged = json.loads(json.dumps(examples.valid.award))
     forged["credentialSubject"]["achievement"]["image"] = {"id": _VERIFIED_PICTURE, "type": "Image"}
     open_verify(vpage, site)
@@ -1360,18 +1367,28 @@ def test_a_picture_carried_by_a_file_that_is_not_what_its_issuer_signed_is_never
     assert wait_for_verdict(vpage) == "invalid"
     assert vpage.locator("#cr-image img").count() == 0
     assert vpage.locator("#cr-image").is_hidden()
-    # Signed by its issuer (one elsewhere): its picture is its issuer's word, shown as the file's.
+    assert vpage.inner_text("#cr-result-title") == "What this file claims (not verified)"
+    # Signed by an issuer elsewhere, not registered here: its picture and links are its own word, vouched by no one.
     unsigned = {k: v for k, v in examples.valid.award.items() if k != "proof"}
     unsigned = json.loads(json.dumps(unsigned))
     unsigned["credentialSubject"]["achievement"]["image"] = {"id": _VERIFIED_PICTURE, "type": "Image"}
-    signed = _foreign(unsigned, "2025-01-01T00:00:00Z", None)
+    unsigned["evidence"] = [{"id": "https://verify.example/northbridge", "type": ["Evidence"], "name": "Verified"}]
+    signed = _foreign(unsigned, "2025-01-01T00:00:00Z", None, name="Northbridge University")
     _drop(vpage, json.dumps(signed))
     assert wait_for_verdict(vpage) == "untrusted"
-    assert vpage.get_attribute("#cr-image img", "src") == _VERIFIED_PICTURE
-    # Shown, but not baked into a download: the page hands out only a published award's picture, never an SVG from
-    # elsewhere that it never checked (which may run script once opened from the disk).
+    assert vpage.get_attribute("#cr-verdict", "data-headline") == "issuer not registered"
+    assert vpage.locator("#cr-image img").count() == 0
+    assert vpage.locator("#cr-image").is_hidden()
     assert vpage.locator("#cr-bake").is_hidden()
-    # …and a forged copy of it is not shown either, though the page showed it a moment ago.
+    assert vpage.inner_text("#cr-result-title") == "What this file claims (not verified)"
+    assert vpage.locator("#cr-facts a[href^='https://verify.example']").count() == 0
+    assert "https://verify.example/northbridge" in vpage.inner_text("#cr-facts")  # shown, as text
+    # A registered issuer's award, revoked: its issuer is real, and its picture is shown as its award's.
+    open_verify(vpage, site, examples.revoked.hash)
+    assert wait_for_verdict(vpage) == "revoked"
+    assert vpage.locator("#cr-image img").count() == 1
+    assert vpage.inner_text("#cr-result-title") == "This award"
+    # …and a forged copy of the file from elsewhere is not shown either.
     signed["name"] = "Changed"
     _drop(vpage, json.dumps(signed))
     assert wait_for_verdict(vpage) == "invalid"

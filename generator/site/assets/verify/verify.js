@@ -82,6 +82,16 @@ function el(tag, { className, text, attrs } = {}, ...children) {
 }
 
 /** What the page checked, in its words: the file's title, its download and whether it has a recipient. */
+/**
+ * Whether what an award file says beyond the page's checks (its picture, its links) is vouched for here: it is what
+ * its issuer signed, with a key registered here for that issuer (the key check passed, for a registered issuer's
+ * DID). A revoked or expired award of a registered issuer still is (its issuer is real); an issuer elsewhere's is
+ * not, though its signature holds: anyone can make a key and sign a green "Verified by …" picture and links.
+ */
+function vouched(outcome, result) {
+  return Boolean(result && result.authentic && outcome && outcome.facts.issuer);
+}
+
 function nounOf(outcome) {
   if (outcome.kind === "endorsement") return "endorsement";
   return outcome.kind === "status list" ? "status list" : "award";
@@ -809,7 +819,10 @@ class Page {
 
   renderFacts(facts, result) {
     const noun = nounOf(this.outcome);
-    $("cr-result-title").textContent = result.authentic ? `This ${noun}` : `What this ${noun} claims (not verified)`;
+    // Not vouched for: what it says is a file's claim, not an award of this page's heading (an issuer elsewhere's,
+    // whose signature holds, too: its picture and links are what anyone can sign).
+    const sure = vouched(this.outcome, result);
+    $("cr-result-title").textContent = sure ? `This ${noun}` : "What this file claims (not verified)";
     const rows = [];
     const row = (term, ...value) => rows.push(el("div", {}, el("dt", { text: term }), el("dd", {}, ...value)));
     const link = (text, href) => (href ? el("a", { attrs: { href } }, own(text)) : own(text));
@@ -834,15 +847,16 @@ class Page {
     if (facts.validFrom) row("Valid from", own(day(facts.validFrom)));
     row("Valid until", facts.validUntil ? own(day(facts.validUntil)) : document_text("does not expire"));
     if (facts.hash) row(`${noun[0].toUpperCase()}${noun.slice(1)} hash`, el("code", { className: "cr-hash", text: facts.hash }));
-    this.renderAwardSays(row, this.outcome.document, result.authentic);
+    this.renderAwardSays(row, this.outcome.document, sure);
     $("cr-facts").replaceChildren(...rows);
     this.renderImage(this.outcome.document);
     this.renderDownload(this.outcome);
   }
 
   // Everything else the award says: the criteria, its evidence and results. Links taken from a credential are
-  // shown only when it is what its issuer signed, only for https, and marked as leaving the site.
-  renderAwardSays(row, document, authentic) {
+  // links only when it is vouched for (vouched()), only for https, and marked as leaving the site; else the
+  // address is shown as text, never a link of this page's.
+  renderAwardSays(row, document, sure) {
     const subject = isObject(document.credentialSubject) ? document.credentialSubject : {};
     const achievement = isObject(subject.achievement) ? subject.achievement : {};
     const text = (value) => (typeof value === "string" && value.trim() ? value.trim() : null);
@@ -855,10 +869,15 @@ class Page {
         const name = text(item.name) ?? text(item.description) ?? "Evidence";
         const url = text(item.id);
         let head = own(name);
-        if (authentic && url && /^https:\/\/[^\s]+$/i.test(url)) {
+        const https = url && /^https:\/\/[^\s]+$/i.test(url);
+        if (sure && https) {
           head = el("a", { attrs: { href: url, rel: "noopener noreferrer nofollow ugc", target: "_blank" } }, own(name));
         }
-        const extra = [text(item.description) !== name ? text(item.description) : null, text(item.narrative)];
+        const extra = [
+          text(item.description) !== name ? text(item.description) : null,
+          text(item.narrative),
+          !sure && https ? url : null,
+        ];
         return el("li", {}, head, ...extra.filter(Boolean).map((t) => el("span", { className: "cr-evidence-note" }, " — ", own(t))));
       });
       row("Evidence", el("ul", { className: "cr-evidence" }, ...items));
@@ -878,10 +897,9 @@ class Page {
     const subject = isObject(document.credentialSubject) ? document.credentialSubject : {};
     const achievement = isObject(subject.achievement) ? subject.achievement : {};
     const image = achievement.image ?? document.image;
-    // Only from a file that is what its issuer signed (as its evidence links): a forged award's picture, a green
-    // "Verified" drawn by whoever changed it, was shown beside the page's verdict.
-    const authentic = Boolean(this.lastResult && this.lastResult.authentic);
-    const src = authentic ? this.imageSource(image) : null;
+    // Only from a file vouched for (as its evidence links, vouched()): a forged award's picture, or one an issuer
+    // elsewhere signed, a green "Verified" drawn by anyone, was shown beside the page's verdict.
+    const src = vouched(this.outcome, this.lastResult) ? this.imageSource(image) : null;
     const own = src !== null;
     box.replaceChildren();
     box.hidden = !own;
