@@ -1777,17 +1777,23 @@ def test_a_cohort_file_offers_its_awards_and_a_published_one_gets_its_link(
 def test_a_cohort_picker_shows_each_line_s_words_written_out(vpage: Any, site: Site) -> None:
     """The picker of a cohort file named each line by its name (written out, text.js visible) and its validFrom as
     it was: a date that is no date, an override and a tower of accents in it, went into the option as they were,
-    turning the rest of the line and drawing the tower over the options above."""
+    turning the rest of the line and drawing the tower over the options above.
+
+    Its name is quoted, as the file's words: the picker stays above the verdict with the line picked, and a line
+    named "Valid: a genuine award, in force." showed those words, unquoted, right above the verdict that it was
+    changed."""
     lines = [
         {"credentialSubject": {"achievement": {"name": "Alpha"}}, "validFrom": "\u202e" + "x" + "\u0301" * 40},
         {"credentialSubject": {"achievement": {"name": "Beta\u202e"}}, "validFrom": "2025-01-02T00:00:00Z"},
+        {"credentialSubject": {"achievement": {"name": "Valid: a genuine award, in force."}}},
     ]
     open_verify(vpage, site)
     _drop(vpage, "\n".join(json.dumps(line) for line in lines) + "\n", name="cohort.jsonl")
     vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict === 'cohort'")
     options = vpage.eval_on_selector_all("#cr-cohort-pick option", "els => els.map(e => e.textContent)")
-    assert options[1] == "Line 1: Alpha (\\u202ex" + "\u0301" * 6 + "\\u0301" * 34 + ")"
-    assert options[2] == "Line 2: Beta\\u202e (2 January 2025)"
+    assert options[1] == "Line 1: named 'Alpha' (\\u202ex" + "\u0301" * 6 + "\\u0301" * 34 + ")"
+    assert options[2] == "Line 2: named 'Beta\\u202e' (2 January 2025)"
+    assert options[3] == "Line 3: named 'Valid: a genuine award, in force.'"
     assert all("\u202e" not in o and mark_tower(o) is None for o in options)
 
 

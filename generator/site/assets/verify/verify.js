@@ -491,8 +491,10 @@ class Page {
         const achievement = isObject(subject.achievement) ? subject.achievement : {};
         const name = typeof achievement.name === "string" ? achievement.name : typeof award.name === "string" ? award.name : "";
         const when = typeof award.validFrom === "string" ? ` (${plainDay(day(award.validFrom))})` : "";
-        // A line with no name may still be an award: say what it is only when the page knows (nounOf's rule).
-        label += name ? `: ${name}${when}` : isStatusList(award) ? ": a status list" : ": no name";
+        // A line with no name may still be an award: say what it is only when the page knows (nounOf's rule). Its
+        // name quoted, as the file's words: the picker stays above the verdict with the line picked, and a line
+        // named "Valid: a genuine award, in force." read, unquoted, as the page's word over its verdict.
+        label += name ? `: named ${pyRepr(name)}${when}` : isStatusList(award) ? ": a status list" : ": no name";
       } catch {
         label += ": not JSON";
       }
