@@ -96,6 +96,19 @@ _HEADLINE = {
 }
 
 
+def _credential_named(facts: dict[str, object]) -> str:
+    """Its credential, as the page names it (verify.js renderFacts): one defined here by the registry's name for it,
+    another name the file gives it quoted as the file's words (its issuer's key may sign any name)."""
+    registry_name, own = facts.get("registry_credential_name"), facts.get("credential_name")
+    if registry_name is None:
+        return str(own)
+    return (
+        f"{registry_name}; the file calls it {own!r}"
+        if own is not None and own != registry_name
+        else str(registry_name)
+    )
+
+
 def _issuer_named(facts: dict[str, object]) -> str:
     """Who issued it, as the page names it (verify.js renderFacts): a registered issuer by the registry's name for
     its DID, and another name the file gives it quoted as the file's own words (anyone can write a registered
@@ -121,7 +134,7 @@ def format_result(result: VerificationResult) -> str:
     if facts.get("credential_name"):
         # What an award that is not valid says about itself is a claim, not a finding (it may name anyone).
         claims = "" if result else "claims: "
-        lines.append(f"  {claims}{facts['credential_name']} — issued by {_issuer_named(facts)}")
+        lines.append(f"  {claims}{_credential_named(facts)} — issued by {_issuer_named(facts)}")
     if result.award_hash:
         lines.append(f"  hash {result.award_hash}")
     if facts.get("verify_url"):

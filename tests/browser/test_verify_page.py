@@ -1891,3 +1891,14 @@ def test_a_registered_issuer_is_named_by_the_registry_and_a_file_s_other_name_qu
     open_verify(vpage, site, examples.valid.hash)
     row = vpage.locator("#cr-facts div", has=vpage.locator("dt", has_text="Issuer")).locator("dd").inner_text()
     assert row == f"{record.issuer.name} (registered here as {record.id})", row
+    credential = vpage.locator("#cr-facts div", has=vpage.locator("dt", has_text="Credential")).locator("dd")
+    defined = award["credentialSubject"]["achievement"]["name"]
+    assert credential.inner_text() == defined
+    # Its credential likewise: a file renaming it (its issuer's key may sign that) was shown under that name, as the
+    # name of a link to the registry's page of the credential. The registry's name is the link's; the file's quoted.
+    award["issuer"]["name"] = record.issuer.name
+    award["credentialSubject"]["achievement"]["name"] = "MSc Data Science (Distinction)"
+    _drop(vpage, json.dumps(award))
+    wait_for_verdict(vpage)
+    assert credential.inner_text() == f"{defined}; the file calls it 'MSc Data Science (Distinction)'"
+    assert credential.locator("a").inner_text() == defined

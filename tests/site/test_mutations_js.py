@@ -906,10 +906,21 @@ def test_what_a_credential_says_it_is_is_read_alike(m: Mutations, node: Node) ->
             {**m.award.award, "issuer": {**m.award.award["issuer"], "name": ["Acme Academy"]}}
         ),
         "a registered issuer's award as issued": m.award.award,
+        # Its credential renamed, by its own key: the registry's name for it is the one shown, in both.
+        "a registered credential, another name": m.sign(
+            {
+                **m.award.award,
+                "credentialSubject": {
+                    **m.award.award["credentialSubject"],
+                    "achievement": {**m.award.award["credentialSubject"]["achievement"], "name": "MSc Data Science"},
+                },
+            }
+        ),
     }
     verifier = Verifier(m.registry)
     found = []
     pairs = {"credential_name": "credentialName", "issuer_name": "issuerName", "registry_name": "registryName"}
+    pairs["registry_credential_name"] = "registryCredentialName"
     pairs |= {"valid_from": "validFrom", "valid_until": "validUntil"}
     for case, doc in cases.items():
         python = verifier.verify(doc, now=NOW).facts
@@ -923,6 +934,8 @@ def test_what_a_credential_says_it_is_is_read_alike(m: Mutations, node: Node) ->
     posing = verifier.verify(cases["a registered issuer's DID, another name"], now=NOW).facts
     assert (posing["registry_name"], posing["issuer_name"]) == ("Acme Academy", "Northbridge University")
     assert verifier.verify(cases["as issued"], now=NOW).facts["registry_name"] is None  # not registered here
+    renamed = verifier.verify(cases["a registered credential, another name"], now=NOW).facts
+    assert (renamed["registry_credential_name"], renamed["credential_name"]) == ("SQL Basics", "MSc Data Science")
 
 
 def test_a_list_signed_by_a_clock_a_little_ahead_is_read_by_both_as_the_check_reads_it(

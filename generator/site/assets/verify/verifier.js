@@ -295,7 +295,8 @@ export class Verifier {
     const [owner, slug] = typeof ref === "string" ? ref.split("/") : [];
     // The registry's name for a registered issuer, which the page shows (never the file's: anyone can write a DID
     // of a registered issuer and another name into a file). Its records are read already (issuerPolicy).
-    const profile = issuer !== null ? (await this.site.records(issuer)).profile : null;
+    const records = issuer !== null ? await this.site.records(issuer) : null;
+    const profile = isObject(records) ? records.profile : null;
     const facts = {
       hash,
       source,
@@ -314,6 +315,12 @@ export class Verifier {
       verifyUrl: entry !== null && hash !== null ? `${this.site.url("verify/")}#${hash}` : null,
     };
     facts.credentialUrl = facts.credentialRef ? this.site.url(`credentials/${facts.credentialRef}/`) : null;
+    // The registry's name for the credential its achievement names, which the page shows (as registryName): an
+    // issuer's own key could sign "MSc Data Science (Distinction)" for its credential "SQL Basics", shown as the name
+    // of a link to the registry's page of it (generator/verify/__init__.py _facts registry_credential_name).
+    const defined = facts.credentialRef && isObject(records) && isObject(records.credentials) ? records.credentials : null;
+    const definition = defined && Object.hasOwn(defined, slug) ? defined[slug] : null;
+    facts.registryCredentialName = isObject(definition) ? text(definition.name) : null;
     return { kind: "verified", hash, document, entry, checks, facts, ctx };
   }
 }

@@ -56,7 +56,7 @@ const own = (text) => el("bdi", { text: visible(text) });
 /** LinkedIn's "add a certification to your profile" link, built here and never fetched. */
 function linkedInUrl(facts) {
   const params = new URLSearchParams({ startTask: "CERTIFICATION_NAME" });
-  params.set("name", facts.credentialName ?? facts.credentialRef ?? "");
+  params.set("name", facts.registryCredentialName ?? facts.credentialName ?? facts.credentialRef ?? "");
   params.set("organizationName", facts.registryName ?? facts.issuerName ?? "");
   const issued = facts.awarded ?? facts.validFrom;
   if (issued && /^\d{4}-\d{2}/.test(issued)) {
@@ -829,7 +829,15 @@ class Page {
     const row = (term, ...value) => rows.push(el("div", {}, el("dt", { text: term }), el("dd", {}, ...value)));
     const link = (text, href) => (href ? el("a", { attrs: { href } }, own(text)) : own(text));
     if (facts.credentialName || facts.credentialRef) {
-      row("Credential", link(facts.credentialName ?? facts.credentialRef, facts.credentialUrl));
+      // A credential defined here by the registry's name for it, as its issuer (below): the file's other name, as
+      // the name of a link to the registry's page of that credential, read as the registry's. Quoted as the file's.
+      const named = facts.registryCredentialName ?? facts.credentialName ?? facts.credentialRef;
+      const other = facts.registryCredentialName !== null && facts.credentialName && facts.credentialName !== named;
+      row(
+        "Credential",
+        link(named, facts.credentialUrl),
+        ...(other ? [document.createTextNode("; the file calls it "), own(pyRepr(facts.credentialName))] : []),
+      );
     }
     // A registered issuer by the registry's name for its DID: the file's, beside "registered here", read as the
     // registry's word for whatever name anyone wrote into a file. Another name the file gives is quoted as its own.
@@ -1030,7 +1038,7 @@ class Page {
     $("cr-print").hidden = !ok;
     certificateReady(ok);
     if (!ok) return;
-    $("cr-cert-credential").replaceChildren(own(facts.credentialName ?? facts.credentialRef ?? ""));
+    $("cr-cert-credential").replaceChildren(own(facts.registryCredentialName ?? facts.credentialName ?? facts.credentialRef ?? ""));
     $("cr-cert-issuer").replaceChildren("Issued by ", own(facts.registryName ?? facts.issuerName ?? facts.issuerDid));
     const when = facts.awarded ?? facts.validFrom;
     $("cr-cert-date").textContent = when ? `Awarded ${plainDay(day(when))}` : "";
