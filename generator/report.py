@@ -96,6 +96,10 @@ _HEADLINE = {
 }
 
 
+# A file's other name is quoted as written (the whole line is made safe by terminal_safe, once: a repr() first
+# escaped its controls twice, "\\x1b").
+
+
 def _credential_named(facts: dict[str, object]) -> str:
     """Its credential, as the page names it (verify.js renderFacts): one defined here by the registry's name for it,
     another name the file gives it quoted as the file's words (its issuer's key may sign any name)."""
@@ -103,7 +107,7 @@ def _credential_named(facts: dict[str, object]) -> str:
     if registry_name is None:
         return str(own)
     return (
-        f"{registry_name}; the file calls it {own!r}"
+        f"{registry_name}; the file calls it '{own}'"
         if own is not None and own != registry_name
         else str(registry_name)
     )
@@ -116,7 +120,7 @@ def _issuer_named(facts: dict[str, object]) -> str:
     registry_name, own = facts.get("registry_name"), facts.get("issuer_name")
     if registry_name is None:
         return str(own or facts.get("issuer"))
-    calls = f"; the file calls it {own!r}" if own is not None and own != registry_name else ""
+    calls = f"; the file calls it '{own}'" if own is not None and own != registry_name else ""
     return f"{registry_name}{calls}"
 
 
