@@ -262,7 +262,9 @@ def test_verify_text_output_shows_controls_from_the_file_escaped(signer: Any, tm
         "  verdict: INVALID",
     ]
     assert not any(line.lstrip().startswith("verdict: VALID") for line in lines)
-    assert "X\\x1b[2J\\x1b[HValid: a genuine award, in force.\\x0a  verdict: VALID\\x1b[8m" in result.stdout
+    # Its credential's other name is quoted after the registry's, as the file's words, escaped once.
+    claims = next(line for line in lines if line.startswith("  claims: "))
+    assert "calls it 'X\\x1b[2J\\x1b[HValid: a genuine award, in force.\\x0a  verdict: VALID\\x1b[8m" in claims
     assert "\\u202e\\u2066\\x85\\u2028" in result.stdout
     # A revocation's reason is registry text, which refuses such characters at every door (`credreg revoke`, the
     # revocation model, so the check): none reaches a verdict from there.

@@ -124,8 +124,19 @@ def _facts(ctx: VerificationContext, checks: tuple[Check, ...]) -> dict[str, Any
         **awarded_facts(doc),
         "valid_until": _text(doc.get("validUntil")),
     }
+    facts["registry_name"] = facts["registry_credential_name"] = None
     if ctx.registry_issuer is not None and ctx.registry is not None:
         facts["registry_issuer"] = ctx.registry_issuer.id
+        # The registry's name for a registered issuer, which is shown (verifier.js registryName): never the file's,
+        # as anyone can write a registered issuer's DID and another name into a file.
+        facts["registry_name"] = _text(ctx.expected_issuer(ctx.registry_issuer).get("name"))
+        # Likewise the registry's name for the credential its achievement names (verifier.js
+        # registryCredentialName): its issuer's own key may sign another name for it, which is its word only.
+        ref = ctx.registry.credential_ref(doc)
+        owner, _, slug = (ref or "").partition("/")
+        if owner == ctx.registry_issuer.id and slug in ctx.registry_issuer.credentials:
+            named = ctx.expected_achievement(ctx.registry_issuer, slug).get("name")
+            facts["registry_credential_name"] = _text(named)
         # A link only to what the verification page can look up: an award this registry holds (as the page's
         # verifyUrl). A file that is not the registry's award has none: its link led nowhere.
         registered = any(c.id == "registered" and c.passed for c in checks)

@@ -1333,15 +1333,13 @@ def test_the_award_file_downloads_exactly_and_everything_it_says_is_shown(
     assert "Designed the schema of a library system." in facts
     assert "92/100" in facts
     assert example.award["credentialSubject"]["achievement"]["criteria"]["narrative"].strip()[:40] in facts
-    # A link taken from a file shows the address it goes to; the file's name for it is text beside it.
-    links = vpage.locator("#cr-facts .cr-evidence a")
-    assert [(a.inner_text(), a.get_attribute("href")) for a in links.all()] == [
-        ("https://portfolio.example.org/ada/sql", "https://portfolio.example.org/ada/sql"),
-        ("https://evil.example/transcript", "https://evil.example/transcript"),
-    ]
-    assert "noopener" in str(links.first.get_attribute("rel"))
+    # Its issuer is not registered here: its links are its own word, shown as text, never a link of this page's
+    # (a registered issuer's links show the address they go to: test_a_vouched_award_s_links_show_where_they_go).
+    assert vpage.locator("#cr-facts .cr-evidence a").count() == 0
     assert "Project report" in facts
     assert "Transcript" in facts
+    assert "https://portfolio.example.org/ada/sql" in facts
+    assert "https://evil.example/transcript" in facts
     with vpage.expect_download() as got:
         vpage.click("#cr-download")
     assert Path(got.value.path()).read_text(encoding="utf-8") == text
@@ -1362,7 +1360,13 @@ def test_a_picture_carried_by_a_file_that_is_not_what_its_issuer_signed_is_never
 ) -> None:
     """The page showed the badge picture a file carries (a data: image) whatever the verdict: a forged award could
     put a green "Verified" picture beside its claims, under the page's own heading. A picture is what its issuer
-    says, as its evidence links are: shown only when the file is what its issuer signed."""
+    says, as its evidence links are: shown only when the file is what its issuer signed.
+
+    Nor for an issuer that is not registered here, though its signature holds: anyone can make a key and sign a
+    file carrying a green "Verified by Northbridge University" picture and links to pages of its own, which were
+    shown under "This award" beside the headline that its issuer is not registered. Only an award signed with a key
+    registered here for its issuer shows its picture and clickable links (a revoked or expired one too: its issuer
+    is real); any other is "What this file claims (not verified)", its links plain text."""
     forged = json.loads(json.dumps(examples.valid.award))
     forged["credentialSubject"]["achievement"]["image"] = {"id": _VERIFIED_PICTURE, "type": "Image"}
     open_verify(vpage, site)
@@ -1370,18 +1374,28 @@ def test_a_picture_carried_by_a_file_that_is_not_what_its_issuer_signed_is_never
     assert wait_for_verdict(vpage) == "invalid"
     assert vpage.locator("#cr-image img").count() == 0
     assert vpage.locator("#cr-image").is_hidden()
-    # Signed by its issuer (one elsewhere): its picture is its issuer's word, shown as the file's.
+    assert vpage.inner_text("#cr-result-title") == "What this file claims (not verified)"
+    # Signed by an issuer elsewhere, not registered here: its picture and links are its own word, vouched by no one.
     unsigned = {k: v for k, v in examples.valid.award.items() if k != "proof"}
     unsigned = json.loads(json.dumps(unsigned))
     unsigned["credentialSubject"]["achievement"]["image"] = {"id": _VERIFIED_PICTURE, "type": "Image"}
-    signed = _foreign(unsigned, "2025-01-01T00:00:00Z", None)
+    unsigned["evidence"] = [{"id": "https://verify.example/northbridge", "type": ["Evidence"], "name": "Verified"}]
+    signed = _foreign(unsigned, "2025-01-01T00:00:00Z", None, name="Northbridge University")
     _drop(vpage, json.dumps(signed))
     assert wait_for_verdict(vpage) == "untrusted"
-    assert vpage.get_attribute("#cr-image img", "src") == _VERIFIED_PICTURE
-    # Shown, but not baked into a download: the page hands out only a published award's picture, never an SVG from
-    # elsewhere that it never checked (which may run script once opened from the disk).
+    assert vpage.get_attribute("#cr-verdict", "data-headline") == "issuer not registered"
+    assert vpage.locator("#cr-image img").count() == 0
+    assert vpage.locator("#cr-image").is_hidden()
     assert vpage.locator("#cr-bake").is_hidden()
-    # …and a forged copy of it is not shown either, though the page showed it a moment ago.
+    assert vpage.inner_text("#cr-result-title") == "What this file claims (not verified)"
+    assert vpage.locator("#cr-facts a[href^='https://verify.example']").count() == 0
+    assert "https://verify.example/northbridge" in vpage.inner_text("#cr-facts")  # shown, as text
+    # A registered issuer's award, revoked: its issuer is real, and its picture is shown as its award's.
+    open_verify(vpage, site, examples.revoked.hash)
+    assert wait_for_verdict(vpage) == "revoked"
+    assert vpage.locator("#cr-image img").count() == 1
+    assert vpage.inner_text("#cr-result-title") == "This award"
+    # …and a forged copy of the file from elsewhere is not shown either.
     signed["name"] = "Changed"
     _drop(vpage, json.dumps(signed))
     assert wait_for_verdict(vpage) == "invalid"
@@ -1770,17 +1784,23 @@ def test_a_cohort_file_offers_its_awards_and_a_published_one_gets_its_link(
 def test_a_cohort_picker_shows_each_line_s_words_written_out(vpage: Any, site: Site) -> None:
     """The picker of a cohort file named each line by its name (written out, text.js visible) and its validFrom as
     it was: a date that is no date, an override and a tower of accents in it, went into the option as they were,
-    turning the rest of the line and drawing the tower over the options above."""
+    turning the rest of the line and drawing the tower over the options above.
+
+    Its name is quoted, as the file's words: the picker stays above the verdict with the line picked, and a line
+    named "Valid: a genuine award, in force." showed those words, unquoted, right above the verdict that it was
+    changed."""
     lines = [
         {"credentialSubject": {"achievement": {"name": "Alpha"}}, "validFrom": "\u202e" + "x" + "\u0301" * 40},
         {"credentialSubject": {"achievement": {"name": "Beta\u202e"}}, "validFrom": "2025-01-02T00:00:00Z"},
+        {"credentialSubject": {"achievement": {"name": "Valid: a genuine award, in force."}}},
     ]
     open_verify(vpage, site)
     _drop(vpage, "\n".join(json.dumps(line) for line in lines) + "\n", name="cohort.jsonl")
     vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict === 'cohort'")
     options = vpage.eval_on_selector_all("#cr-cohort-pick option", "els => els.map(e => e.textContent)")
-    assert options[1] == "Line 1: Alpha (\\u202ex" + "\u0301" * 6 + "\\u0301" * 34 + ")"
-    assert options[2] == "Line 2: Beta\\u202e (2 January 2025)"
+    assert options[1] == "Line 1: named 'Alpha' (\\u202ex" + "\u0301" * 6 + "\\u0301" * 34 + ")"
+    assert options[2] == "Line 2: named 'Beta\\u202e' (2 January 2025)"
+    assert options[3] == "Line 3: named 'Valid: a genuine award, in force.'"
     assert all("\u202e" not in o and mark_tower(o) is None for o in options)
 
 
@@ -1826,3 +1846,66 @@ def test_every_way_a_private_link_comes_in_leaves_no_key_in_the_address(vpage: A
     vpage.wait_for_function("(hash) => document.getElementById('cr-hash').value === hash", arg=alice.hash)
     wait_for_verdict(vpage)
     assert vpage.input_value("#cr-recipient-key") == alice.key
+
+
+@pytest.mark.parametrize("then", ["a link it cannot read", "an empty paste", "lines of several awards"])
+def test_what_is_given_while_a_lookup_runs_is_never_covered_by_its_verdict(
+    vpage: Any, site: Site, examples: Examples, then: str
+) -> None:
+    """A lookup still fetching (a slow data host, a phone) drew its verdict when it answered, over what the visitor
+    gave after it: a link the page refused, an empty paste or pasted lines of several awards to pick from. The page then
+    said "valid" under a hash box or a picker naming something else."""
+    open_verify(vpage, site)
+    held: list[Any] = []
+    vpage.route("**/verify/shards/**", lambda route: held.append(route))  # answered when the test says
+    with vpage.expect_request("**/verify/shards/**"):
+        vpage.fill("#cr-hash", examples.valid.hash)
+        vpage.click("#cr-hash-form button[type=submit]")
+    if then == "a link it cannot read":
+        vpage.fill("#cr-hash", examples.valid.hash[:-1] + "x")
+        vpage.click("#cr-hash-form button[type=submit]")
+    elif then == "an empty paste":
+        _give(vpage, "paste", "   ")
+    else:
+        _give(vpage, "paste", "\n".join(json.dumps(examples.valid.award) for _ in range(2)))
+    expect(vpage.locator("#cr-verdict")).not_to_have_attribute("data-verdict", "checking")
+    shown = vpage.get_attribute("#cr-verdict", "data-verdict")
+    assert shown in ("error", "cohort"), shown
+    for route in held:
+        route.continue_()
+    vpage.wait_for_timeout(1500)  # the lookup's answer has come (a verdict would be drawn within it)
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == shown
+    assert vpage.locator("#cr-result").is_hidden()
+
+
+def test_a_registered_issuer_is_named_by_the_registry_and_a_file_s_other_name_quoted(
+    vpage: Any, site: Site, examples: Examples, registry: Registry
+) -> None:
+    """A file naming a registered issuer's DID was shown under the name the file gives it: "Issuer: Northbridge
+    University (registered here as acme-academy)", the registry's "registered here" beside words anyone can write
+    into a file. The registry's own name for the DID is shown; the file's, when another, quoted as its own."""
+    award = json.loads(examples.valid.text)
+    record = registry.issuers_by_did()[award["issuer"]["id"]]
+    claimed = "Northbridge University"
+    award["issuer"]["name"] = claimed
+    open_verify(vpage, site)
+    _drop(vpage, json.dumps(award))
+    wait_for_verdict(vpage)
+    row = vpage.locator("#cr-facts div", has=vpage.locator("dt", has_text="Issuer")).locator("dd").inner_text()
+    assert row.startswith(f"{record.issuer.name} (registered here as {record.id})"), row
+    assert f"the file calls it {claimed!r}" in row, row
+    # The valid award as issued: its issuer's name is the registry's, and nothing is quoted.
+    open_verify(vpage, site, examples.valid.hash)
+    row = vpage.locator("#cr-facts div", has=vpage.locator("dt", has_text="Issuer")).locator("dd").inner_text()
+    assert row == f"{record.issuer.name} (registered here as {record.id})", row
+    credential = vpage.locator("#cr-facts div", has=vpage.locator("dt", has_text="Credential")).locator("dd")
+    defined = award["credentialSubject"]["achievement"]["name"]
+    assert credential.inner_text() == defined
+    # Its credential likewise: a file renaming it (its issuer's key may sign that) was shown under that name, as the
+    # name of a link to the registry's page of the credential. The registry's name is the link's; the file's quoted.
+    award["issuer"]["name"] = record.issuer.name
+    award["credentialSubject"]["achievement"]["name"] = "MSc Data Science (Distinction)"
+    _drop(vpage, json.dumps(award))
+    wait_for_verdict(vpage)
+    assert credential.inner_text() == f"{defined}; the file calls it 'MSc Data Science (Distinction)'"
+    assert credential.locator("a").inner_text() == defined

@@ -65,7 +65,11 @@ def test_an_issuer_posing_as_another_is_refused_everywhere(repo: Repo) -> None:
         cwd=repo.root,
     ).stdout
     assert "verdict: VALID" not in text
-    assert "  claims: MSc Data Science (Distinction) — issued by Northbridge University" in text
+    # Named by the registry's name for the DID it signed with, the file's other name quoted as its own: "issued by
+    # Northbridge University" was the file's word for a signature of acme's, shown as who issued it.
+    named = "issued by Acme Academy; the file calls it 'Northbridge University'"
+    credential = "SQL Basics; the file calls it 'MSc Data Science (Distinction)'"  # its credential likewise
+    assert f"  claims: {credential} — {named}" in text
 
 
 def test_each_field_the_award_shows_must_be_the_records(repo: Repo) -> None:

@@ -898,10 +898,29 @@ def test_what_a_credential_says_it_is_is_read_alike(m: Mutations, node: Node) ->
         "validUntil a list": _foreign(validUntil=["2011-01-01T00:00:00Z"]),
         "validFrom a number": _foreign(validFrom=2010, signed=False),
         "as issued": _foreign(),
+        # A registered issuer's DID with another name: named by the registry's name, in both (the file's quoted).
+        "a registered issuer's DID, another name": m.sign(
+            {**m.award.award, "issuer": {**m.award.award["issuer"], "name": "Northbridge University"}}
+        ),
+        "a registered issuer's DID, a name that is a list": m.sign(
+            {**m.award.award, "issuer": {**m.award.award["issuer"], "name": ["Acme Academy"]}}
+        ),
+        "a registered issuer's award as issued": m.award.award,
+        # Its credential renamed, by its own key: the registry's name for it is the one shown, in both.
+        "a registered credential, another name": m.sign(
+            {
+                **m.award.award,
+                "credentialSubject": {
+                    **m.award.award["credentialSubject"],
+                    "achievement": {**m.award.award["credentialSubject"]["achievement"], "name": "MSc Data Science"},
+                },
+            }
+        ),
     }
     verifier = Verifier(m.registry)
     found = []
-    pairs = {"credential_name": "credentialName", "issuer_name": "issuerName"}
+    pairs = {"credential_name": "credentialName", "issuer_name": "issuerName", "registry_name": "registryName"}
+    pairs["registry_credential_name"] = "registryCredentialName"
     pairs |= {"valid_from": "validFrom", "valid_until": "validUntil"}
     for case, doc in cases.items():
         python = verifier.verify(doc, now=NOW).facts
@@ -912,6 +931,11 @@ def test_what_a_credential_says_it_is_is_read_alike(m: Mutations, node: Node) ->
     assert found == [], "\n".join(found)
     shown = verifier.verify(cases["achievement name empty"], now=NOW).facts
     assert shown["credential_name"] == "Teamwork Badge"  # the credential's own name, when its achievement has none
+    posing = verifier.verify(cases["a registered issuer's DID, another name"], now=NOW).facts
+    assert (posing["registry_name"], posing["issuer_name"]) == ("Acme Academy", "Northbridge University")
+    assert verifier.verify(cases["as issued"], now=NOW).facts["registry_name"] is None  # not registered here
+    renamed = verifier.verify(cases["a registered credential, another name"], now=NOW).facts
+    assert (renamed["registry_credential_name"], renamed["credential_name"]) == ("SQL Basics", "MSc Data Science")
 
 
 def test_a_list_signed_by_a_clock_a_little_ahead_is_read_by_both_as_the_check_reads_it(

@@ -319,6 +319,10 @@ export class Verifier {
     // From the award itself, never from its shard entry (not signed: the host could change it).
     const ref = ctx.credentialRef ?? credentialRefOf(document, (await this.site.index()).site_url);
     const [owner, slug] = typeof ref === "string" ? ref.split("/") : [];
+    // The registry's name for a registered issuer, which the page shows (never the file's: anyone can write a DID
+    // of a registered issuer and another name into a file). Its records are read already (issuerPolicy).
+    const records = issuer !== null ? await this.site.records(issuer) : null;
+    const profile = isObject(records) ? records.profile : null;
     const facts = {
       hash,
       source,
@@ -327,6 +331,7 @@ export class Verifier {
       issuerDid: ctx.issuerId,
       issuer,
       issuerUrl: issuer !== null ? this.site.url(`issuers/${issuer}/`) : null,
+      registryName: isObject(profile) ? text(profile.name) : null,
       // The achievement's name unless it is empty, then the credential's (generator/verify/__init__.py _facts).
       credentialName: text(ctx.achievement.name) || text(document.name),
       credentialRef: isId(owner) && isId(slug) && owner === issuer ? `${owner}/${slug}` : null,
@@ -336,6 +341,12 @@ export class Verifier {
       verifyUrl: entry !== null && hash !== null ? `${this.site.url("verify/")}#${hash}` : null,
     };
     facts.credentialUrl = facts.credentialRef ? this.site.url(`credentials/${facts.credentialRef}/`) : null;
+    // The registry's name for the credential its achievement names, which the page shows (as registryName): an
+    // issuer's own key could sign "MSc Data Science (Distinction)" for its credential "SQL Basics", shown as the name
+    // of a link to the registry's page of it (generator/verify/__init__.py _facts registry_credential_name).
+    const defined = facts.credentialRef && isObject(records) && isObject(records.credentials) ? records.credentials : null;
+    const definition = defined && Object.hasOwn(defined, slug) ? defined[slug] : null;
+    facts.registryCredentialName = isObject(definition) ? text(definition.name) : null;
     return { kind: "verified", hash, document, entry, checks, facts, ctx };
   }
 }

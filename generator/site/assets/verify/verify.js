@@ -56,8 +56,8 @@ const own = (text) => el("bdi", { text: visible(text) });
 /** LinkedIn's "add a certification to your profile" link, built here and never fetched. */
 function linkedInUrl(facts) {
   const params = new URLSearchParams({ startTask: "CERTIFICATION_NAME" });
-  params.set("name", facts.credentialName ?? facts.credentialRef ?? "");
-  params.set("organizationName", facts.issuerName ?? "");
+  params.set("name", facts.registryCredentialName ?? facts.credentialName ?? facts.credentialRef ?? "");
+  params.set("organizationName", facts.registryName ?? facts.issuerName ?? "");
   const issued = facts.awarded ?? facts.validFrom;
   if (issued && /^\d{4}-\d{2}/.test(issued)) {
     params.set("issueYear", issued.slice(0, 4));
@@ -92,6 +92,16 @@ function el(tag, { className, text, attrs } = {}, ...children) {
   for (const [name, value] of Object.entries(attrs ?? {})) node.setAttribute(name, value);
   node.append(...children);
   return node;
+}
+
+/**
+ * Whether what an award file says beyond the page's checks (its picture, its links) is vouched for here: it is what
+ * its issuer signed, with a key registered here for that issuer (the key check passed, for a registered issuer's
+ * DID). A revoked or expired award of a registered issuer still is (its issuer is real); an issuer elsewhere's is
+ * not, though its signature holds: anyone can make a key and sign a green "Verified by …" picture and links.
+ */
+function vouched(outcome, result) {
+  return Boolean(result && result.authentic && outcome && outcome.facts.issuer);
 }
 
 /** What the page checked, in its words: the file's title, its download and whether it has a recipient. */
@@ -494,8 +504,10 @@ class Page {
         const achievement = isObject(subject.achievement) ? subject.achievement : {};
         const name = typeof achievement.name === "string" ? achievement.name : typeof award.name === "string" ? award.name : "";
         const when = typeof award.validFrom === "string" ? ` (${plainDay(day(award.validFrom))})` : "";
-        // A line with no name may still be an award: say what it is only when the page knows (nounOf's rule).
-        label += name ? `: ${name}${when}` : isStatusList(award) ? ": a status list" : ": no name";
+        // A line with no name may still be an award: say what it is only when the page knows (nounOf's rule). Its
+        // name quoted, as the file's words: the picker stays above the verdict with the line picked, and a line
+        // named "Valid: a genuine award, in force." read, unquoted, as the page's word over its verdict.
+        label += name ? `: named ${pyRepr(name)}${when}` : isStatusList(award) ? ": a status list" : ": no name";
       } catch {
         label += ": not JSON";
       }
@@ -504,7 +516,7 @@ class Page {
     });
     pick.replaceChildren(el("option", { text: `Choose one of the ${lines.length} awards`, attrs: { value: "" } }), ...options);
     $("cr-cohort").hidden = false;
-    this.outcome = null; // a choice to make, no verdict
+    this.retire(); // a choice to make, no verdict
     this.showMessage("warn", "This file holds several awards", `Pick the one to check from the list (${lines.length} awards).`, "cohort");
     $("cr-result").hidden = true;
     pick.focus();
@@ -583,8 +595,16 @@ class Page {
     if (this.outcome && this.outcome.kind === "verified") await this.render();
   }
 
-  showError(error) {
+  /** What the visitor gave last is answered without a verification (an error, a choice to make): one still running
+   * (a lookup waiting on a slow host) is retired, or its verdict was drawn over this answer, under a hash box or a
+   * picker that names something else. */
+  retire() {
+    this.run += 1;
     this.outcome = null; // no verdict on screen now: none to give again (pageshow)
+  }
+
+  showError(error) {
+    this.retire();
     if (error instanceof InputError) {
       this.showMessage("warn", "Cannot verify this", error.message);
     } else if (error instanceof UnsupportedError) {
@@ -770,7 +790,7 @@ class Page {
     // A registered issuer's name was reviewed here; any other is what the file calls its issuer, quoted as its own
     // words (as the issuer check quotes it): "… but Example University, registered here. Valid is not …" read as
     // the registry's.
-    const named = facts.issuerName ?? facts.issuerDid;
+    const named = facts.registryName ?? facts.issuerName ?? facts.issuerDid;
     const issuer = !named ? "its issuer" : facts.issuer ? visible(named) : `the issuer that calls itself ${pyRepr(named)}`;
     let detail;
     switch (kind) {
@@ -814,18 +834,33 @@ class Page {
 
   renderFacts(facts, result) {
     const noun = nounOf(this.outcome);
-    $("cr-result-title").textContent = result.authentic ? `This ${noun}` : `What this ${noun} claims (not verified)`;
+    // Not vouched for: what it says is a file's claim, not an award of this page's heading (an issuer elsewhere's,
+    // whose signature holds, too: its picture and links are what anyone can sign).
+    const sure = vouched(this.outcome, result);
+    $("cr-result-title").textContent = sure ? `This ${noun}` : "What this file claims (not verified)";
     const rows = [];
     const row = (term, ...value) => rows.push(el("div", {}, el("dt", { text: term }), el("dd", {}, ...value)));
     const link = (text, href) => (href ? el("a", { attrs: { href } }, own(text)) : own(text));
     if (facts.credentialName || facts.credentialRef) {
-      row("Credential", link(facts.credentialName ?? facts.credentialRef, facts.credentialUrl));
+      // A credential defined here by the registry's name for it, as its issuer (below): the file's other name, as
+      // the name of a link to the registry's page of that credential, read as the registry's. Quoted as the file's.
+      const named = facts.registryCredentialName ?? facts.credentialName ?? facts.credentialRef;
+      const other = facts.registryCredentialName !== null && facts.credentialName && facts.credentialName !== named;
+      row(
+        "Credential",
+        link(named, facts.credentialUrl),
+        ...(other ? [document.createTextNode("; the file calls it "), own(pyRepr(facts.credentialName))] : []),
+      );
     }
-    const issuerName = facts.issuerName ?? facts.issuerDid ?? "unknown";
+    // A registered issuer by the registry's name for its DID: the file's, beside "registered here", read as the
+    // registry's word for whatever name anyone wrote into a file. Another name the file gives is quoted as its own.
+    const issuerName = facts.registryName ?? facts.issuerName ?? facts.issuerDid ?? "unknown";
+    const calls = facts.registryName !== null && facts.issuerName !== null && facts.issuerName !== facts.registryName;
     row(
       "Issuer",
       link(issuerName, facts.issuerUrl),
       document.createTextNode(facts.issuer ? ` (registered here as ${facts.issuer})` : " (not registered here)"),
+      ...(calls ? [document.createTextNode("; the file calls it "), own(pyRepr(facts.issuerName))] : []),
     );
     if (facts.awarded) row("Awarded", own(day(facts.awarded)));
     // Not its validFrom: a date its issuer gives, which nothing here checks (verifier.js awardedFacts).
@@ -835,15 +870,16 @@ class Page {
     if (facts.validFrom) row("Valid from", own(day(facts.validFrom)));
     row("Valid until", facts.validUntil ? own(day(facts.validUntil)) : document_text("does not expire"));
     if (facts.hash) row(`${noun[0].toUpperCase()}${noun.slice(1)} hash`, el("code", { className: "cr-hash", text: facts.hash }));
-    this.renderAwardSays(row, this.outcome.document, result.authentic);
+    this.renderAwardSays(row, this.outcome.document, sure);
     $("cr-facts").replaceChildren(...rows);
     this.renderImage(this.outcome.document);
     this.renderDownload(this.outcome);
   }
 
   // Everything else the award says: the criteria, its evidence and results. Links taken from a credential are
-  // shown only when it is what its issuer signed, only for https, and marked as leaving the site.
-  renderAwardSays(row, document, authentic) {
+  // links only when it is vouched for (vouched()), only for https, and marked as leaving the site; else the
+  // address is shown as text, never a link of this page's.
+  renderAwardSays(row, document, sure) {
     const subject = isObject(document.credentialSubject) ? document.credentialSubject : {};
     const achievement = isObject(subject.achievement) ? subject.achievement : {};
     const text = (value) => (typeof value === "string" && value.trim() ? value.trim() : null);
@@ -854,11 +890,17 @@ class Page {
     if (evidence.length) {
       const items = evidence.map((item) => {
         const name = text(item.name) ?? text(item.description) ?? "Evidence";
-        const href = authentic ? evidenceHref(text(item.id)) : null;
-        // The link's words are the address it goes to, never the file's: a name reading "https://acme.example/…"
-        // over a link to another server read as that address, on this registry's page.
+        const url = text(item.id);
+        // A link only when the award is vouched for, and its words are the address it goes to, never the file's: a
+        // name reading "https://acme.example/…" over a link to another server read as that address, on this
+        // registry's page. Unvouched, the address is the file's word, shown as text.
+        const href = sure ? evidenceHref(url) : null;
         const link = href ? [" ", el("a", { text: href, attrs: { href, rel: "noopener noreferrer nofollow ugc", target: "_blank" } })] : [];
-        const extra = [text(item.description) !== name ? text(item.description) : null, text(item.narrative)];
+        const extra = [
+          text(item.description) !== name ? text(item.description) : null,
+          text(item.narrative),
+          !sure && url && /^https:\/\/[^\s]+$/i.test(url) ? url : null,
+        ];
         return el("li", {}, own(name), ...link, ...extra.filter(Boolean).map((t) => el("span", { className: "cr-evidence-note" }, " — ", own(t))));
       });
       row("Evidence", el("ul", { className: "cr-evidence" }, ...items));
@@ -878,10 +920,9 @@ class Page {
     const subject = isObject(document.credentialSubject) ? document.credentialSubject : {};
     const achievement = isObject(subject.achievement) ? subject.achievement : {};
     const image = achievement.image ?? document.image;
-    // Only from a file that is what its issuer signed (as its evidence links): a forged award's picture, a green
-    // "Verified" drawn by whoever changed it, was shown beside the page's verdict.
-    const authentic = Boolean(this.lastResult && this.lastResult.authentic);
-    const src = authentic ? this.imageSource(image) : null;
+    // Only from a file vouched for (as its evidence links, vouched()): a forged award's picture, or one an issuer
+    // elsewhere signed, a green "Verified" drawn by anyone, was shown beside the page's verdict.
+    const src = vouched(this.outcome, this.lastResult) ? this.imageSource(image) : null;
     const own = src !== null;
     box.replaceChildren();
     box.hidden = !own;
@@ -1010,8 +1051,8 @@ class Page {
     $("cr-print").hidden = !ok;
     certificateReady(ok);
     if (!ok) return;
-    $("cr-cert-credential").replaceChildren(own(facts.credentialName ?? facts.credentialRef ?? ""));
-    $("cr-cert-issuer").replaceChildren("Issued by ", own(facts.issuerName ?? facts.issuerDid));
+    $("cr-cert-credential").replaceChildren(own(facts.registryCredentialName ?? facts.credentialName ?? facts.credentialRef ?? ""));
+    $("cr-cert-issuer").replaceChildren("Issued by ", own(facts.registryName ?? facts.issuerName ?? facts.issuerDid));
     const when = facts.awarded ?? facts.validFrom;
     $("cr-cert-date").textContent = when ? `Awarded ${plainDay(day(when))}` : "";
     $("cr-cert-until").textContent = facts.validUntil ? `Valid until ${plainDay(day(facts.validUntil))}` : "";
