@@ -692,9 +692,9 @@ class AwardedCopy:
     """The earners' recipients.csv rows by email (link, recipient key, award hash, award file)."""
 
 
-def awarded_copy(base: Path, cohort: str) -> AwardedCopy:
+def awarded_copy(base: Path, cohort: str, header: str = "email,name") -> AwardedCopy:
     """The example registry copied into ``base``, a new key for an active credential's issuer and ``cohort`` (CSV
-    lines of email,name) awarded with `credreg award`, so that the test holds the earners' recipient keys."""
+    lines under ``header``) awarded with `credreg award`, so that the test holds the earners' recipient keys."""
     root = base / "registry-copy"
     for part in ("registry", "keys", "schemas"):
         shutil.copytree(REPO / part, root / part)
@@ -709,7 +709,7 @@ def awarded_copy(base: Path, cohort: str) -> AwardedCopy:
     )  # fmt: skip
     _cli(*r, "keygen", issuer, "--key-id", "key-test", env=env)
     key = str(base / "keys" / issuer / "key-test.key")
-    (base / "cohort.csv").write_text(f"email,name\n{cohort}")
+    (base / "cohort.csv").write_text(f"{header}\n{cohort}")
     _cli(*r, "award", f"{issuer}/{slug}", "--csv", str(base / "cohort.csv"), "--key", key, "--out",
          str(base / "earners"), env=env)  # fmt: skip
     with (base / "earners" / "recipients.csv").open(newline="") as f:
@@ -722,7 +722,12 @@ def earner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EarnerSite
     """A copy of the example registry where an issuer gets a new key and awards two people with `credreg award`
     (so this test holds their recipient keys), then withdraws one award with `credreg revoke`; built, served."""
     base = tmp_path_factory.mktemp("earner-site")
-    awarded = awarded_copy(base, "Alice.Martin@Example.org,Alice Martin\nbob.stone@example.org,Bob Stone\n")
+    awarded = awarded_copy(
+        base,
+        "Alice.Martin@Example.org,Alice Martin,https://Portfolio.Example.org/work/./sql\n"
+        "bob.stone@example.org,Bob Stone,https://portfolio.example.org/work/report\n",
+        header="email,name,evidence",
+    )
     root, r, env, key, rows = awarded.root, awarded.args, awarded.env, awarded.key, awarded.rows
     _cli(*r, "revoke", rows["bob.stone@example.org"]["award_hash"], "--reason", "Withdrawn at the holder's request",
          "--key", key, env=env)  # fmt: skip
@@ -738,6 +743,22 @@ def earner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EarnerSite
             )
 
         yield EarnerSite(url, earner("alice.martin@example.org"), earner("bob.stone@example.org"))
+
+
+def test_a_vouched_award_s_links_show_where_they_go(vpage: Any, earner_site: EarnerSite) -> None:
+    """An award signed with a key registered here for its issuer has its evidence as links, valid or revoked (its
+    issuer is real), each link's words the address as the browser reads it (the file's own words over a link read
+    as that address, on this registry's page), its name as text beside it."""
+    for earner, verdict, address in (
+        (earner_site.alice, "valid", "https://portfolio.example.org/work/sql"),
+        (earner_site.withdrawn, "revoked", "https://portfolio.example.org/work/report"),
+    ):
+        vpage.goto("about:blank")
+        vpage.goto(earner.link)
+        assert wait_for_verdict(vpage) == verdict
+        links = vpage.locator("#cr-facts .cr-evidence a")
+        assert [(a.inner_text(), a.get_attribute("href")) for a in links.all()] == [(address, address)]
+        assert "noopener" in str(links.first.get_attribute("rel"))
 
 
 def test_an_earners_link_in_the_query_form_keeps_its_recipient_key(vpage: Any, earner_site: EarnerSite) -> None:
