@@ -892,8 +892,8 @@ class Page {
         const name = text(item.name) ?? text(item.description) ?? "Evidence";
         const url = text(item.id);
         // A link only when the award is vouched for, and its words are the address it goes to, never the file's: a
-        // name reading "https://acme.example/…" over a link to another server read as that address, on this
-        // registry's page. Unvouched, the address is the file's word, shown as text.
+        // name spelling one address over a link to another server read as that address, on this registry's page.
+        // Unvouched, the address is the file's word, shown as text.
         const href = sure ? evidenceHref(url) : null;
         const link = href ? [" ", el("a", { text: href, attrs: { href, rel: "noopener noreferrer nofollow ugc", target: "_blank" } })] : [];
         const extra = [
