@@ -282,3 +282,59 @@ def set_fields(path: Path, **fields: Any) -> None:
     """A JSON file's members set (a None removes one), written back as the registry writes it."""
     doc = {k: v for k, v in (json.loads(path.read_text()) | fields).items() if v is not None}
     path.write_text(json.dumps(doc, indent=2) + "\n")
+
+
+@dataclass(frozen=True)
+class ResignedList:
+    """A status list signed again with a key retired since (its revocations taken back), dated inside the key's
+    window, and committed."""
+
+    key_file: str
+    """The retired key's file (``keys/<owner>/key-old.json``)."""
+    path: str
+    """The list's path in the repository."""
+    document: dict[str, Any]
+    data: bytes
+    """The list's bytes as committed."""
+
+
+def endorser_list_under_a_declared_did(log_repo: LogRepo, tmp_path: Path) -> ResignedList:
+    """valencia-tech-employers-network's older key, retired; an issuer added declaring the endorser's DID (pushed
+    past the check); the endorser's list signed again with the old key, backdated."""
+    from generator.awarding.status import list_bytes
+    from generator.endorsements import _signed_list
+    from generator.statuslist import new_bitstring
+
+    root, endorser = log_repo.root, "valencia-tech-employers-network"
+    rel, key = owner_key(log_repo, tmp_path, endorser, "key-old", "2023-12-31T23:59:59Z")
+    commit_all(root, "an endorser's older key, retired")
+    registry = load_registry(root).registry
+    assert registry is not None
+    issuer_declaring(root, "valencia-panel", registry.endorser_did(endorser))
+    listed = f"registry/endorsers/{endorser}/status/1.json"
+    signed = _signed_list(registry, endorser, 1, new_bitstring(), key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
+    (root / listed).write_bytes(data := list_bytes(signed))
+    commit_all(root, "an issuer declaring the endorser's DID, and the endorser's list signed again with the old key")
+    return ResignedList(rel, listed, signed, data)
+
+
+def second_issuer_list_under_a_taken_did(log_repo: LogRepo, tmp_path: Path) -> ResignedList:
+    """northbridge-university's older key, retired; a newcomer, zz-panel, declaring northbridge's DID (pushed past
+    the check), its list signed with northbridge's retired key, backdated."""
+    from generator.awarding.status import list_bytes, signed_status_list
+    from generator.statuslist import new_bitstring
+
+    root = log_repo.root
+    rel, key = imported_key(log_repo, tmp_path, "key-old", "2023-12-31T23:59:59Z")
+    commit_all(root, "northbridge's older key, retired")
+    registry = load_registry(root).registry
+    assert registry is not None
+    issuer_declaring(root, "zz-panel", registry.issuer_did("northbridge-university"))
+    registry = load_registry(root).registry
+    assert registry is not None
+    listed = "registry/issuers/zz-panel/status/1.json"
+    (root / listed).parent.mkdir(parents=True)
+    signed = signed_status_list(registry, "zz-panel", 1, new_bitstring(), key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
+    (root / listed).write_bytes(data := list_bytes(signed))
+    commit_all(root, "an issuer declaring northbridge's DID, its list signed with northbridge's retired key")
+    return ResignedList(rel, listed, signed, data)

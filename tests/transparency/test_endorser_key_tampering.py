@@ -33,12 +33,14 @@ from tests.transparency.conftest import (
     commit_all,
     cosign,
     endorsement_with,
+    endorser_list_under_a_declared_did,
     fails_only_on_the_log,
     git,
     imported_key,
     issuer_declaring,
     key_entries,
     owner_key,
+    second_issuer_list_under_a_taken_did,
     set_fields,
     verify_checks,
 )
@@ -284,20 +286,8 @@ def test_an_endorsers_list_signed_by_its_retired_key_is_judged_by_that_key_when_
     the check). The offline check reads the list as its folder's owner's, the endorser's, signed by a key in force
     then; the log's check of the list given on its own must judge that owner's key file, retired before the list
     was logged, and fail it. Read as the issuer's, it looked for a key file the log never retired."""
-    from generator.awarding.status import list_bytes
-    from generator.endorsements import _signed_list
-    from generator.statuslist import new_bitstring
-
-    root = log_repo.root
-    rel, key = owner_key(log_repo, tmp_path, VTEN, "key-old", "2023-12-31T23:59:59Z")
-    commit_all(root, "an endorser's older key, retired")
-    registry = load_registry(root).registry
-    assert registry is not None
-    issuer_declaring(root, "valencia-panel", registry.endorser_did(VTEN))
-    listed = f"registry/endorsers/{VTEN}/status/1.json"
-    signed = _signed_list(registry, VTEN, 1, new_bitstring(), key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
-    (root / listed).write_bytes(list_bytes(signed))
-    commit_all(root, "an issuer declaring the endorser's DID, and the endorser's list signed again with the old key")
+    resigned = endorser_list_under_a_declared_did(log_repo, tmp_path)
+    rel, listed = resigned.key_file, resigned.path
     _published(log_repo, tmp_path)
     code, checks = verify_checks(log_repo, listed, log=False)
     # The endorser owns its DID whoever else declares it (Registry.endorsers_by_did: endorsers first): its list.
@@ -355,22 +345,8 @@ def test_a_list_in_the_folder_of_a_second_issuer_of_a_did_is_judged_by_the_did_o
     had passed, judged by the DID owner's keys), and the log's check judges that key's file, retired before the
     list was logged. It judged ``keys/<folder owner>/<key id>.json`` (the folder owner's DID is the method's),
     which the log never retired, where the page (the index's owner) judged northbridge's."""
-    from generator.awarding.status import list_bytes, signed_status_list
-    from generator.statuslist import new_bitstring
-
-    root = log_repo.root
-    rel, key = imported_key(log_repo, tmp_path, "key-old", "2023-12-31T23:59:59Z")
-    commit_all(root, "northbridge's older key, retired")
-    registry = load_registry(root).registry
-    assert registry is not None
-    issuer_declaring(root, "zz-panel", registry.issuer_did(NBU))
-    registry = load_registry(root).registry
-    assert registry is not None
-    listed = "registry/issuers/zz-panel/status/1.json"
-    (root / listed).parent.mkdir(parents=True)
-    signed = signed_status_list(registry, "zz-panel", 1, new_bitstring(), key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
-    (root / listed).write_bytes(list_bytes(signed))
-    commit_all(root, "an issuer declaring northbridge's DID, its list signed with northbridge's retired key")
+    resigned = second_issuer_list_under_a_taken_did(log_repo, tmp_path)
+    rel, listed = resigned.key_file, resigned.path
     _published(log_repo, tmp_path)
     code, checks = verify_checks(log_repo, listed, log=False)
     assert code != 0, checks

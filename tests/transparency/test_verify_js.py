@@ -44,11 +44,13 @@ from tests.transparency.conftest import (
     award_with,
     commit_all,
     endorsement_with,
+    endorser_list_under_a_declared_did,
     git,
     imported_key,
     issuer_declaring,
     owner_key,
     plant_award,
+    second_issuer_list_under_a_taken_did,
     serve_log,
 )
 
@@ -1794,23 +1796,11 @@ def test_an_endorsers_list_is_judged_by_its_own_key_when_an_issuer_declares_its_
     declaring an endorser's DID (pushed past the check), the endorser's list signed again by its retired key,
     backdated, is judged by the log against the endorser's key file (retired before the list was logged) in the
     CLI (site and bare state) and on the page alike, not against the issuer's, which the log never retired."""
-    from generator.awarding.status import list_bytes
-    from generator.endorsements import _signed_list
-    from generator.statuslist import new_bitstring
     from generator.transparency.inclusion import status_list_log_check
 
     root = log_repo.root
-    endorser = "valencia-tech-employers-network"
-    rel, key = owner_key(log_repo, tmp_path, endorser, "key-old", "2023-12-31T23:59:59Z")
-    commit_all(root, "an endorser's older key, retired")
-    registry = load_registry(root).registry
-    assert registry is not None
-    issuer_declaring(root, "valencia-panel", registry.endorser_did(endorser))
-    listed = f"registry/endorsers/{endorser}/status/1.json"
-    signed = _signed_list(registry, endorser, 1, new_bitstring(), key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
-    data = list_bytes(signed)
-    (root / listed).write_bytes(data)
-    commit_all(root, "an issuer declaring the endorser's DID, and the endorser's list signed again with the old key")
+    resigned = endorser_list_under_a_declared_did(log_repo, tmp_path)
+    rel, signed, data = resigned.key_file, resigned.document, resigned.data
     registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
     now = COSIGNED_AT + dt.timedelta(hours=1)
     got = [
@@ -1836,24 +1826,11 @@ def test_a_second_issuers_list_is_judged_by_its_dids_owners_key_in_python_and_no
     its DID the method's), which the log never retired, and passed it. The page knows an issuer by its DID only
     (verify/index.json ``issuers``: the DID's owner), so the newcomer's list is no list of this registry to it:
     it does not pass it either."""
-    from generator.awarding.status import list_bytes, signed_status_list
-    from generator.statuslist import new_bitstring
     from generator.transparency.inclusion import status_list_log_check
 
     root = log_repo.root
-    rel, key = imported_key(log_repo, tmp_path, "key-old", "2023-12-31T23:59:59Z")
-    commit_all(root, "northbridge's older key, retired")
-    registry = load_registry(root).registry
-    assert registry is not None
-    issuer_declaring(root, "zz-panel", registry.issuer_did("northbridge-university"))
-    registry = load_registry(root).registry
-    assert registry is not None
-    listed = "registry/issuers/zz-panel/status/1.json"
-    (root / listed).parent.mkdir(parents=True)
-    signed = signed_status_list(registry, "zz-panel", 1, new_bitstring(), key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
-    data = list_bytes(signed)
-    (root / listed).write_bytes(data)
-    commit_all(root, "an issuer declaring northbridge's DID, its list signed with northbridge's retired key")
+    resigned = second_issuer_list_under_a_taken_did(log_repo, tmp_path)
+    rel, signed, data = resigned.key_file, resigned.document, resigned.data
     registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
     now = COSIGNED_AT + dt.timedelta(hours=1)
     got = [
