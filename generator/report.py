@@ -96,30 +96,11 @@ _HEADLINE = {
 }
 
 
-# A file's other name is quoted as written (the whole line is made safe by terminal_safe, once: a repr() first
-# escaped its controls twice, "\\x1b").
-
-
-def _credential_named(facts: dict[str, object]) -> str:
-    """Its credential, as the page names it (verify.js renderFacts): one defined here by the registry's name for it,
-    another name the file gives it quoted as the file's words (its issuer's key may sign any name)."""
-    registry_name, own = facts.get("registry_credential_name"), facts.get("credential_name")
-    if registry_name is None:
-        return str(own)
-    return (
-        f"{registry_name}; the file calls it '{own}'"
-        if own is not None and own != registry_name
-        else str(registry_name)
-    )
-
-
-def _issuer_named(facts: dict[str, object]) -> str:
-    """Who issued it, as the page names it (verify.js renderFacts): a registered issuer by the registry's name for
-    its DID, and another name the file gives it quoted as the file's own words (anyone can write a registered
-    issuer's DID and another name into a file); any other issuer by the name its file gives, or its DID."""
-    registry_name, own = facts.get("registry_name"), facts.get("issuer_name")
-    if registry_name is None:
-        return str(own or facts.get("issuer"))
+def _named_here(registry_name: object, own: object) -> str:
+    """What the registry defines (a registered issuer, a credential of its), by the registry's name for it, as the
+    page names it (verify.js renderFacts): another name the file gives it is quoted as the file's words (anyone can
+    write a registered issuer's DID and another name into a file; its issuer's own key may sign any name). Quoted
+    as written: the whole line is made safe by terminal_safe, once (a repr() first escaped its controls twice)."""
     calls = f"; the file calls it '{own}'" if own is not None and own != registry_name else ""
     return f"{registry_name}{calls}"
 
@@ -138,7 +119,16 @@ def format_result(result: VerificationResult) -> str:
     if facts.get("credential_name"):
         # What an award that is not valid says about itself is a claim, not a finding (it may name anyone).
         claims = "" if result else "claims: "
-        lines.append(f"  {claims}{_credential_named(facts)} — issued by {_issuer_named(facts)}")
+        credential, issuer = facts.get("registry_credential_name"), facts.get("registry_name")
+        named = (
+            _named_here(credential, facts["credential_name"]) if credential is not None else facts["credential_name"]
+        )
+        by = (
+            facts.get("issuer_name") or facts.get("issuer")
+            if issuer is None
+            else _named_here(issuer, facts.get("issuer_name"))
+        )
+        lines.append(f"  {claims}{named} — issued by {by}")
     if result.award_hash:
         lines.append(f"  hash {result.award_hash}")
     if facts.get("verify_url"):
