@@ -376,7 +376,16 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     publish_log(log_repo.root, registry, grown, log_repo.signer)
     grown_site = tmp_path / "grown-site"
     serve_log(registry, grown, grown_site)
+    # Not yet cosigned: checked against alice's memory, but not remembered (a view no witness vouched for).
+    unwitnessed = node(op="check", site=f"{grown_site}/", hash=award, visitor="alice")
+    assert unwitnessed["status"] == "failed"
+    assert "quorum not reached" in unwitnessed["reason"]
+    assert "consistent with the log this browser saw before (421 entries)" in unwitnessed["reason"]
+    assert node(op="check", site=f"{site}/", hash=award, visitor="alice")["status"] == "passed"
+    _cosign(grown, tmp_path / "witness", log_repo)
+    serve_log(registry, grown, grown_site)
     later = node(op="check", site=f"{grown_site}/", hash=award, visitor="alice")
+    assert later["status"] == "passed", later
     assert "consistent with the log this browser saw before (421 entries)" in later["reason"]
     # ...and is now told when shown the older one again (a rollback).
     back = node(op="check", site=f"{site}/", hash=award, visitor="alice")
@@ -400,6 +409,20 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     fresh = node(op="check", site=f"{forked_site}/", hash=award, visitor="bob")  # a first visit cannot tell
     assert fresh["status"] == "failed"
     assert "quorum not reached" in fresh["reason"]  # but no witness cosigned the fork
+    # ...nor does bob's browser remember it: a fork signed by the log key alone, shown to bob first, must not make
+    # the log everyone is shown (cosigned) fail for him later as "a rollback or a split view" (the memory poisoned).
+    honest = node(op="check", site=f"{grown_site}/", hash=award, visitor="bob")
+    assert honest["status"] == "passed", honest
+
+
+def _cosign(state: Path, witness_state: Path, log_repo: LogRepo) -> None:
+    """The log in ``state`` cosigned by the fixture's witness (keeping its own state in ``witness_state``)."""
+    from generator.transparency.log import open_log
+
+    cosigned = witness_log(_source(state), witness_state, log_repo.witness, vkey=log_repo.signer.verifier.vkey)
+    log = open_log(LogSource(state), log_repo.signer.verifier)
+    note, _ = add_cosignatures(log, [log_repo.witness.verifier], [cosigned.note.encode()])
+    (state / "checkpoint").write_bytes(note.encode())
 
 
 def _source(state: Path) -> Any:

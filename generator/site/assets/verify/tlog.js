@@ -1,6 +1,6 @@
 // The registry's public transparency log, checked in the browser: the award's RFC 9162 inclusion proof
 // against the C2SP checkpoint (a signed note: Ed25519 via WebCrypto), the witnesses' cosignatures, and the
-// consistency of the checkpoint with the largest one this browser saw before (kept in localStorage), so that a
+// consistency of the checkpoint with the largest cosigned one this browser saw before (kept in localStorage), so that a
 // split view shown to a returning visitor is caught. Mirrors generator/tlog/*.py and
 // generator/transparency/inclusion.py; tests/site/test_verify_tlog.py runs both on the same logs.
 
@@ -569,7 +569,7 @@ function memoryOf(storage) {
 
 /**
  * The "Public log" check of an award hash. `site` is a SiteData; `storage` (default: localStorage) keeps the
- * largest checkpoint seen, per log origin; `document` (the award) names the signing keys whose expiry or
+ * largest checkpoint seen that its witnesses' quorum cosigned, per log origin; `document` (the award) names the signing keys whose expiry or
  * revocation, logged before the award, fails it (the same rule as generator/transparency/inclusion.py);
  * `entry` is the award's verification shard entry (SiteData.entry), whose `log` is the award's record; the
  * status list the page judged the award's status by must be the log's latest version of it; `now` (Unix
@@ -1092,6 +1092,18 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   // checkpoint read above from the site, so a host that alters or withholds one makes the check fail.
   const tiles = new TileSource(async (path) => read(await site.logTilePath(path)), cp.size, (path) => site.logTilePath(path));
 
+  const times = [];
+  for (const witness of Array.isArray(policy.witnesses) ? policy.witnesses : []) {
+    try {
+      const time = await cosignature(note, await parseVkey(witness.vkey));
+      if (time !== null) times.push(time);
+    } catch (error) {
+      if (!(error instanceof LogError)) throw error;
+    }
+  }
+  const cosigned = times.length;
+  const quorum = Number.isInteger(policy.quorum) ? policy.quorum : 0;
+
   // A returning visitor: this checkpoint must extend the largest one this browser saw.
   const key = `credreg-log:${cp.origin}`;
   let seen = null;
@@ -1116,7 +1128,11 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
     }
     history = `, consistent with the log this browser saw before (${seen.size} entries)`;
   }
-  if (memory && (!seen || !(seen.size >= cp.size))) {
+  // Remembered only when its quorum of witnesses cosigned it (as a monitor saves only such a checkpoint,
+  // monitor.py RunVerdict.may_save): the browser's memory is of the log everyone is shown. One signed by the log key
+  // alone (a fork shown to this visitor, larger than the real log) would else make every later view of the log the
+  // witnesses cosign fail here as "a rollback or a split view", and that log's growth be judged against the fork.
+  if (memory && cosigned >= quorum && (!seen || !(seen.size >= cp.size))) {
     try {
       memory.setItem(key, JSON.stringify({ size: cp.size, root: base64Encode(cp.root) }));
     } catch {
@@ -1176,17 +1192,6 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
     };
   }
 
-  const times = [];
-  for (const witness of Array.isArray(policy.witnesses) ? policy.witnesses : []) {
-    try {
-      const time = await cosignature(note, await parseVkey(witness.vkey));
-      if (time !== null) times.push(time);
-    } catch (error) {
-      if (!(error instanceof LogError)) throw error;
-    }
-  }
-  const cosigned = times.length;
-  const quorum = Number.isInteger(policy.quorum) ? policy.quorum : 0;
   const cosignedAt = quorumCosignature(times, quorum, now);
   const reason =
     `recorded in the public log as entry ${index} of ${cp.size}, checkpoint signed by the registry and ` +
