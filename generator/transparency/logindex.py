@@ -174,6 +174,9 @@ def commitment(checkpoint: Checkpoint) -> IndexCommitment | None:
     return IndexCommitment(size, root) if size is not None else None
 
 
+#: A hash an entry logs (entries.py writes SHA-256 in lowercase hex).
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
 #: The extension line (tlog.js has the same expression): a size without leading zeroes, a 32-byte root.
 _COMMITMENT = re.compile(r"credreg-index/1 (0|[1-9][0-9]{0,15}) ([A-Za-z0-9+/]{43}=)")
 
@@ -228,8 +231,10 @@ class LogIndex:
             and isinstance(lists, dict)
             and isinstance(cleared, dict)
             and isinstance(shas, dict)
-            and set(shas) <= set(keys)
-            and all(isinstance(v, str) for v in shas.values())
+            # Every key line has its file's last hash (:meth:`add` sets both): the hashes are in no commitment, so
+            # one missing or malformed would make a later alert that repeats it no retirement (:func:`retires`).
+            and set(shas) == set(keys)
+            and all(isinstance(v, str) and _SHA256.fullmatch(v) for v in shas.values())
             and all(isinstance(v, list) and all(type(n) is int for n in v) for v in keys.values())
             and all(type(n) is int for n in [*lists.values(), *cleared.values()])
             and all(_encodable(path) for path in [*keys, *lists, *cleared])

@@ -203,6 +203,7 @@ def test_a_kept_index_is_resumed_only_for_the_tree_it_was_kept_for(tmp_path: Pat
     write_kept(kept, index, here.size, here.root)
     resumed, start = resume(read_kept(kept), here)
     assert (resumed.keys, resumed.lists, start) == (index.keys, index.lists, 10)
+    assert KEY_A in resumed.shas
     # The same commitment over another tree: a larger one (entries hidden from the index), or another root.
     for other in (Checkpoint(here.origin, 12, here.root, (line,)), Checkpoint(here.origin, 10, b"\x08" * 32, (line,))):
         assert resume(read_kept(kept), other)[1] == 0
@@ -217,6 +218,10 @@ def test_a_kept_index_is_resumed_only_for_the_tree_it_was_kept_for(tmp_path: Pat
         {**good, "extra": 1},
         {**good, "keys": {**good["keys"], "\ud800": []}},  # a path no line can name (a lone surrogate)
         {**good, "lists": {**good["lists"], "\udfff": 3}},
+        # The key files' last hashes are in no commitment: a key line without one (a later alert repeating its
+        # hash then read as no retirement), or one that is no SHA-256, is no kept index of these entries.
+        {**good, "shas": {}},
+        {**good, "shas": {**good["shas"], KEY_A: "not a hash"}},
         [good],
         None,
     ]:

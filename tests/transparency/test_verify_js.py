@@ -376,7 +376,16 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     publish_log(log_repo.root, registry, grown, log_repo.signer)
     grown_site = tmp_path / "grown-site"
     serve_log(registry, grown, grown_site)
+    # Not yet cosigned: checked against alice's memory, but not remembered (a view no witness vouched for).
+    unwitnessed = node(op="check", site=f"{grown_site}/", hash=award, visitor="alice")
+    assert unwitnessed["status"] == "failed"
+    assert "quorum not reached" in unwitnessed["reason"]
+    assert "consistent with the log this browser saw before (421 entries)" in unwitnessed["reason"]
+    assert node(op="check", site=f"{site}/", hash=award, visitor="alice")["status"] == "passed"
+    _cosign(grown, tmp_path / "witness", log_repo)
+    serve_log(registry, grown, grown_site)
     later = node(op="check", site=f"{grown_site}/", hash=award, visitor="alice")
+    assert later["status"] == "passed", later
     assert "consistent with the log this browser saw before (421 entries)" in later["reason"]
     # ...and is now told when shown the older one again (a rollback).
     back = node(op="check", site=f"{site}/", hash=award, visitor="alice")
@@ -400,6 +409,20 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     fresh = node(op="check", site=f"{forked_site}/", hash=award, visitor="bob")  # a first visit cannot tell
     assert fresh["status"] == "failed"
     assert "quorum not reached" in fresh["reason"]  # but no witness cosigned the fork
+    # ...nor does bob's browser remember it: a fork signed by the log key alone, shown to bob first, must not make
+    # the log everyone is shown (cosigned) fail for him later as "a rollback or a split view" (the memory poisoned).
+    honest = node(op="check", site=f"{grown_site}/", hash=award, visitor="bob")
+    assert honest["status"] == "passed", honest
+
+
+def _cosign(state: Path, witness_state: Path, log_repo: LogRepo) -> None:
+    """The log in ``state`` cosigned by the fixture's witness (keeping its own state in ``witness_state``)."""
+    from generator.transparency.log import open_log
+
+    cosigned = witness_log(_source(state), witness_state, log_repo.witness, vkey=log_repo.signer.verifier.vkey)
+    log = open_log(LogSource(state), log_repo.signer.verifier)
+    note, _ = add_cosignatures(log, [log_repo.witness.verifier], [cosigned.note.encode()])
+    (state / "checkpoint").write_bytes(note.encode())
 
 
 def _source(state: Path) -> Any:
@@ -1876,3 +1899,145 @@ def test_a_cosignature_dated_past_what_a_timestamp_holds_counts_for_neither_read
         assert (python is not None, page["time"] is not None) == (counts, counts), time
         assert page["time"] == (str(python) if python is not None else None)
     assert verify_cosignature(note.with_signatures(cosign(note, witness, 1)), witness.verifier) == 1
+
+
+def test_one_witness_key_under_two_names_counts_once_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A cosignature signs the checkpoint and its time, never the witness's name: whoever holds the log's key copies
+    one witness's cosignature under a second name whose key id it computes from that same public key. Governance
+    refuses such a witness list (a quorum counts keys: models/governance.py); the page read log/policy.json's list
+    as given and counted the copy, so a policy naming one key twice with a quorum of 2 passed on one witness's word
+    ("cosigned by 2 of 2"). Now the page counts each public key once (and never the log's own key)."""
+    import pydantic
+
+    from generator.models.governance import TransparencyLog, Witness
+    from generator.tlog.note import COSIGNATURE_V1, NoteSigner, Signature, parse_note
+
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
+    _cosign(log_repo.state, tmp_path / "witness", log_repo)
+    site = tmp_path / "site"
+    serve_log(registry, log_repo.state, site)
+    award = log_repo.award_files()[0].stem
+    assert node(op="check", site=f"{site}/", hash=award, visitor="twin-visitor")["status"] == "passed"
+
+    twin = NoteSigner("twin.example.net/w", log_repo.witness.seed, COSIGNATURE_V1)
+    note = parse_note((site / "log/checkpoint").read_bytes())
+    [real] = [s for s in note.signatures if s.name == log_repo.witness.name]
+    (site / "log/checkpoint").write_bytes(
+        note.with_signatures(Signature(twin.name, twin.verifier.id, real.data)).encode()
+    )
+    policy = json.loads((site / "log/policy.json").read_text())
+    [listed] = policy["witnesses"]
+    policy["witnesses"].append({**listed, "name": "Twin", "vkey": twin.verifier.vkey})
+    policy["quorum"] = 2
+    (site / "log/policy.json").write_text(json.dumps(policy))
+
+    page = node(op="check", site=f"{site}/", hash=award, visitor="twin-visitor")
+    assert page["status"] == "failed", page
+    assert "cosigned by 1 of 2 witnesses" in page["reason"]
+    assert page["reason"].endswith("(quorum not reached)")
+    with pytest.raises(pydantic.ValidationError, match="one key under two names"):
+        TransparencyLog(
+            vkey=log_repo.signer.verifier.vkey,
+            witnesses=[
+                Witness(name="W", vkey=log_repo.witness.verifier.vkey),
+                Witness(name="Twin", vkey=twin.verifier.vkey),
+            ],
+            quorum=2,
+        )
+
+    # The log's own key listed as a witness (its holder cosigns at will) counts for neither.
+    own = NoteSigner(log_repo.signer.name, log_repo.signer.seed, COSIGNATURE_V1)
+    from generator.tlog.note import cosign
+
+    plain = parse_note((site / "log/checkpoint").read_bytes())
+    (site / "log/checkpoint").write_bytes(plain.with_signatures(cosign(plain, own, 1)).encode())
+    policy["witnesses"] = [listed, {**listed, "name": "Own", "vkey": own.verifier.vkey}]
+    (site / "log/policy.json").write_text(json.dumps(policy))
+    page = node(op="check", site=f"{site}/", hash=award, visitor="twin-visitor")
+    assert page["status"] == "failed", page
+    assert "cosigned by 1 of 2 witnesses" in page["reason"]
+    with pytest.raises(pydantic.ValidationError, match="holds the log's own key"):
+        TransparencyLog(
+            vkey=log_repo.signer.verifier.vkey,
+            witnesses=[
+                Witness(name="W", vkey=log_repo.witness.verifier.vkey),
+                Witness(name="Own", vkey=own.verifier.vkey),
+            ],
+            quorum=2,
+        )
+
+
+def test_a_returning_visitor_is_not_shown_the_log_without_the_witnesses_it_saw(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """log/policy.json (the witnesses and the quorum) is the site's word. A host holding the log's key served a
+    returning visitor the log it remembers, or an extension of it, signed by the log key alone, with a policy that
+    names no witness: consistent with the browser's memory, "cosigned by 0 of 0 witnesses", passed; the index that
+    checkpoint commits to, which no witness recomputed, could then hide a key's retirement or a revocation taken back.
+    The browser now remembers, with the checkpoint its quorum cosigned, the witnesses' keys and the quorum, and fails
+    a later view that the quorum of those witnesses did not cosign (as a monitor alerts on a policy that is not the
+    one saved beside its checkpoint, monitor.py). A change of witnesses they cosign through is taken up."""
+    from generator.tlog.note import COSIGNATURE_V1, NoteSigner, cosign, parse_note
+
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
+    _cosign(log_repo.state, tmp_path / "witness", log_repo)
+    site = tmp_path / "site"
+    serve_log(registry, log_repo.state, site)
+    award = log_repo.award_files()[0].stem
+    assert node(op="check", site=f"{site}/", hash=award, visitor="policy-carol")["status"] == "passed"
+    cosigned = (site / "log/checkpoint").read_bytes()
+    policy = json.loads((site / "log/policy.json").read_text())
+
+    def serve(note: bytes, witnesses: list[dict[str, Any]], quorum: int) -> None:
+        (site / "log/checkpoint").write_bytes(note)
+        (site / "log/policy.json").write_text(json.dumps({**policy, "witnesses": witnesses, "quorum": quorum}))
+
+    unwitnessed = parse_note(cosigned)
+    unwitnessed = dataclasses.replace(
+        unwitnessed, signatures=tuple(s for s in unwitnessed.signatures if s.name == log_repo.signer.name)
+    )
+    serve(unwitnessed.encode(), [], 0)
+    assert node(op="check", site=f"{site}/", hash=award, visitor="policy-dave")["status"] == "passed"  # a first visit
+    carol = node(op="check", site=f"{site}/", hash=award, visitor="policy-carol")
+    assert carol["status"] == "failed", carol
+    assert carol["reason"] == (
+        "the log does not check out: this browser saw this log cosigned by 1 of the 1 witnesses its policy listed "
+        "then; this checkpoint is cosigned by 0 of them (log/policy.json now lists 0, quorum 0): a log shown without "
+        "the witnesses it had (if the registry replaced its witnesses, forgetting this site's data in the browser "
+        "forgets what it saw)"
+    )
+    # A witness of the host's own, named in their place, is no witness carol saw either.
+    own = NoteSigner("own.example.net/w", b"\x07" * 32, COSIGNATURE_V1)
+    serve(
+        unwitnessed.with_signatures(cosign(unwitnessed, own, 1)).encode(),
+        [{"name": "Own", "vkey": own.verifier.vkey}],
+        1,
+    )
+    assert node(op="check", site=f"{site}/", hash=award, visitor="policy-carol")["status"] == "failed"
+
+    # A witness added beside the one carol saw, the quorum kept: passes (hers cosigned) but is not taken up, for it
+    # does not imply hers: a later view cosigned by the added one alone (a host's own, for all the page knows) fails.
+    [listed] = policy["witnesses"]
+    added = NoteSigner("added.example.net/w", b"\x08" * 32, COSIGNATURE_V1)
+    named = {"name": "Added", "vkey": added.verifier.vkey}
+    both = parse_note(cosigned)
+    both = both.with_signatures(cosign(both, added, 2))
+    serve(both.encode(), [listed, named], 1)
+    assert node(op="check", site=f"{site}/", hash=award, visitor="policy-carol")["status"] == "passed"
+    alone = unwitnessed.with_signatures(cosign(unwitnessed, added, 3)).encode()
+    serve(alone, [named], 1)
+    assert node(op="check", site=f"{site}/", hash=award, visitor="policy-carol")["status"] == "failed"
+    # With the quorum raised to both, it implies hers and is taken up: both are then needed.
+    serve(both.encode(), [listed, named], 2)
+    assert node(op="check", site=f"{site}/", hash=award, visitor="policy-carol")["status"] == "passed"
+    serve(alone, [listed, named], 1)
+    carol = node(op="check", site=f"{site}/", hash=award, visitor="policy-carol")
+    assert "this browser saw this log cosigned by 2 of the 2 witnesses" in carol["reason"], carol
+    # A first visitor's memory: the view a host shows without witnesses passes it (the limit docs state).
+    assert node(op="check", site=f"{site}/", hash=award, visitor="policy-erin")["status"] == "passed"

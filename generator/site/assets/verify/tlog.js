@@ -1,6 +1,6 @@
 // The registry's public transparency log, checked in the browser: the award's RFC 9162 inclusion proof
 // against the C2SP checkpoint (a signed note: Ed25519 via WebCrypto), the witnesses' cosignatures, and the
-// consistency of the checkpoint with the largest one this browser saw before (kept in localStorage), so that a
+// consistency of the checkpoint with the largest cosigned one this browser saw before (kept in localStorage), so that a
 // split view shown to a returning visitor is caught. Mirrors generator/tlog/*.py and
 // generator/transparency/inclusion.py; tests/site/test_verify_tlog.py runs both on the same logs.
 
@@ -569,7 +569,7 @@ function memoryOf(storage) {
 
 /**
  * The "Public log" check of an award hash. `site` is a SiteData; `storage` (default: localStorage) keeps the
- * largest checkpoint seen, per log origin; `document` (the award) names the signing keys whose expiry or
+ * largest checkpoint seen that its witnesses' quorum cosigned, per log origin; `document` (the award) names the signing keys whose expiry or
  * revocation, logged before the award, fails it (the same rule as generator/transparency/inclusion.py);
  * `entry` is the award's verification shard entry (SiteData.entry), whose `log` is the award's record; the
  * status list the page judged the award's status by must be the log's latest version of it; `now` (Unix
@@ -1092,6 +1092,31 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   // checkpoint read above from the site, so a host that alters or withholds one makes the check fail.
   const tiles = new TileSource(async (path) => read(await site.logTilePath(path)), cp.size, (path) => site.logTilePath(path));
 
+  // A quorum counts keys, not names (models/governance.py refuses a witness list that names one key twice, or the
+  // log's own): a cosignature signs the checkpoint and its time, never the witness's name, so whoever holds the log's
+  // key copies one cosignature under every name a policy lists that key with. Each public key counts once here, and
+  // the log's own never, whatever log/policy.json lists.
+  const times = [];
+  const logKey = toHex(vkey.key);
+  const named = new Set(); // the policy's witness keys (hex), the log's own never among them
+  const cosigners = new Set(); // those whose cosignature on this checkpoint is valid
+  for (const witness of Array.isArray(policy.witnesses) ? policy.witnesses : []) {
+    try {
+      const verifier = await parseVkey(witness.vkey);
+      const key = toHex(verifier.key);
+      if (key === logKey || named.has(key)) continue;
+      named.add(key);
+      const time = await cosignature(note, verifier);
+      if (time === null) continue;
+      cosigners.add(key);
+      times.push(time);
+    } catch (error) {
+      if (!(error instanceof LogError)) throw error;
+    }
+  }
+  const cosigned = times.length;
+  const quorum = Number.isInteger(policy.quorum) ? policy.quorum : 0;
+
   // A returning visitor: this checkpoint must extend the largest one this browser saw.
   const key = `credreg-log:${cp.origin}`;
   let seen = null;
@@ -1116,9 +1141,40 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
     }
     history = `, consistent with the log this browser saw before (${seen.size} entries)`;
   }
-  if (memory && (!seen || !(seen.size >= cp.size))) {
+  // The witnesses are the site's word (log/policy.json), and a host holding the log's key can name none: a returning
+  // visitor's view must be cosigned by the quorum of the witnesses this browser saw the log cosigned by (as a monitor
+  // alerts on a policy other than the one saved beside its checkpoint, monitor.py). Else the log key alone vouched
+  // for it, and for the index it commits to, which no witness recomputed.
+  // (One its own policy's quorum did not cosign fails on that, below.)
+  const saw = seen && Array.isArray(seen.witnesses) && Number.isSafeInteger(seen.quorum) ? seen : null;
+  if (saw !== null && cosigned >= quorum) {
+    const by = new Set(saw.witnesses.filter((key) => cosigners.has(key))).size;
+    if (by < saw.quorum) {
+      throw new LogError(
+        `this browser saw this log cosigned by ${saw.quorum} of the ${saw.witnesses.length} witnesses its policy ` +
+          `listed then; this checkpoint is cosigned by ${by} of them (log/policy.json now lists ${named.size}, ` +
+          `quorum ${quorum}): a log shown without the witnesses it had (if the registry replaced its witnesses, ` +
+          "forgetting this site's data in the browser forgets what it saw)",
+      );
+    }
+  }
+  // Remembered only when its quorum of witnesses cosigned it (as a monitor saves only such a checkpoint,
+  // monitor.py RunVerdict.may_save): the browser's memory is of the log everyone is shown. One signed by the log key
+  // alone (a fork shown to this visitor, larger than the real log) would else make every later view of the log the
+  // witnesses cosign fail here as "a rollback or a split view", and that log's growth be judged against the fork.
+  // With it, the witnesses' keys and the quorum it must be cosigned by from then on: the policy's now when that
+  // implies the one remembered (any set of cosigners meeting it meets the old: `quorum` less the witnesses new here
+  // is the old quorum at least), else the one remembered. A policy that only adds a witness, or names none, would
+  // else be taken up from a checkpoint the old witnesses cosigned, and a later view cosigned by the new one alone
+  // (the host's own) pass.
+  const policyKeys = [...named].sort();
+  const implies =
+    saw === null || !(saw.quorum > 0) || quorum - policyKeys.filter((k) => !saw.witnesses.includes(k)).length >= saw.quorum;
+  const [witnesses, needs] = implies ? [policyKeys, quorum] : [saw.witnesses, saw.quorum];
+  const samePolicy = saw !== null && saw.quorum === needs && saw.witnesses.join() === witnesses.join();
+  if (memory && cosigned >= quorum && (!seen || !(seen.size >= cp.size) || !samePolicy)) {
     try {
-      memory.setItem(key, JSON.stringify({ size: cp.size, root: base64Encode(cp.root) }));
+      memory.setItem(key, JSON.stringify({ size: cp.size, root: base64Encode(cp.root), witnesses, quorum: needs }));
     } catch {
       // storage full or disabled: the check itself stands
     }
@@ -1176,17 +1232,6 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
     };
   }
 
-  const times = [];
-  for (const witness of Array.isArray(policy.witnesses) ? policy.witnesses : []) {
-    try {
-      const time = await cosignature(note, await parseVkey(witness.vkey));
-      if (time !== null) times.push(time);
-    } catch (error) {
-      if (!(error instanceof LogError)) throw error;
-    }
-  }
-  const cosigned = times.length;
-  const quorum = Number.isInteger(policy.quorum) ? policy.quorum : 0;
   const cosignedAt = quorumCosignature(times, quorum, now);
   const reason =
     `recorded in the public log as entry ${index} of ${cp.size}, checkpoint signed by the registry and ` +
