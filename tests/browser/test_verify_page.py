@@ -1603,6 +1603,58 @@ def test_a_baked_credential_over_1_mib_of_utf8_is_refused_by_both(
     assert "at most 1 MiB" in verdict_text(vpage)
 
 
+def test_a_dropped_image_the_browser_fails_to_read_late_never_covers_a_later_verdict(
+    vpage: Any, site: Site, examples: Examples
+) -> None:
+    """A dropped image is read in two steps (its first 64 KiB, then all of it). When the browser failed the second
+    read (a file changed or removed since it was picked: NotReadableError) after a hash was given and answered, the
+    image's error replaced that verdict, and retired it. The file here is a File whose whole read the test holds,
+    then fails as Chromium fails it; the hash's verdict stays."""
+    open_verify(vpage, site)
+    vpage.evaluate(
+        """(bytes) => {
+             const file = new File([new Uint8Array(bytes)], "badge.png", {type: "image/png"});
+             file.arrayBuffer = () => new Promise((resolve, reject) => { window.crHeldRead = reject; });
+             const drop = new Event("drop", {bubbles: true, cancelable: true});
+             Object.defineProperty(drop, "dataTransfer", {value: {types: ["Files"], files: [file]}});
+             document.getElementById("cr-drop").dispatchEvent(drop); }""",
+        list(_baked_png(examples.revoked.text)),
+    )
+    vpage.wait_for_function("() => typeof window.crHeldRead === 'function'")  # the whole read is under way
+    vpage.fill("#cr-hash", examples.valid.hash)
+    vpage.click("#cr-hash-form button[type=submit]")
+    assert wait_for_verdict(vpage) == "valid"
+    vpage.evaluate(
+        """() => new Promise((done) => {
+             window.crHeldRead(new DOMException("The requested file could not be read.", "NotReadableError"));
+             setTimeout(done, 0); })"""  # the rejection's handlers (microtasks) have all run by then
+    )
+    assert wait_for_verdict(vpage) == "valid", verdict_text(vpage)
+    assert examples.valid.hash in vpage.inner_text("#cr-facts")
+
+
+def test_a_dropped_file_the_browser_cannot_read_is_said_so(vpage: Any, site: Site, tmp_path: Path) -> None:
+    """A file picked from disk, then changed there before it is read, is one Chromium refuses to read
+    (NotReadableError). The failure was caught nowhere: "Checking…" stayed on the page for good. It is said."""
+    path = tmp_path / "award.json"
+    path.write_text("{}")
+    open_verify(vpage, site)
+    # A file input of the test's own (the page's would verify it at once): its File is the file on disk.
+    vpage.evaluate(
+        """() => { const input = document.createElement("input"); input.type = "file"; input.id = "test-pick";
+             document.body.append(input); }"""
+    )
+    vpage.set_input_files("#test-pick", str(path))
+    path.write_text('{"changed": "since it was picked"}')
+    vpage.evaluate(
+        """() => { const dt = new DataTransfer(); dt.items.add(document.getElementById("test-pick").files[0]);
+             document.getElementById("cr-drop").dispatchEvent(
+               new DragEvent("drop", {bubbles: true, cancelable: true, dataTransfer: dt})); }"""
+    )
+    assert wait_for_verdict(vpage) == "error", verdict_text(vpage)
+    assert "This file could not be read (NotReadableError): choose it again." in verdict_text(vpage)
+
+
 @pytest.mark.parametrize(
     "decoy",
     [
