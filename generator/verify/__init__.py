@@ -99,6 +99,28 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+_VALUE_KEYS = frozenset({"@value", "@language", "@direction"})
+
+
+def name_words(value: Any) -> str | None:
+    """A name as a file writes it, in words (verifier.js ``nameWords``): text; or, as VC 2.0 and OB 3.0 allow,
+    a value object (``{"@value": ..., "@language": ...}``) or a list of them, each value with its language tag in
+    brackets after it, joined by " / ": every word the file gives, none picked over another. Anything else (a
+    number, a list of plain text, a value object with other keys) is no name."""
+    if isinstance(value, str):
+        return value
+    objects = value if isinstance(value, list) and value else [value]
+    words = []
+    for one in objects:
+        if not isinstance(one, dict) or not isinstance(one.get("@value"), str) or not set(one) <= _VALUE_KEYS:
+            return None
+        language = one.get("@language")
+        if "@language" in one and not isinstance(language, str):
+            return None
+        words.append(one["@value"] + (f" [{language}]" if isinstance(language, str) else ""))
+    return " / ".join(words)
+
+
 def awarded_facts(document: Any) -> dict[str, str | None]:
     """When it was awarded, by the rule the page shares (verifier.js ``awardedFacts``): an ``awardedDate`` equal to
     the credential's ``validFrom`` (as this registry writes every award, and its profile requires) is its award
@@ -117,8 +139,8 @@ def _facts(ctx: VerificationContext, checks: tuple[Check, ...]) -> dict[str, Any
     issuer = doc.get("issuer")
     facts: dict[str, Any] = {
         "issuer": ctx.issuer_id,
-        "issuer_name": _text(issuer.get("name")) if isinstance(issuer, dict) else None,
-        "credential_name": _text(ctx.achievement.get("name")) or _text(doc.get("name")),
+        "issuer_name": name_words(issuer.get("name")) if isinstance(issuer, dict) else None,
+        "credential_name": name_words(ctx.achievement.get("name")) or name_words(doc.get("name")),
         "achievement": ctx.achievement.get("id"),
         "valid_from": _text(doc.get("validFrom")),
         **awarded_facts(doc),

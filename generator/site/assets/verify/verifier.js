@@ -327,13 +327,13 @@ export class Verifier {
       hash,
       source,
       registered: entry !== null,
-      issuerName: typeof subject.name === "string" ? subject.name : null,
+      issuerName: nameWords(subject.name),
       issuerDid: ctx.issuerId,
       issuer,
       issuerUrl: issuer !== null ? this.site.url(`issuers/${issuer}/`) : null,
       registryName: isObject(profile) ? text(profile.name) : null,
       // The achievement's name unless it is empty, then the credential's (generator/verify/__init__.py _facts).
-      credentialName: text(ctx.achievement.name) || text(document.name),
+      credentialName: nameWords(ctx.achievement.name) || nameWords(document.name),
       credentialRef: isId(owner) && isId(slug) && owner === issuer ? `${owner}/${slug}` : null,
       validFrom: typeof document.validFrom === "string" ? document.validFrom : null,
       ...awardedFacts(document),
@@ -349,6 +349,28 @@ export class Verifier {
     facts.registryCredentialName = isObject(definition) ? text(definition.name) : null;
     return { kind: "verified", hash, document, entry, checks, facts, ctx };
   }
+}
+
+const VALUE_KEYS = new Set(["@value", "@language", "@direction"]);
+
+/**
+ * A name as a file writes it, in words (generator/verify/__init__.py name_words): text; or, as VC 2.0 and OB 3.0
+ * allow, a value object ({"@value": ..., "@language": ...}) or a list of them, each value with its language tag in
+ * brackets after it, joined by " / ": every word the file gives, none picked over another. Anything else (a number,
+ * a list of plain text, a value object with other keys) is no name.
+ */
+export function nameWords(value) {
+  if (typeof value === "string") return value;
+  const objects = Array.isArray(value) && value.length ? value : [value];
+  const words = [];
+  for (const one of objects) {
+    if (!isObject(one) || typeof one["@value"] !== "string" || !Object.keys(one).every((k) => VALUE_KEYS.has(k)))
+      return null;
+    const language = one["@language"];
+    if (Object.hasOwn(one, "@language") && typeof language !== "string") return null;
+    words.push(one["@value"] + (typeof language === "string" ? ` [${language}]` : ""));
+  }
+  return words.join(" / ");
 }
 
 /** A fact as it is shown: text, or null (a list or a number is no name and no date). */

@@ -35,6 +35,7 @@ import {
   DataError,
   fileText,
   InputError,
+  nameWords,
   parseAwardJSON,
   parseLinkInput,
   Verifier,
@@ -509,7 +510,7 @@ class Page {
         const award = JSON.parse(l.text);
         const subject = isObject(award) && isObject(award.credentialSubject) ? award.credentialSubject : {};
         const achievement = isObject(subject.achievement) ? subject.achievement : {};
-        const name = typeof achievement.name === "string" ? achievement.name : typeof award.name === "string" ? award.name : "";
+        const name = nameWords(achievement.name) || nameWords(award.name) || ""; // as the verdict names it
         const when = typeof award.validFrom === "string" ? ` (${plainDay(day(award.validFrom))})` : "";
         // A line with no name may still be an award: say what it is only when the page knows (nounOf's rule). Its
         // name quoted, as the file's words: the picker stays above the verdict with the line picked, and a line
@@ -950,7 +951,7 @@ class Page {
     // (an SVG may run script once opened from the disk), handed out from this registry's page.
     $("cr-bake").hidden = !(own && this.outcome && this.outcome.facts.registered);
     if (own) {
-      const name = typeof achievement.name === "string" ? achievement.name : "the credential";
+      const name = nameWords(achievement.name) ?? "the credential";
       box.append(el("img", { attrs: { src, alt: `Badge image of ${visible(name)}`, width: "120", height: "120" } }));
     }
   }
