@@ -576,6 +576,15 @@ def registered_reason(registry: Registry, document: Any) -> str:
     return f"yes: published in this registry ({ref or '?'})"
 
 
+def filed_under(owner: str, other: str) -> str:
+    """The "Registered here" words for an award filed under ``other``, a second issuer declaring the DID ``owner``
+    owns (verifier.js ``filedUnder``)."""
+    return (
+        f"no: no award with this hash is in this registry under {owner}, whose DID is its issuer's (it is "
+        f"filed under {other}, which declares the same DID)"
+    )
+
+
 class RegisteredPolicy:
     """An award of an issuer registered here is in this registry: added by a reviewed change, with its status
     slot its own. One that is not (a file handed over, a changed award: any change changes its hash) is never
@@ -593,6 +602,13 @@ class RegisteredPolicy:
             return _check("registered", label, False, "no: it cannot be canonicalized, so it has no award hash")
         if self._find(ctx.registry, record.id, ctx.award_hash) is not None:
             return _check("registered", label, True, registered_reason(ctx.registry, ctx.document))
+        # Filed under a second issuer declaring its issuer's DID (id.duplicate-did, pushed past the check): said as
+        # the page says it (verifier.js filedUnder), the award being in the registry, under another issuer.
+        did = ctx.registry.issuer_did(record.id)
+        for other in ctx.registry.issuers:
+            same = other != record.id and ctx.registry.issuer_did(other) == did
+            if same and self._find(ctx.registry, other, ctx.award_hash) is not None:
+                return _check("registered", label, False, filed_under(record.id, other))
         return _check(
             "registered",
             label,

@@ -158,13 +158,7 @@ export class Verifier {
       const registered =
         owner === null
           ? notChecked("registered", "Registered here", "the issuer is not registered here", { applicable: false })
-          : check(
-              "registered",
-              "Registered here",
-              false,
-              `no: no award with this hash is in this registry under ${owner}, whose DID is its issuer's (it is ` +
-                `filed under ${entry.issuer}, which declares the same DID)`,
-            );
+          : check("registered", "Registered here", false, filedUnder(owner, entry.issuer));
       return this.outcome(award, hash, null, [registered, hashCheck], "hash");
     }
     const registered = check("registered", "Registered here", true, await this.registeredReason(award));
@@ -243,9 +237,15 @@ export class Verifier {
     // none) registered any file and passed its eddsa-rdfc-2022 proof unchecked (rdfcProofPolicy trusts a published
     // award as the build checked it). It counts only if what it publishes is this file, hash for hash.
     const planted = entry === null ? null : (await this.published(entry, hash)).problem;
-    // Filed under a second issuer of its DID: not registered, as Python finds it (filedByItsIssuer).
-    if (entry !== null && planted === null && !(await this.filedByItsIssuer(entry, document))) entry = null;
-    if (planted !== null) {
+    // Filed under a second issuer of its DID: not registered, as Python finds it (filedByItsIssuer), and said so.
+    let elsewhere = null;
+    if (entry !== null && planted === null && !(await this.filedByItsIssuer(entry, document))) {
+      const owner = await this.site.issuerOf(issuerIdOf(document));
+      if (owner !== null) elsewhere = filedUnder(owner, entry.issuer);
+      entry = null;
+    }
+    if (elsewhere !== null) first.unshift(check("registered", "Registered here", false, elsewhere));
+    else if (planted !== null) {
       entry = null;
       first.unshift(
         check("registered", "Registered here", false, `no: the registry's published entry for this hash is not this award: ${planted}`),
@@ -371,6 +371,17 @@ export function nameWords(value) {
     words.push(one["@value"] + (typeof language === "string" ? ` [${language}]` : ""));
   }
   return words.join(" / ");
+}
+
+/**
+ * The "Registered here" words for an award filed under `other`, a second issuer declaring the DID `owner` owns
+ * (generator/verify/policies.py filed_under).
+ */
+function filedUnder(owner, other) {
+  return (
+    `no: no award with this hash is in this registry under ${owner}, whose DID is its issuer's (it is ` +
+    `filed under ${other}, which declares the same DID)`
+  );
 }
 
 /** A fact as it is shown: text, or null (a list or a number is no name and no date). */
