@@ -15,6 +15,7 @@ import base64
 import csv
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -748,14 +749,24 @@ def earner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EarnerSite
 def test_a_vouched_award_s_links_show_where_they_go(vpage: Any, earner_site: EarnerSite) -> None:
     """An award signed with a key registered here for its issuer has its evidence as links, valid or revoked (its
     issuer is real), each link's words the address as the browser reads it (the file's own words over a link read
-    as that address, on this registry's page), its name as text beside it."""
-    for earner, verdict, address in (
-        (earner_site.alice, "valid", "https://portfolio.example.org/work/sql"),
-        (earner_site.withdrawn, "revoked", "https://portfolio.example.org/work/report"),
+    as that address, on this registry's page), its name as text beside it: given by its link, or as a file dropped
+    on the page (the earner's award file, what the issuer signed)."""
+    for (earner, verdict, address), how in itertools.product(
+        (
+            (earner_site.alice, "valid", "https://portfolio.example.org/work/sql"),
+            (earner_site.withdrawn, "revoked", "https://portfolio.example.org/work/report"),
+        ),
+        ("link", "file"),
     ):
         vpage.goto("about:blank")
-        vpage.goto(earner.link)
-        assert wait_for_verdict(vpage) == verdict
+        if how == "link":
+            vpage.goto(earner.link)
+        else:
+            vpage.goto(earner.link.split("#", 1)[0])
+            ready(vpage)
+            _drop(vpage, earner.file.read_text(encoding="utf-8"))
+        assert wait_for_verdict(vpage) == verdict, (how, verdict_text(vpage))
+        assert earner.hash in vpage.inner_text("#cr-facts"), how
         links = vpage.locator("#cr-facts .cr-evidence a")
         assert [(a.inner_text(), a.get_attribute("href")) for a in links.all()] == [(address, address)]
         assert "noopener" in str(links.first.get_attribute("rel"))
