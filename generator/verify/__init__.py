@@ -16,7 +16,7 @@ from generator.errors import CredregError, VerificationError
 from generator.openbadges import is_status_list
 from generator.registry import Registry
 from generator.verify.keys import ChainResolver, DidKeyResolver, KeyResolver, RegistryKeyResolver
-from generator.verify.policies import Policy, ProofCache, VerificationContext, default_policies
+from generator.verify.policies import Policy, ProofCache, VerificationContext, default_policies, name_words
 from generator.verify.results import AWARD, Check, CheckStatus, Verdict, VerificationResult
 from generator.verify.status import RegistryStatus, verify_status_list
 
@@ -97,28 +97,6 @@ class Verifier:
 def _text(value: Any) -> str | None:
     """A fact as it is shown: text, or nothing (a list or a number is no name and no date)."""
     return value if isinstance(value, str) else None
-
-
-_VALUE_KEYS = frozenset({"@value", "@language", "@direction"})
-
-
-def name_words(value: Any) -> str | None:
-    """A name as a file writes it, in words (verifier.js ``nameWords``): text; or, as VC 2.0 and OB 3.0 allow,
-    a value object (``{"@value": ..., "@language": ...}``) or a list of them, each value with its language tag in
-    brackets after it, joined by " / ": every word the file gives, none picked over another. Anything else (a
-    number, a list of plain text, a value object with other keys) is no name."""
-    if isinstance(value, str):
-        return value
-    objects = value if isinstance(value, list) and value else [value]
-    words = []
-    for one in objects:
-        if not isinstance(one, dict) or not isinstance(one.get("@value"), str) or not set(one) <= _VALUE_KEYS:
-            return None
-        language = one.get("@language")
-        if "@language" in one and not isinstance(language, str):
-            return None
-        words.append(one["@value"] + (f" [{language}]" if isinstance(language, str) else ""))
-    return " / ".join(words)
 
 
 def awarded_facts(document: Any) -> dict[str, str | None]:

@@ -13,6 +13,7 @@ import {
   credentialRefOf,
   DEFAULT_POLICIES,
   issuerIdOf,
+  nameWords,
   normalizeRecipientKey,
   beforeKey,
   pyStrip,
@@ -20,6 +21,8 @@ import {
   SPACE,
   statusListChecks,
 } from "./policies.js";
+
+export { nameWords }; // the page's one reading of a name (policies.js), for its picker and pictures too
 import {
   AWARD,
   check,
@@ -349,28 +352,6 @@ export class Verifier {
     facts.registryCredentialName = isObject(definition) ? text(definition.name) : null;
     return { kind: "verified", hash, document, entry, checks, facts, ctx };
   }
-}
-
-const VALUE_KEYS = new Set(["@value", "@language", "@direction"]);
-
-/**
- * A name as a file writes it, in words (generator/verify/__init__.py name_words): text; or, as VC 2.0 and OB 3.0
- * allow, a value object ({"@value": ..., "@language": ...}) or a list of them, each value with its language tag in
- * brackets after it, joined by " / ": every word the file gives, none picked over another. Anything else (a number,
- * a list of plain text, a value object with other keys) is no name.
- */
-export function nameWords(value) {
-  if (typeof value === "string") return value;
-  const objects = Array.isArray(value) && value.length ? value : [value];
-  const words = [];
-  for (const one of objects) {
-    if (!isObject(one) || typeof one["@value"] !== "string" || !Object.keys(one).every((k) => VALUE_KEYS.has(k)))
-      return null;
-    const language = one["@language"];
-    if (Object.hasOwn(one, "@language") && typeof language !== "string") return null;
-    words.push(one["@value"] + (typeof language === "string" ? ` [${language}]` : ""));
-  }
-  return words.join(" / ");
 }
 
 /**
