@@ -671,6 +671,8 @@ class EarnerSite:
     alice: Earner
     withdrawn: Earner
     """Awarded, then withdrawn at the earner's request (a signed revocation)."""
+    key: str
+    """The issuer's registered signing key's path: what it may sign, a test may."""
 
 
 def _cli(*args: str, env: dict[str, str]) -> str:
@@ -743,7 +745,32 @@ def earner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EarnerSite
                 email, row["award_hash"], row["recipient_key"], f"{url}verify/#{fragment}", Path(row["award_file"])
             )
 
-        yield EarnerSite(url, earner("alice.martin@example.org"), earner("bob.stone@example.org"))
+        yield EarnerSite(url, earner("alice.martin@example.org"), earner("bob.stone@example.org"), key)
+
+
+def test_a_vouched_award_s_picture_is_named_as_its_credential_is(vpage: Any, earner_site: EarnerSite) -> None:
+    """A registered issuer's key may sign any name for its credential: the page names the credential by the
+    registry's name and quotes the file's. Its picture (the registry's picture of that credential, on this site)
+    was named by the file's words alone ("Badge image of MSc Medicine"), as a screen reader reads it: named now as
+    the Credential row names it."""
+    from generator.awarding.keys import load_signing_key
+    from generator.awarding.signing import sign_document
+
+    award = json.loads(earner_site.alice.file.read_text(encoding="utf-8"))
+    defined = award["credentialSubject"]["achievement"]["name"]
+    [proof, *_] = award["proof"] if isinstance(award["proof"], list) else [award["proof"]]
+    unsigned = {k: v for k, v in award.items() if k != "proof"}
+    unsigned["credentialSubject"]["achievement"]["name"] = "MSc Medicine"
+    created = dt.datetime.fromisoformat(proof["created"])
+    signed = sign_document(unsigned, load_signing_key(Path(earner_site.key)), proof["verificationMethod"], created)
+    vpage.goto(earner_site.alice.link.split("#", 1)[0])
+    ready(vpage)
+    _drop(vpage, json.dumps(signed))
+    wait_for_verdict(vpage)
+    credential = vpage.locator("#cr-facts div", has=vpage.locator("dt", has_text="Credential")).locator("dd")
+    assert credential.inner_text() == f"{defined}; the file calls it 'MSc Medicine'", verdict_text(vpage)
+    assert vpage.locator("#cr-image img").count() == 1, verdict_text(vpage)
+    assert vpage.get_attribute("#cr-image img", "alt") == f"Badge image of {defined}"
 
 
 def test_a_vouched_award_s_links_show_where_they_go(vpage: Any, earner_site: EarnerSite) -> None:

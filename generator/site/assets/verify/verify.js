@@ -951,7 +951,10 @@ class Page {
     // (an SVG may run script once opened from the disk), handed out from this registry's page.
     $("cr-bake").hidden = !(own && this.outcome && this.outcome.facts.registered);
     if (own) {
-      const name = nameWords(achievement.name) ?? "the credential";
+      // Named as the Credential row names it (renderFacts): the registry's name for a credential defined here, never
+      // the file's words alone (its issuer's key may sign any name beside the registry's picture of it).
+      const { facts } = this.outcome;
+      const name = facts.registryCredentialName ?? (facts.credentialName || "the credential");
       box.append(el("img", { attrs: { src, alt: `Badge image of ${visible(name)}`, width: "120", height: "120" } }));
     }
   }
