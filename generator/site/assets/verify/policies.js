@@ -1399,10 +1399,11 @@ export function unregisteredIssuerReason(issuerId, name, names) {
   // Every value of a name in languages (nameValues), as both verifiers show them all (policies.py).
   const values = (nameValues(name) ?? []).map(([word]) => word).filter((word) => pyStrip(word) !== "");
   if (!values.length) return reason;
-  const keys = values.flatMap((word) => lookalikeKeys(word));
+  // A set: a name of a hundred thousand values (a megabyte of file) is compared with every registered name.
+  const keys = new Set(values.flatMap((word) => lookalikeKeys(word)));
   const namesake = Object.keys(names)
     .sort()
-    .find((id) => typeof names[id] === "string" && lookalikeKeys(names[id]).some((key) => keys.includes(key)));
+    .find((id) => typeof names[id] === "string" && lookalikeKeys(names[id]).some((key) => keys.has(key)));
   if (namesake === undefined) return reason;
   const registered = reprOf(names[namesake]);
   return `${reason}; its name ${reprOf(nameWords(name))} reads like that of ${namesake}, a registered issuer (${registered}), which it is not`;
