@@ -16,7 +16,7 @@ from generator.errors import CredregError, VerificationError
 from generator.openbadges import is_status_list
 from generator.registry import Registry
 from generator.verify.keys import ChainResolver, DidKeyResolver, KeyResolver, RegistryKeyResolver
-from generator.verify.policies import Policy, ProofCache, VerificationContext, default_policies
+from generator.verify.policies import Policy, ProofCache, VerificationContext, default_policies, name_words
 from generator.verify.results import AWARD, Check, CheckStatus, Verdict, VerificationResult
 from generator.verify.status import RegistryStatus, verify_status_list
 
@@ -117,8 +117,8 @@ def _facts(ctx: VerificationContext, checks: tuple[Check, ...]) -> dict[str, Any
     issuer = doc.get("issuer")
     facts: dict[str, Any] = {
         "issuer": ctx.issuer_id,
-        "issuer_name": _text(issuer.get("name")) if isinstance(issuer, dict) else None,
-        "credential_name": _text(ctx.achievement.get("name")) or _text(doc.get("name")),
+        "issuer_name": name_words(issuer.get("name")) if isinstance(issuer, dict) else None,
+        "credential_name": name_words(ctx.achievement.get("name")) or name_words(doc.get("name")),
         "achievement": ctx.achievement.get("id"),
         "valid_from": _text(doc.get("validFrom")),
         **awarded_facts(doc),

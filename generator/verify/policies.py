@@ -79,6 +79,8 @@ __all__ = [
     "VerificationContext",
     "credential_problem",
     "key_problem",
+    "name_values",
+    "name_words",
     "proof_statement",
     "registered_reason",
     "signed_ahead_bound",
@@ -470,6 +472,37 @@ class IssuerPolicy:
         return _check("issuer", label, False, reason)
 
 
+_VALUE_KEYS = frozenset({"@value", "@language", "@direction"})
+
+
+def name_values(value: Any) -> list[tuple[str, str | None]] | None:
+    """A name as a file writes it, as (value, language) pairs (verifier.js ``nameValues``): text (no language); or,
+    as VC 2.0 and OB 3.0 allow, a value object (``{"@value": ..., "@language": ...}``) or a list of them. Anything
+    else (a number, a list of plain text, a value object with other keys) is no name: ``None``."""
+    if isinstance(value, str):
+        return [(value, None)]
+    objects = value if isinstance(value, list) and value else [value]
+    pairs: list[tuple[str, str | None]] = []
+    for one in objects:
+        if not isinstance(one, dict) or not isinstance(one.get("@value"), str) or not set(one) <= _VALUE_KEYS:
+            return None
+        language = one.get("@language")
+        if "@language" in one and not isinstance(language, str):
+            return None
+        pairs.append((one["@value"], language))
+    return pairs
+
+
+def name_words(value: Any) -> str | None:
+    """A name as a file writes it, in words (verifier.js ``nameWords``): each of its values (:func:`name_values`)
+    with its language tag in brackets after it, joined by " / ": every word the file gives, none picked over
+    another. ``None`` when it is no name."""
+    pairs = name_values(value)
+    if pairs is None:
+        return None
+    return " / ".join(word + (f" [{language}]" if language is not None else "") for word, language in pairs)
+
+
 def unregistered_issuer_reason(issuer_id: str, name: Any, names: Mapping[str, str]) -> str:
     """Why an issuer is not one of this registry's (``names``: each registered issuer's name by id), and, when the
     ``name`` its credential gives it reads like a registered issuer's (:func:`~generator._internal.text.
@@ -477,14 +510,17 @@ def unregistered_issuer_reason(issuer_id: str, name: Any, names: Mapping[str, st
     credential is genuine, and a reader would take it for that issuer's. The page's ``unregisteredIssuerReason``
     (policies.js) says the same."""
     reason = f"{issuer_id} is not an issuer registered in this registry"
-    if not isinstance(name, str) or not name.strip():
+    # Every value of a name in languages (name_values), as both verifiers show them all: "Acme Academy [en]" was
+    # shown with no word that it reads like a registered issuer's name, only a name as text being compared.
+    values = [word for word, _ in name_values(name) or () if word.strip()]
+    if not values:
         return reason
-    keys = lookalike_keys(name)
+    keys = frozenset().union(*(lookalike_keys(word) for word in values))
     namesake = next((i for i in sorted(names) if lookalike_keys(names[i]) & keys), None)
     if namesake is None:
         return reason
     registered = names[namesake]
-    alike = f"its name {name!r} reads like that of {namesake}, a registered issuer ({registered!r})"
+    alike = f"its name {name_words(name)!r} reads like that of {namesake}, a registered issuer ({registered!r})"
     return f"{reason}; {alike}, which it is not"
 
 
@@ -576,6 +612,15 @@ def registered_reason(registry: Registry, document: Any) -> str:
     return f"yes: published in this registry ({ref or '?'})"
 
 
+def filed_under(owner: str, other: str) -> str:
+    """The "Registered here" words for an award filed under ``other``, a second issuer declaring the DID ``owner``
+    owns (verifier.js ``filedUnder``)."""
+    return (
+        f"no: no award with this hash is in this registry under {owner}, whose DID is its issuer's (it is "
+        f"filed under {other}, which declares the same DID)"
+    )
+
+
 class RegisteredPolicy:
     """An award of an issuer registered here is in this registry: added by a reviewed change, with its status
     slot its own. One that is not (a file handed over, a changed award: any change changes its hash) is never
@@ -593,6 +638,13 @@ class RegisteredPolicy:
             return _check("registered", label, False, "no: it cannot be canonicalized, so it has no award hash")
         if self._find(ctx.registry, record.id, ctx.award_hash) is not None:
             return _check("registered", label, True, registered_reason(ctx.registry, ctx.document))
+        # Filed under a second issuer declaring its issuer's DID (id.duplicate-did, pushed past the check): said as
+        # the page says it (verifier.js filedUnder), the award being in the registry, under another issuer.
+        did = ctx.registry.issuer_did(record.id)
+        for other in ctx.registry.issuers:
+            same = other != record.id and ctx.registry.issuer_did(other) == did
+            if same and self._find(ctx.registry, other, ctx.award_hash) is not None:
+                return _check("registered", label, False, filed_under(record.id, other))
         return _check(
             "registered",
             label,

@@ -15,6 +15,7 @@ import base64
 import csv
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -670,6 +671,8 @@ class EarnerSite:
     alice: Earner
     withdrawn: Earner
     """Awarded, then withdrawn at the earner's request (a signed revocation)."""
+    key: str
+    """The issuer's registered signing key's path: what it may sign, a test may."""
 
 
 def _cli(*args: str, env: dict[str, str]) -> str:
@@ -742,20 +745,55 @@ def earner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EarnerSite
                 email, row["award_hash"], row["recipient_key"], f"{url}verify/#{fragment}", Path(row["award_file"])
             )
 
-        yield EarnerSite(url, earner("alice.martin@example.org"), earner("bob.stone@example.org"))
+        yield EarnerSite(url, earner("alice.martin@example.org"), earner("bob.stone@example.org"), key)
+
+
+def test_a_vouched_award_s_picture_is_named_as_its_credential_is(vpage: Any, earner_site: EarnerSite) -> None:
+    """A registered issuer's key may sign any name for its credential: the page names the credential by the
+    registry's name and quotes the file's. Its picture (the registry's picture of that credential, on this site)
+    was named by the file's words alone ("Badge image of MSc Medicine"), as a screen reader reads it: named now as
+    the Credential row names it."""
+    from generator.awarding.keys import load_signing_key
+    from generator.awarding.signing import sign_document
+
+    award = json.loads(earner_site.alice.file.read_text(encoding="utf-8"))
+    defined = award["credentialSubject"]["achievement"]["name"]
+    [proof, *_] = award["proof"] if isinstance(award["proof"], list) else [award["proof"]]
+    unsigned = {k: v for k, v in award.items() if k != "proof"}
+    unsigned["credentialSubject"]["achievement"]["name"] = "MSc Medicine"
+    created = dt.datetime.fromisoformat(proof["created"])
+    signed = sign_document(unsigned, load_signing_key(Path(earner_site.key)), proof["verificationMethod"], created)
+    vpage.goto(earner_site.alice.link.split("#", 1)[0])
+    ready(vpage)
+    _drop(vpage, json.dumps(signed))
+    wait_for_verdict(vpage)
+    credential = vpage.locator("#cr-facts div", has=vpage.locator("dt", has_text="Credential")).locator("dd")
+    assert credential.inner_text() == f"{defined}; the file calls it 'MSc Medicine'", verdict_text(vpage)
+    assert vpage.locator("#cr-image img").count() == 1, verdict_text(vpage)
+    assert vpage.get_attribute("#cr-image img", "alt") == f"Badge image of {defined}"
 
 
 def test_a_vouched_award_s_links_show_where_they_go(vpage: Any, earner_site: EarnerSite) -> None:
     """An award signed with a key registered here for its issuer has its evidence as links, valid or revoked (its
     issuer is real), each link's words the address as the browser reads it (the file's own words over a link read
-    as that address, on this registry's page), its name as text beside it."""
-    for earner, verdict, address in (
-        (earner_site.alice, "valid", "https://portfolio.example.org/work/sql"),
-        (earner_site.withdrawn, "revoked", "https://portfolio.example.org/work/report"),
+    as that address, on this registry's page), its name as text beside it: given by its link, or as a file dropped
+    on the page (the earner's award file, what the issuer signed)."""
+    for (earner, verdict, address), how in itertools.product(
+        (
+            (earner_site.alice, "valid", "https://portfolio.example.org/work/sql"),
+            (earner_site.withdrawn, "revoked", "https://portfolio.example.org/work/report"),
+        ),
+        ("link", "file"),
     ):
         vpage.goto("about:blank")
-        vpage.goto(earner.link)
-        assert wait_for_verdict(vpage) == verdict
+        if how == "link":
+            vpage.goto(earner.link)
+        else:
+            vpage.goto(earner.link.split("#", 1)[0])
+            ready(vpage)
+            _drop(vpage, earner.file.read_text(encoding="utf-8"))
+        assert wait_for_verdict(vpage) == verdict, (how, verdict_text(vpage))
+        assert earner.hash in vpage.inner_text("#cr-facts"), how
         links = vpage.locator("#cr-facts .cr-evidence a")
         assert [(a.inner_text(), a.get_attribute("href")) for a in links.all()] == [(address, address)]
         assert "noopener" in str(links.first.get_attribute("rel"))
@@ -1601,6 +1639,58 @@ def test_a_baked_credential_over_1_mib_of_utf8_is_refused_by_both(
     _drop_bytes(vpage, baked, png.name, "image/png")
     assert wait_for_verdict(vpage) == "error", verdict_text(vpage)
     assert "at most 1 MiB" in verdict_text(vpage)
+
+
+def test_a_dropped_image_the_browser_fails_to_read_late_never_covers_a_later_verdict(
+    vpage: Any, site: Site, examples: Examples
+) -> None:
+    """A dropped image is read in two steps (its first 64 KiB, then all of it). When the browser failed the second
+    read (a file changed or removed since it was picked: NotReadableError) after a hash was given and answered, the
+    image's error replaced that verdict, and retired it. The file here is a File whose whole read the test holds,
+    then fails as Chromium fails it; the hash's verdict stays."""
+    open_verify(vpage, site)
+    vpage.evaluate(
+        """(bytes) => {
+             const file = new File([new Uint8Array(bytes)], "badge.png", {type: "image/png"});
+             file.arrayBuffer = () => new Promise((resolve, reject) => { window.crHeldRead = reject; });
+             const drop = new Event("drop", {bubbles: true, cancelable: true});
+             Object.defineProperty(drop, "dataTransfer", {value: {types: ["Files"], files: [file]}});
+             document.getElementById("cr-drop").dispatchEvent(drop); }""",
+        list(_baked_png(examples.revoked.text)),
+    )
+    vpage.wait_for_function("() => typeof window.crHeldRead === 'function'")  # the whole read is under way
+    vpage.fill("#cr-hash", examples.valid.hash)
+    vpage.click("#cr-hash-form button[type=submit]")
+    assert wait_for_verdict(vpage) == "valid"
+    vpage.evaluate(
+        """() => new Promise((done) => {
+             window.crHeldRead(new DOMException("The requested file could not be read.", "NotReadableError"));
+             setTimeout(done, 0); })"""  # the rejection's handlers (microtasks) have all run by then
+    )
+    assert wait_for_verdict(vpage) == "valid", verdict_text(vpage)
+    assert examples.valid.hash in vpage.inner_text("#cr-facts")
+
+
+def test_a_dropped_file_the_browser_cannot_read_is_said_so(vpage: Any, site: Site, tmp_path: Path) -> None:
+    """A file picked from disk, then changed there before it is read, is one Chromium refuses to read
+    (NotReadableError). The failure was caught nowhere: "Checking…" stayed on the page for good. It is said."""
+    path = tmp_path / "award.json"
+    path.write_text("{}")
+    open_verify(vpage, site)
+    # A file input of the test's own (the page's would verify it at once): its File is the file on disk.
+    vpage.evaluate(
+        """() => { const input = document.createElement("input"); input.type = "file"; input.id = "test-pick";
+             document.body.append(input); }"""
+    )
+    vpage.set_input_files("#test-pick", str(path))
+    path.write_text('{"changed": "since it was picked"}')
+    vpage.evaluate(
+        """() => { const dt = new DataTransfer(); dt.items.add(document.getElementById("test-pick").files[0]);
+             document.getElementById("cr-drop").dispatchEvent(
+               new DragEvent("drop", {bubbles: true, cancelable: true, dataTransfer: dt})); }"""
+    )
+    assert wait_for_verdict(vpage) == "error", verdict_text(vpage)
+    assert "This file could not be read (NotReadableError): choose it again." in verdict_text(vpage)
 
 
 @pytest.mark.parametrize(

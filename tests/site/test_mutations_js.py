@@ -35,6 +35,7 @@ from generator.endorsements import verify_endorsement
 from generator.errors import CredregError
 from generator.load import load_registry
 from generator.publish.verifydata import write_verification_data
+from generator.report import format_result
 from generator.verify import Verifier
 from tests.site.node_runner import NODE
 from tests.site.test_differential import _compare
@@ -898,6 +899,32 @@ def test_what_a_credential_says_it_is_is_read_alike(m: Mutations, node: Node) ->
         "validUntil a list": _foreign(validUntil=["2011-01-01T00:00:00Z"]),
         "validFrom a number": _foreign(validFrom=2010, signed=False),
         "as issued": _foreign(),
+        # Names as VC 2.0 and OB 3.0 let a file write them (value objects, with languages): every word, in both.
+        "achievement name a value object": _foreign(**{name: {"@value": "Teamwork"}}),
+        "achievement name in two languages": _foreign(
+            **{name: [{"@value": "Teamwork", "@language": "en"}, {"@value": "Teamarbeit", "@language": "de"}]}
+        ),
+        "achievement name a value object with other keys": _foreign(**{name: {"@value": "T", "@type": "x"}}),
+        "achievement name, a value object's language a number": _foreign(**{name: {"@value": "T", "@language": 5}}),
+        "achievement name a list, one a value object": _foreign(**{name: ["Teamwork", {"@value": "Lead"}]}),
+        "issuer name in a language, right to left": _foreign(
+            **{"issuer.name": [{"@value": "Example Corp", "@language": "ar", "@direction": "rtl"}]}
+        ),
+        # A hostile file's words through a name in languages: its separators, brackets, quotes, controls, bidi and
+        # zero-width characters, a key named __proto__, many values: the same words in both, byte for byte.
+        "a name's values and tags holding the separators": _foreign(
+            **{
+                name: [
+                    {"@value": "Northbridge University [en] / x", "@language": "en] / [de"},
+                    {"@value": "'\"\n\r\t\x00\x1b[31m", "@language": "\u202e\u200b\u2066"},
+                    {"@value": "rtl", "@direction": 5},
+                ]
+            }
+        ),
+        "a name's value object with a __proto__ key": _foreign(**{name: {"@value": "T", "__proto__": {"x": 1}}}),
+        "a name of many values": _foreign(**{name: [{"@value": f"v{i}", "@language": "en"} for i in range(2000)]}),
+        "an issuer's name, a value object in a list in a list": _foreign(**{"issuer.name": [[{"@value": "A"}]]}),
+        "an issuer's name, an empty list": _foreign(**{"issuer.name": []}),
         # A registered issuer's DID with another name: named by the registry's name, in both (the file's quoted).
         "a registered issuer's DID, another name": m.sign(
             {**m.award.award, "issuer": {**m.award.award["issuer"], "name": "Northbridge University"}}
@@ -913,6 +940,18 @@ def test_what_a_credential_says_it_is_is_read_alike(m: Mutations, node: Node) ->
                 "credentialSubject": {
                     **m.award.award["credentialSubject"],
                     "achievement": {**m.award.award["credentialSubject"]["achievement"], "name": "MSc Data Science"},
+                },
+            }
+        ),
+        "a registered credential, named in two languages": m.sign(
+            {
+                **m.award.award,
+                "credentialSubject": {
+                    **m.award.award["credentialSubject"],
+                    "achievement": {
+                        **m.award.award["credentialSubject"]["achievement"],
+                        "name": [{"@value": "SQL Basics", "@language": "en"}, {"@value": "MSc", "@language": "fr"}],
+                    },
                 },
             }
         ),
@@ -934,6 +973,23 @@ def test_what_a_credential_says_it_is_is_read_alike(m: Mutations, node: Node) ->
     posing = verifier.verify(cases["a registered issuer's DID, another name"], now=NOW).facts
     assert (posing["registry_name"], posing["issuer_name"]) == ("Acme Academy", "Northbridge University")
     assert verifier.verify(cases["as issued"], now=NOW).facts["registry_name"] is None  # not registered here
+    hostile = verifier.verify(cases["a name's values and tags holding the separators"], now=NOW)
+    assert hostile.facts["credential_name"] == (
+        "Northbridge University [en] / x [en] / [de] / '\"\n\r\t\x00\x1b[31m [\u202e\u200b\u2066] / rtl"
+    )
+    # credreg verify's terminal line writes each control, bidi and zero-width character out, as the page does.
+    line = next(x for x in format_result(hostile).splitlines() if "Northbridge" in x)
+    assert not any(c in line for c in "\n\r\t\x00\x1b\u202e\u200b\u2066"), line
+    many = verifier.verify(cases["a name of many values"], now=NOW).facts["credential_name"]
+    assert many.count(" / ") == 1999
+    languages = verifier.verify(cases["achievement name in two languages"], now=NOW).facts
+    assert languages["credential_name"] == "Teamwork [en] / Teamarbeit [de]"
+    assert verifier.verify(cases["achievement name a value object"], now=NOW).facts["credential_name"] == "Teamwork"
+    assert verifier.verify(cases["achievement name a list, one a value object"], now=NOW).facts["credential_name"] == (
+        "Teamwork Badge"  # no name: the credential's own
+    )
+    both = verifier.verify(cases["a registered credential, named in two languages"], now=NOW).facts
+    assert (both["registry_credential_name"], both["credential_name"]) == ("SQL Basics", "SQL Basics [en] / MSc [fr]")
     renamed = verifier.verify(cases["a registered credential, another name"], now=NOW).facts
     assert (renamed["registry_credential_name"], renamed["credential_name"]) == ("SQL Basics", "MSc Data Science")
 

@@ -458,6 +458,10 @@ def test_an_award_filed_under_a_second_issuer_of_its_did_is_not_registered_in_ei
             assert js[check][1] == str(python[check].status), (check, js[check], python[check])
     assert asked[1]["facts"]["registered"] is False
     by_hash = {c[0]: c for c in asked[1]["checks"]}["registered"][2]
+    # One wording, in credreg verify and the page, for the file and the hash alike: the award is in the registry,
+    # filed under the second issuer ("no award with this hash", from credreg verify and the page's file, hid that).
+    by_file = {c[0]: c for c in asked[0]["checks"]}["registered"][2]
+    assert python["registered"].reason == by_file == by_hash
     assert by_hash == (
         f"no: no award with this hash is in this registry under {ACME}, whose DID is its issuer's (it is filed under "
         f"{BETA}, which declares the same DID)"

@@ -267,6 +267,34 @@ def test_the_same_words_for_an_issuer_named_like_a_registered_one(node: NodeRunn
     assert python[3:] == ["did:key:z6Mkx is not an issuer registered in this registry"] * 6
 
 
+def test_an_issuer_named_like_a_registered_one_in_a_language_is_said_to_be_so(node: NodeRunner) -> None:
+    """A name written as VC 2.0 and OB 3.0 allow (a value object, or a list of them, each with its language) is
+    shown by both verifiers as its words ('Acme Academy [en]'): an issuer elsewhere naming itself a registered
+    issuer so was shown under that name with no word that it reads like one (only a name as text was compared).
+    Each value is compared, none picked over another; the name is quoted as it is shown."""
+    registered = {"acme-academy": "Acme Academy", "beta-institute": "Beta Institute"}
+    names: list[Any] = [
+        {"@value": "Acme Academy"},
+        [{"@value": "Acme Academy", "@language": "en"}],
+        [{"@value": "Example Corp", "@language": "en"}, {"@value": "\u0410cme  ACADEMY", "@language": "ru"}],
+        {"@value": "Beta", "@language": "en"},
+        [{"@value": "   "}],
+        [{"@value": "Acme Academy", "@language": 5}],  # no name (a refused shape): as the page shows it
+        [{"@value": "Acme Academy", "@type": "x"}],
+        [*({"@value": f"n{i}"} for i in range(5000)), {"@value": "Beta Institute"}],  # many values, one alike
+    ]
+    python = [unregistered_issuer_reason("did:key:z6Mkx", name, registered) for name in names]
+    assert _ask(node, op="namesakes", names=names, registered=registered) == python
+    alike = "reads like that of acme-academy, a registered issuer ('Acme Academy'), which it is not"
+    assert python[0].endswith(f"its name 'Acme Academy' {alike}")
+    assert python[1].endswith(f"its name 'Acme Academy [en]' {alike}")
+    assert python[2].endswith(f"its name 'Example Corp [en] / \u0410cme  ACADEMY [ru]' {alike}")
+    assert python[3:7] == ["did:key:z6Mkx is not an issuer registered in this registry"] * 4
+    assert python[7].endswith(
+        "reads like that of beta-institute, a registered issuer ('Beta Institute'), which it is not"
+    )
+
+
 #: Where a tower starts, counted alike: what goes on with a letter (a spacing mark, an invisible format character)
 #: does not start a new one, and real clusters (Vietnamese, Burmese) are none.
 CLUSTERS = [

@@ -1396,14 +1396,49 @@ export async function issuerPolicy(ctx) {
  */
 export function unregisteredIssuerReason(issuerId, name, names) {
   const reason = `${pyStr(issuerId)} is not an issuer registered in this registry`;
-  if (typeof name !== "string" || pyStrip(name) === "") return reason;
-  const keys = lookalikeKeys(name);
+  // Every value of a name in languages (nameValues), as both verifiers show them all (policies.py).
+  const values = (nameValues(name) ?? []).map(([word]) => word).filter((word) => pyStrip(word) !== "");
+  if (!values.length) return reason;
+  // A set: a name of a hundred thousand values (a megabyte of file) is compared with every registered name.
+  const keys = new Set(values.flatMap((word) => lookalikeKeys(word)));
   const namesake = Object.keys(names)
     .sort()
-    .find((id) => typeof names[id] === "string" && lookalikeKeys(names[id]).some((key) => keys.includes(key)));
+    .find((id) => typeof names[id] === "string" && lookalikeKeys(names[id]).some((key) => keys.has(key)));
   if (namesake === undefined) return reason;
   const registered = reprOf(names[namesake]);
-  return `${reason}; its name ${reprOf(name)} reads like that of ${namesake}, a registered issuer (${registered}), which it is not`;
+  return `${reason}; its name ${reprOf(nameWords(name))} reads like that of ${namesake}, a registered issuer (${registered}), which it is not`;
+}
+
+const VALUE_KEYS = new Set(["@value", "@language", "@direction"]);
+
+/**
+ * A name as a file writes it, as [value, language] pairs (generator/verify/policies.py name_values): text (no
+ * language); or, as VC 2.0 and OB 3.0 allow, a value object ({"@value": ..., "@language": ...}) or a list of them.
+ * Anything else (a number, a list of plain text, a value object with other keys) is no name: null.
+ */
+export function nameValues(value) {
+  if (typeof value === "string") return [[value, null]];
+  const objects = Array.isArray(value) && value.length ? value : [value];
+  const pairs = [];
+  for (const one of objects) {
+    if (!isObject(one) || typeof one["@value"] !== "string" || !Object.keys(one).every((k) => VALUE_KEYS.has(k)))
+      return null;
+    const language = one["@language"];
+    if (Object.hasOwn(one, "@language") && typeof language !== "string") return null;
+    pairs.push([one["@value"], typeof language === "string" ? language : null]);
+  }
+  return pairs;
+}
+
+/**
+ * A name as a file writes it, in words (generator/verify/policies.py name_words): each of its values (nameValues)
+ * with its language tag in brackets after it, joined by " / ": every word the file gives, none picked over another.
+ * null when it is no name.
+ */
+export function nameWords(value) {
+  const pairs = nameValues(value);
+  if (pairs === null) return null;
+  return pairs.map(([word, language]) => word + (language !== null ? ` [${language}]` : "")).join(" / ");
 }
 
 /**

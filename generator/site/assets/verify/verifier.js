@@ -13,6 +13,7 @@ import {
   credentialRefOf,
   DEFAULT_POLICIES,
   issuerIdOf,
+  nameWords,
   normalizeRecipientKey,
   beforeKey,
   pyStrip,
@@ -20,6 +21,8 @@ import {
   SPACE,
   statusListChecks,
 } from "./policies.js";
+
+export { nameWords }; // the page's one reading of a name (policies.js), for its picker and pictures too
 import {
   AWARD,
   check,
@@ -158,13 +161,7 @@ export class Verifier {
       const registered =
         owner === null
           ? notChecked("registered", "Registered here", "the issuer is not registered here", { applicable: false })
-          : check(
-              "registered",
-              "Registered here",
-              false,
-              `no: no award with this hash is in this registry under ${owner}, whose DID is its issuer's (it is ` +
-                `filed under ${entry.issuer}, which declares the same DID)`,
-            );
+          : check("registered", "Registered here", false, filedUnder(owner, entry.issuer));
       return this.outcome(award, hash, null, [registered, hashCheck], "hash");
     }
     const registered = check("registered", "Registered here", true, await this.registeredReason(award));
@@ -243,9 +240,15 @@ export class Verifier {
     // none) registered any file and passed its eddsa-rdfc-2022 proof unchecked (rdfcProofPolicy trusts a published
     // award as the build checked it). It counts only if what it publishes is this file, hash for hash.
     const planted = entry === null ? null : (await this.published(entry, hash)).problem;
-    // Filed under a second issuer of its DID: not registered, as Python finds it (filedByItsIssuer).
-    if (entry !== null && planted === null && !(await this.filedByItsIssuer(entry, document))) entry = null;
-    if (planted !== null) {
+    // Filed under a second issuer of its DID: not registered, as Python finds it (filedByItsIssuer), and said so.
+    let elsewhere = null;
+    if (entry !== null && planted === null && !(await this.filedByItsIssuer(entry, document))) {
+      const owner = await this.site.issuerOf(issuerIdOf(document));
+      if (owner !== null) elsewhere = filedUnder(owner, entry.issuer);
+      entry = null;
+    }
+    if (elsewhere !== null) first.unshift(check("registered", "Registered here", false, elsewhere));
+    else if (planted !== null) {
       entry = null;
       first.unshift(
         check("registered", "Registered here", false, `no: the registry's published entry for this hash is not this award: ${planted}`),
@@ -327,13 +330,13 @@ export class Verifier {
       hash,
       source,
       registered: entry !== null,
-      issuerName: typeof subject.name === "string" ? subject.name : null,
+      issuerName: nameWords(subject.name),
       issuerDid: ctx.issuerId,
       issuer,
       issuerUrl: issuer !== null ? this.site.url(`issuers/${issuer}/`) : null,
       registryName: isObject(profile) ? text(profile.name) : null,
       // The achievement's name unless it is empty, then the credential's (generator/verify/__init__.py _facts).
-      credentialName: text(ctx.achievement.name) || text(document.name),
+      credentialName: nameWords(ctx.achievement.name) || nameWords(document.name),
       credentialRef: isId(owner) && isId(slug) && owner === issuer ? `${owner}/${slug}` : null,
       validFrom: typeof document.validFrom === "string" ? document.validFrom : null,
       ...awardedFacts(document),
@@ -349,6 +352,17 @@ export class Verifier {
     facts.registryCredentialName = isObject(definition) ? text(definition.name) : null;
     return { kind: "verified", hash, document, entry, checks, facts, ctx };
   }
+}
+
+/**
+ * The "Registered here" words for an award filed under `other`, a second issuer declaring the DID `owner` owns
+ * (generator/verify/policies.py filed_under).
+ */
+function filedUnder(owner, other) {
+  return (
+    `no: no award with this hash is in this registry under ${owner}, whose DID is its issuer's (it is ` +
+    `filed under ${other}, which declares the same DID)`
+  );
 }
 
 /** A fact as it is shown: text, or null (a list or a number is no name and no date). */

@@ -35,6 +35,7 @@ import {
   DataError,
   fileText,
   InputError,
+  nameWords,
   parseAwardJSON,
   parseLinkInput,
   Verifier,
@@ -161,6 +162,9 @@ function certificateReady(ready) {
   $("cr-certificate").dataset.ready = ready ? "true" : "false";
   $("cr-certificate").hidden = !ready;
 }
+
+/** A run's wait ended after a later run began (Page.step): nothing of it is shown. */
+class Superseded extends Error {}
 
 class Page {
   constructor(root) {
@@ -427,18 +431,31 @@ class Page {
     // Reading it (and loading baking.js) takes a moment: the verdict on screen is no longer the page's answer
     // from now, and neither a check still running nor a file given before may land over this one's.
     const run = this.busy("Reading the file.");
-    const bytes = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
-    const { extractBaked, isPng, isSvg } = await import("./baking.js");
-    if (run !== this.run) return;
+    try {
+      await this.readFile(file, run);
+    } catch (error) {
+      // Every step's failure is this run's answer only while it is the page's latest (this.current): a read the
+      // browser failed (a file changed or removed since it was chosen) after a hash was given showed its error
+      // over that verdict and retired it. A failed read was not caught at all, and "Checking…" stayed.
+      if (!this.current(run)) return;
+      if (error instanceof DOMException) {
+        this.showError(new InputError(`This file could not be read (${error.name}): choose it again.`));
+      } else this.showError(error);
+    }
+  }
+
+  /** The file's verdict (verifyFile), each step after a wait (this.step) taken only while the run is current. */
+  async readFile(file, run) {
+    const bytes = new Uint8Array(await this.step(run, file.slice(0, 65536).arrayBuffer()));
+    const { extractBaked, isPng, isSvg } = await this.step(run, import("./baking.js"));
     if (isPng(bytes) || isSvg(bytes)) {
       if (file.size > MAX_IMAGE) {
         this.showError(new InputError(`This image is ${Math.round(file.size / 1024)} KiB; a badge image is at most 8 MiB.`));
         return;
       }
+      const image = new Uint8Array(await this.step(run, file.arrayBuffer()));
       let json;
       try {
-        const image = new Uint8Array(await file.arrayBuffer());
-        if (run !== this.run) return;
         json = extractBaked(image);
       } catch (error) {
         // A picture of the QR code (the printed certificate has one) is a likely thing to drop: say what to do.
@@ -465,16 +482,7 @@ class Page {
       );
       return;
     }
-    let text;
-    try {
-      const all = new Uint8Array(await file.arrayBuffer());
-      if (run !== this.run) return;
-      text = fileText(all);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      this.showError(error);
-      return;
-    }
+    const text = fileText(new Uint8Array(await this.step(run, file.arrayBuffer()))); // an InputError: said
     if (!text.trim()) {
       // Not verifyText's "paste the JSON first": the person gave a file, and it holds nothing.
       this.showError(new InputError(`This file is empty: it holds no ${EITHER}.`));
@@ -502,7 +510,7 @@ class Page {
         const award = JSON.parse(l.text);
         const subject = isObject(award) && isObject(award.credentialSubject) ? award.credentialSubject : {};
         const achievement = isObject(subject.achievement) ? subject.achievement : {};
-        const name = typeof achievement.name === "string" ? achievement.name : typeof award.name === "string" ? award.name : "";
+        const name = nameWords(achievement.name) || nameWords(award.name) || ""; // as the verdict names it
         const when = typeof award.validFrom === "string" ? ` (${plainDay(day(award.validFrom))})` : "";
         // A line with no name may still be an award: say what it is only when the page knows (nounOf's rule). Its
         // name quoted, as the file's words: the picker stays above the verdict with the line picked, and a line
@@ -567,6 +575,18 @@ class Page {
     return run;
   }
 
+  /** Whether run is still the page's latest: no later answer (a verdict, an error, a choice) was asked for since. */
+  current(run) {
+    return run === this.run;
+  }
+
+  /** What a wait gives, once run is still current (this.current); else Superseded, which its run drops unsaid. */
+  async step(run, promise) {
+    const value = await promise;
+    if (!this.current(run)) throw new Superseded();
+    return value;
+  }
+
   async verify(produce) {
     const run = this.busy("Fetching the registry's data and checking the signature.");
     const site = this.site; // this verification's, whatever a later one makes
@@ -582,11 +602,11 @@ class Page {
         const image = { image: outcome.fromImage };
         outcome.checks.push(await listLogCheck(site, outcome.fileText, undefined, outcome.document, undefined, image));
       }
-      if (run !== this.run) return;
+      if (!this.current(run)) return;
       this.outcome = outcome;
       await this.render();
     } catch (error) {
-      if (run !== this.run) return;
+      if (!this.current(run)) return;
       this.showError(error);
     }
   }
@@ -689,7 +709,7 @@ class Page {
     } finally {
       if (--this.concluding === 0) delete $("cr-email-form").dataset.concluding;
     }
-    if (run !== this.run || this.outcome !== outcome || drawing !== this.drawing) return;
+    if (!this.current(run) || this.outcome !== outcome || drawing !== this.drawing) return;
     this.lastResult = result;
     // A file that is exactly a published award gets its link in the address bar: the hash only, never the
     // recipient key (which only the earner's own link carries). The entry's state is kept: a key typed for the
@@ -931,7 +951,10 @@ class Page {
     // (an SVG may run script once opened from the disk), handed out from this registry's page.
     $("cr-bake").hidden = !(own && this.outcome && this.outcome.facts.registered);
     if (own) {
-      const name = typeof achievement.name === "string" ? achievement.name : "the credential";
+      // Named as the Credential row names it (renderFacts): the registry's name for a credential defined here, never
+      // the file's words alone (its issuer's key may sign any name beside the registry's picture of it).
+      const { facts } = this.outcome;
+      const name = facts.registryCredentialName ?? (facts.credentialName || "the credential");
       box.append(el("img", { attrs: { src, alt: `Badge image of ${visible(name)}`, width: "120", height: "120" } }));
     }
   }
