@@ -425,6 +425,17 @@ def _cosign(state: Path, witness_state: Path, log_repo: LogRepo) -> None:
     (state / "checkpoint").write_bytes(note.encode())
 
 
+def _cosigned_site(log_repo: LogRepo, tmp_path: Path) -> tuple[Path, str]:
+    """The fixture's log published, cosigned by its witness and served in ``tmp_path/site``; an award's hash in it."""
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
+    _cosign(log_repo.state, tmp_path / "witness", log_repo)
+    site = tmp_path / "site"
+    serve_log(registry, log_repo.state, site)
+    return site, log_repo.award_files()[0].stem
+
+
 def _source(state: Path) -> Any:
 
     return LogSource(state)
@@ -1914,13 +1925,7 @@ def test_one_witness_key_under_two_names_counts_once_in_python_and_js_alike(
     from generator.models.governance import TransparencyLog, Witness
     from generator.tlog.note import COSIGNATURE_V1, NoteSigner, Signature, parse_note
 
-    registry = load_registry(log_repo.root).registry
-    assert registry is not None
-    publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
-    _cosign(log_repo.state, tmp_path / "witness", log_repo)
-    site = tmp_path / "site"
-    serve_log(registry, log_repo.state, site)
-    award = log_repo.award_files()[0].stem
+    site, award = _cosigned_site(log_repo, tmp_path)
     assert node(op="check", site=f"{site}/", hash=award, visitor="twin-visitor")["status"] == "passed"
 
     twin = NoteSigner("twin.example.net/w", log_repo.witness.seed, COSIGNATURE_V1)
@@ -1983,13 +1988,7 @@ def test_a_returning_visitor_is_not_shown_the_log_without_the_witnesses_it_saw(
     one saved beside its checkpoint, monitor.py). A change of witnesses they cosign through is taken up."""
     from generator.tlog.note import COSIGNATURE_V1, NoteSigner, cosign, parse_note
 
-    registry = load_registry(log_repo.root).registry
-    assert registry is not None
-    publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
-    _cosign(log_repo.state, tmp_path / "witness", log_repo)
-    site = tmp_path / "site"
-    serve_log(registry, log_repo.state, site)
-    award = log_repo.award_files()[0].stem
+    site, award = _cosigned_site(log_repo, tmp_path)
     assert node(op="check", site=f"{site}/", hash=award, visitor="policy-carol")["status"] == "passed"
     cosigned = (site / "log/checkpoint").read_bytes()
     policy = json.loads((site / "log/policy.json").read_text())
