@@ -219,6 +219,21 @@ _SETTLED = """() => document.getAnimations().every(
   (a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity)"""
 
 
+def scrolled_to_top(page: Any) -> None:
+    """Scroll the page to its top and wait until the theme has seen it: Material hides its header tabs (the
+    ``hidden`` attribute of ``.md-tabs``) while the page is scrolled, and shows them again, fading, once it is back
+    at the top (on a narrow screen they are not shown at all). :func:`axe_results` then waits for that fade to end;
+    right after the scroll it has not begun, and a fixed wait for it was too short on a loaded machine."""
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_function(
+        """() => {
+          const tabs = document.querySelector(".md-tabs");  // not shown at all on a narrow screen
+          return window.scrollY === 0 && (!tabs || !tabs.hidden || getComputedStyle(tabs).display === "none");
+        }""",
+        timeout=15_000,
+    )
+
+
 def axe_results(page: Any) -> Any:
     """axe's audit of the page as it settles: after its animations and transitions end, not during one."""
     from axe_playwright_python.sync_playwright import Axe

@@ -306,15 +306,20 @@ def test_with_reduced_motion_the_results_come_into_view_without_a_scrolling_anim
     box.scroll_into_view_if_needed()
     heading = page.locator("[data-count]")
     assert heading.bounding_box()["y"] < 0
-    # Where the page is the moment the new count is drawn (the scroll is asked for in the same task).
+    # Where the page is the moment the new count is drawn (the scroll is asked for in the same task, so the observer
+    # runs after it): a jump has already brought the heading into view then; a smooth scroll has barely begun.
     heading.evaluate(
-        """e => new MutationObserver((_, observer) => { window.__scrolledTo = window.scrollY; observer.disconnect(); })
-              .observe(e, { childList: true, characterData: true, subtree: true })"""
+        """e => new MutationObserver((_, observer) => {
+              const box = e.getBoundingClientRect();
+              window.__scrolledTo = window.scrollY;
+              window.__inViewWhenDrawn = box.top > -1 && box.top < window.innerHeight;
+              observer.disconnect();
+            }).observe(e, { childList: true, characterData: true, subtree: true })"""
     )
     box.check()
     expect(heading).to_contain_text("match")
+    assert page.evaluate("window.__inViewWhenDrawn"), page.evaluate("[window.__scrolledTo, window.scrollY]")
     expect(heading).to_be_in_viewport()
-    page.wait_for_timeout(1000)  # a smooth scroll would have ended by now
     assert page.evaluate("window.__scrolledTo") == page.evaluate("window.scrollY")
     context.close()
 
@@ -359,17 +364,31 @@ def test_a_link_within_the_page_keeps_the_results_under_the_focus(page: Any, sit
     """The skip link moves to #cr-content, and a move within the page fires popstate: the results must not be
     searched for and rebuilt then, or a keyboard reader on a slow machine loses their place (seen once in CI)."""
     if where == "catalog":
-        _catalog(page, site_url)
+        _catalog(page, site_url, "?practical=Exam+only")  # a filter: its chip is drawn again as a search starts
         first = "[data-result-list] .cr-card"
+        expect(page.locator(".cr-active-chip")).to_have_count(1)
     else:
         page.goto(f"{site_url}compare/?ids={COST},{SQL}")
         first = ".cr-compare__table"
         expect(page.locator(first)).to_be_visible()
+        _settled(page)  # the page listens for popstate once its first comparison is drawn
     page.evaluate(f"window.shownFirst = document.querySelector({first!r})")
+    # A rebuild starts within the page's own popstate handler, which runs before this one (added after it): the
+    # catalog's search draws its filter chips again at once, and compare.js marks a comparison data-comparing.
+    page.evaluate(
+        """() => {
+          const chip = document.querySelector(".cr-active-chip");
+          window.addEventListener("popstate", () => {
+            const comparing = document.querySelector("[data-comparing]") !== null;
+            window.rebuildStarted = (chip !== null && !chip.isConnected) || comparing;
+          });
+        }"""
+    )
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page.locator("#cr-content")).to_be_focused()
-    page.wait_for_timeout(1500)  # a rebuild, had one started, lands well within this
+    page.wait_for_function("() => window.rebuildStarted !== undefined")  # the move within the page has popped
+    assert page.evaluate("window.rebuildStarted") is False
     assert page.evaluate("window.shownFirst.isConnected")
     if where == "compare":  # a changed query still is a new comparison: back and forward redraw the table
         page.get_by_role("button", name="Remove SQL for Data Analysis from the comparison").click()
@@ -485,13 +504,20 @@ def test_a_query_sent_with_enter_is_searched_once(page: Any, site_url: str) -> N
     """Typing searches by itself a moment after the last key; Enter before that moment searched, then the typing's
     own search came and rebuilt the same results under a reader who had moved on to them."""
     _catalog(page, site_url)
+    root = page.locator("[data-catalog]")
+    before = int(root.get_attribute("data-searches") or "0")
     page.fill("#catalog-q", "cloud cost")
     page.press("#catalog-q", "Enter")
     first = page.locator("[data-result-list] .cr-card__title a").first
     expect(first).to_have_text("Cloud Cost Optimisation")
     first.focus()
     page.evaluate("window.shownFirst = document.activeElement")
-    page.wait_for_timeout(1500)  # the typing's search, had it run, lands well within this
+    # catalog.js marks the typing's own search as due (data-typing), a search as started and not yet drawn
+    # (data-searching), and counts the searches started (data-searches): with neither mark, the typing's search, had
+    # it been left due, has run and drawn its results. Counted, it is seen even when it came before Enter's was drawn
+    # (on a slow machine), which dropped Enter's and drew once.
+    expect(page.locator("[data-catalog][data-typing], [data-catalog][data-searching]")).to_have_count(0)
+    assert int(root.get_attribute("data-searches") or "0") == before + 1
     assert page.evaluate("window.shownFirst.isConnected && document.activeElement === window.shownFirst")
     assert page.url.endswith("catalog/?q=cloud+cost")
 
@@ -648,7 +674,9 @@ def test_inside_another_sites_frame_the_compare_page_shows_no_claim_or_its_stand
                     # check's module, loaded once, had hidden only the first table's claims.
                     frame.get_by_role("button", name=re.compile(r"^Remove Cloud Security Essentials")).click()
                     expect(frame.locator(".cr-compare__table thead th[scope=col]")).to_have_count(2)
-                tab.wait_for_timeout(1_000)  # the claims' checks, had they run, would have answered by now
+                # The table is drawn, and every claim check it started has answered (compare.js marks each claim
+                # data-weighing from its drawing until its check answers; the comparison data-comparing until drawn).
+                expect(frame.locator("[data-comparing], [data-weighing]")).to_have_count(0, timeout=15_000)
                 for item in row.locator("[data-claim]").all():
                     expect(item).to_be_hidden()
                 shown = row.inner_text()

@@ -43,7 +43,7 @@ from generator.publish.verifydata import digest_group, read_gzip_json, shard_nam
 from generator.registry import Registry
 from generator.verify import Verdict, Verifier
 from generator.verify.results import plain_day
-from tests.browser.conftest import axe_results, build, page_errors, screenshot, serve_dir
+from tests.browser.conftest import axe_results, build, page_errors, screenshot, scrolled_to_top, serve_dir
 from tests.conftest import CONFORMANCE, EPOCH, REPO
 
 pytestmark = pytest.mark.browser  # conftest also puts every test here in the "browser" xdist group
@@ -1335,9 +1335,8 @@ def test_each_verdict_leads_with_the_cli_s_plain_headline_and_is_axe_clean(
             for state in ("collapsed", "open"):
                 if state == "open":
                     page.click("#cr-technical summary")
-                # The theme's tabs fade out while the page scrolls: audit them at rest, as test_site_pages does.
-                page.evaluate("window.scrollTo(0, 0)")
-                page.wait_for_timeout(400)
+                # The theme's tabs fade out while the page scrolls: audit them at rest, back at the top.
+                scrolled_to_top(page)
                 results = axe_results(page)
                 violations = [
                     f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
@@ -1881,8 +1880,7 @@ def test_a_cohort_file_offers_its_awards_and_a_published_one_gets_its_link(
     assert len(options) == len(lines) + 1
     assert options[2].startswith("Line 2: ")
 
-    vpage.evaluate("window.scrollTo(0, 0)")
-    vpage.wait_for_timeout(400)
+    scrolled_to_top(vpage)
     assert axe_results(vpage).response["violations"] == []  # the picker's state is axe clean too
     vpage.select_option("#cr-cohort-pick", index=2)
     vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict !== 'cohort'")

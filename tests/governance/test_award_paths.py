@@ -9,7 +9,7 @@ import json
 import pytest
 
 from generator.check import CheckOptions, run_check
-from tests.governance.conftest import ACME, NOW, Repo, errors, shown
+from tests.governance.conftest import ACME, Repo, errors, shown
 
 AWARDS = f"registry/issuers/{ACME}/awards"
 
@@ -24,6 +24,15 @@ def _new_single(repo: Repo) -> tuple[str, str]:
 def _new_batch(repo: Repo) -> str:
     [first, *_] = repo.award(emails=["ada.lovelace@example.org", "bo.lind@example.org"])
     return first.path.relative_to(repo.root).as_posix()
+
+
+def _day(repo: Repo, path: str) -> dt.date:
+    """The awards' day (their validFrom's, in UTC), which their folder and batch name hold: not the session's NOW's
+    (the awards are signed a minute before it, on the day before in a day's first minute, the year before on 1
+    January)."""
+    text = repo.read(path)
+    valid_from = json.loads(text.splitlines()[0] if path.endswith(".jsonl") else text)["validFrom"]
+    return dt.datetime.fromisoformat(valid_from.replace("Z", "+00:00")).astimezone(dt.UTC).date()
 
 
 def _refused_by_both_checks(repo: Repo, path: str) -> None:
@@ -76,7 +85,8 @@ def test_the_batch_name_holds_its_awards_credential(repo: Repo) -> None:
     path = _new_batch(repo)
     line = json.loads(repo.read(path).splitlines()[0])
     assert line["credentialSubject"]["achievement"]["id"].endswith("/sql-basics/")
-    renamed = f"{AWARDS}/{NOW.year}/batches/{NOW.date()}-data-reporting-0a1b2c3d.jsonl"
+    day = _day(repo, path)
+    renamed = f"{AWARDS}/{day.year}/batches/{day}-data-reporting-0a1b2c3d.jsonl"
     repo.write(renamed, repo.read(path))
     repo.path(path).unlink()
     _refused_by_both_checks(repo, renamed)
@@ -87,7 +97,7 @@ def test_a_single_award_in_another_years_folder_is_refused(repo: Repo, year: str
     """The year folder is the award's own (its validFrom's): any other four digits are free, and 1815 says a birth
     year as well as a name does. They passed both checks."""
     path, digest = _new_single(repo)
-    moved = f"{AWARDS}/{year.format(other=NOW.year - 1)}/{digest[:2]}/{digest}.json"
+    moved = f"{AWARDS}/{year.format(other=_day(repo, path).year - 1)}/{digest[:2]}/{digest}.json"
     repo.write(moved, repo.read(path))
     repo.path(path).unlink()
     _refused_by_both_checks(repo, moved)
@@ -104,8 +114,8 @@ def test_a_single_award_in_another_years_folder_is_refused(repo: Repo, year: str
 )
 def test_a_batch_named_with_a_date_not_its_awards_day_is_refused(repo: Repo, name: str) -> None:
     path = _new_batch(repo)
-    previous = (NOW - dt.timedelta(days=1)).date()
-    renamed = f"{AWARDS}/{name.format(year=NOW.year, date=NOW.date(), previous=previous)}"
+    day = _day(repo, path)
+    renamed = f"{AWARDS}/{name.format(year=day.year, date=day, previous=day - dt.timedelta(days=1))}"
     repo.write(renamed, repo.read(path))
     repo.path(path).unlink()
     _refused_by_both_checks(repo, renamed)

@@ -19,7 +19,9 @@ from tests.governance.conftest import ACME, NOW, Repo, commit_all, errors, only,
 
 ISSUER = f"registry/issuers/{ACME}/issuer.yaml"
 OLD = {"name": "Acme Academy", "url": "https://acme.example", "email": "credentials@acme.example"}
-YESTERDAY = (NOW - dt.timedelta(days=1)).date().isoformat()
+# The day before the awards' own day: the conftest signs them a minute before NOW, which in a session started in a UTC
+# day's first minute is the day before NOW's, a day the former profile was still current then.
+YESTERDAY = (NOW - dt.timedelta(days=1, minutes=1)).date().isoformat()
 
 
 def _entry(until: str = YESTERDAY, **fields: str) -> str:

@@ -57,6 +57,8 @@ class Catalog {
     this.retired = root.querySelector("[data-retired]");
     this.retiredBox = root.querySelector("[data-retired] input");
     this.run = 0;
+    this.searching = 0; // searches started and not yet drawn or dropped (data-searching)
+    this.searches = 0; // searches started since the page loaded (data-searches)
   }
 
   async init() {
@@ -66,11 +68,19 @@ class Catalog {
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       clearTimeout(timer); // the typing's own search, due a moment later, would search again for the same
+      delete this.root.dataset.typing;
       this.commit(true);
     });
+    // Progress only, for whoever waits on the page (the tests): data-typing marks the typing's own search as due,
+    // data-searching a search started and not yet drawn or dropped, data-searches how many were started since the
+    // page loaded. Nothing is decided by them.
     this.input.addEventListener("input", () => {
       clearTimeout(timer);
-      timer = setTimeout(() => this.commit(false), 250);
+      this.root.dataset.typing = "";
+      timer = setTimeout(() => {
+        delete this.root.dataset.typing;
+        this.commit(false);
+      }, 250);
     });
     this.more.addEventListener("click", () => this.showMore());
     this.retired.hidden = false;
@@ -172,7 +182,18 @@ class Catalog {
     return this.pagefind.search(state.q || this.matchAll, options);
   }
 
-  async apply(state, { reveal = false } = {}) {
+  async apply(state, options) {
+    this.searching += 1;
+    this.root.dataset.searching = "";
+    this.root.dataset.searches = String(++this.searches);
+    try {
+      await this.draw(state, options);
+    } finally {
+      if (--this.searching === 0) delete this.root.dataset.searching;
+    }
+  }
+
+  async draw(state, { reveal = false } = {}) {
     const run = ++this.run;
     const filtering = state.q || Object.keys(state.selected).length;
     this.renderActive(state);
