@@ -1940,19 +1940,17 @@ def test_one_witness_key_under_two_names_counts_once_in_python_and_js_alike(
     policy["quorum"] = 2
     (site / "log/policy.json").write_text(json.dumps(policy))
 
+    def governed(second: Witness) -> TransparencyLog:
+        """The registry's governance given the fixture's witness and ``second``, a quorum of 2."""
+        first = Witness(name="W", vkey=log_repo.witness.verifier.vkey)
+        return TransparencyLog(vkey=log_repo.signer.verifier.vkey, witnesses=[first, second], quorum=2)
+
     page = node(op="check", site=f"{site}/", hash=award, visitor="twin-visitor")
     assert page["status"] == "failed", page
     assert "cosigned by 1 of 2 witnesses" in page["reason"]
     assert page["reason"].endswith("(quorum not reached)")
     with pytest.raises(pydantic.ValidationError, match="one key under two names"):
-        TransparencyLog(
-            vkey=log_repo.signer.verifier.vkey,
-            witnesses=[
-                Witness(name="W", vkey=log_repo.witness.verifier.vkey),
-                Witness(name="Twin", vkey=twin.verifier.vkey),
-            ],
-            quorum=2,
-        )
+        governed(Witness(name="Twin", vkey=twin.verifier.vkey))
 
     # The log's own key listed as a witness (its holder cosigns at will) counts for neither.
     own = NoteSigner(log_repo.signer.name, log_repo.signer.seed, COSIGNATURE_V1)
@@ -1966,14 +1964,7 @@ def test_one_witness_key_under_two_names_counts_once_in_python_and_js_alike(
     assert page["status"] == "failed", page
     assert "cosigned by 1 of 2 witnesses" in page["reason"]
     with pytest.raises(pydantic.ValidationError, match="holds the log's own key"):
-        TransparencyLog(
-            vkey=log_repo.signer.verifier.vkey,
-            witnesses=[
-                Witness(name="W", vkey=log_repo.witness.verifier.vkey),
-                Witness(name="Own", vkey=own.verifier.vkey),
-            ],
-            quorum=2,
-        )
+        governed(Witness(name="Own", vkey=own.verifier.vkey))
 
 
 def test_a_returning_visitor_is_not_shown_the_log_without_the_witnesses_it_saw(
