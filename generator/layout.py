@@ -30,7 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator._internal.files import resolved
-from generator._internal.git import environment_work_trees, git_argv, git_env, git_output, git_stream
+from generator._internal.git import (
+    environment_work_trees,
+    git_argv,
+    git_env,
+    git_output,
+    git_stream,
+    not_read_from_disk,
+)
 from generator._internal.git import path_identity as _identity
 from generator.errors import Location, Problem, UsageError
 
@@ -470,7 +477,7 @@ def _executable_files(root: Path) -> Iterator[Problem]:
             tag, mode = (field.decode() for field in meta.split(b" ", 2)[:2])
             if not name:
                 continue
-            if tag == "S" or tag.islower():
+            if not_read_from_disk(tag):
                 skipped, first_skipped = skipped + 1, first_skipped or os.fsdecode(name)
             if mode not in (REGULAR_MODE, "120000", "160000"):
                 yield Problem(Location(os.fsdecode(name)), executable_message(mode), code="layout.executable")

@@ -96,11 +96,14 @@ _HEADLINE = {
 }
 
 
-def _named_here(registry_name: object, own: object) -> str:
+def _named_here(registry_name: object, own: object, unnamed: object = None) -> str:
     """What the registry defines (a registered issuer, a credential of its), by the registry's name for it, as the
     page names it (verify.js renderFacts): another name the file gives it is quoted as the file's words (anyone can
     write a registered issuer's DID and another name into a file; its issuer's own key may sign any name). Quoted
-    as written: the whole line is made safe by terminal_safe, once (a repr() first escaped its controls twice)."""
+    as written: the whole line is made safe by terminal_safe, once (a repr() first escaped its controls twice).
+    What the registry does not define is named by the file (``own``, else ``unnamed``)."""
+    if registry_name is None:
+        return str(own or unnamed)
     calls = f"; the file calls it '{own}'" if own is not None and own != registry_name else ""
     return f"{registry_name}{calls}"
 
@@ -119,15 +122,8 @@ def format_result(result: VerificationResult) -> str:
     if facts.get("credential_name"):
         # What an award that is not valid says about itself is a claim, not a finding (it may name anyone).
         claims = "" if result else "claims: "
-        credential, issuer = facts.get("registry_credential_name"), facts.get("registry_name")
-        named = (
-            _named_here(credential, facts["credential_name"]) if credential is not None else facts["credential_name"]
-        )
-        by = (
-            facts.get("issuer_name") or facts.get("issuer")
-            if issuer is None
-            else _named_here(issuer, facts.get("issuer_name"))
-        )
+        named = _named_here(facts.get("registry_credential_name"), facts["credential_name"])
+        by = _named_here(facts.get("registry_name"), facts.get("issuer_name"), facts.get("issuer"))
         lines.append(f"  {claims}{named} — issued by {by}")
     if result.award_hash:
         lines.append(f"  hash {result.award_hash}")

@@ -41,6 +41,7 @@ __all__ = [
     "git_output",
     "git_stream",
     "in_work_tree",
+    "not_read_from_disk",
     "path_identity",
     "said_lines",
 ]
@@ -151,6 +152,13 @@ def environment_work_trees(cwd: Path | None = None) -> list[Path]:
         return tops
     top = done.stdout.rstrip(b"\n")
     return [*tops, Path(os.fsdecode(top))] if top else tops
+
+
+def not_read_from_disk(tag: str) -> bool:
+    """Whether a ``git ls-files -v`` tag marks a file whose work-tree copy Git does not commit from: ``S``
+    skip-worktree (a sparse checkout's too), a lowercase tag assume-unchanged (``git add`` and ``git diff`` look past
+    the disk, so the commit keeps the index's blob)."""
+    return tag == "S" or tag.islower()
 
 
 def path_identity(path: Path) -> tuple[int, int] | None:

@@ -78,7 +78,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from generator import layout
-from generator._internal.git import git_output, git_stream
+from generator._internal.git import git_output, git_stream, not_read_from_disk
 from generator._internal.source import SourceError, parse_json
 from generator._internal.text import drop_ignored
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
@@ -1416,22 +1416,30 @@ def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
     # there is one (as repository_search reads them; a link's blob is its target).
     committed = _blobs_not_as_on_disk(pr.root, searched, (":/",), (*_REGULAR, _LINK))
     for rel in searched:
-        path = pr.root / rel
-        texts = [committed[rel]] if rel in committed else []
-        try:
-            if path.is_symlink():
-                texts.append(str(path.readlink()).encode())
-            elif path.is_file():
-                texts.append(_head(path))
-        except OSError:
-            pass
         said: set[tuple[int, str]] = set()
-        for data in texts:
+        for data in _texts(pr.root, rel, committed, links=True):
             hit = secret_in(data, registered, rel=rel)
             if hit is not None and (hit[0], hit[2]) not in said:
                 said.add((hit[0], hit[2]))
                 line, message, code = hit
                 problems.add(rel, message, line=line, code=code)
+
+
+def _texts(root: Path, rel: str, committed: dict[str, bytes], *, links: bool) -> list[bytes]:
+    """What a leak search reads of ``rel``: what Git commits of it when the work tree does not show that
+    (:func:`_blobs_not_as_on_disk`), then the disk's copy, if any: its first bytes, or a link's target when
+    ``links`` (the pull-request check searches what a link names; the full check skips links on disk)."""
+    path = root / rel
+    texts = [committed[rel]] if rel in committed else []
+    try:
+        if path.is_symlink():
+            if links:
+                texts.append(str(path.readlink()).encode())
+        elif path.is_file():
+            texts.append(_head(path))
+    except OSError:
+        pass
+    return texts
 
 
 def _head(path: Path) -> bytes:
@@ -1481,15 +1489,8 @@ def repository_search(root: Path) -> RepositorySearch:
     # the layout refuses such files besides: layout.not-checked-out.
     committed = _blobs_not_as_on_disk(root, committable, (".", *_NOT_AWARDS))
     for rel in committable:
-        path = root / rel
-        texts = [committed[rel]] if rel in committed else []
-        try:
-            if not path.is_symlink() and path.is_file():
-                texts.append(_head(path))
-        except OSError:
-            pass
         said: set[tuple[int, str]] = set()
-        for data in texts:
+        for data in _texts(root, rel, committed, links=False):
             candidates: list[tuple[int, bytes]] = []
             hit = secret_in(data, tokens=candidates, rel=rel)
             if hit is not None:
@@ -1527,7 +1528,7 @@ def _blobs_not_as_on_disk(
     wanted = set(files)
     if not wanted:
         return {}
-    # -v: "S" skip-worktree, a lowercase tag assume-unchanged.
+    # -v: the tags of not_read_from_disk.
     listed = git_output(root, "ls-files", "-s", "-v", "-z", "--cached", "--", *pathspec) or b""
     objects: dict[str, str] = {}
     for entry in listed.split(b"\0"):
@@ -1536,8 +1537,7 @@ def _blobs_not_as_on_disk(
         rel = os.fsdecode(name)
         if len(fields) != 4 or rel not in wanted or fields[1] not in modes or fields[3] != b"0":
             continue
-        tag = fields[0].decode("ascii", "replace")
-        if tag in ("S", "s") or tag.islower() or not os.path.lexists(root / rel):
+        if not_read_from_disk(fields[0].decode("ascii", "replace")) or not os.path.lexists(root / rel):
             objects.setdefault(rel, fields[2].decode("ascii"))
     if not objects:
         return {}

@@ -207,8 +207,12 @@ def signing_keys(registry: Registry, document: Any, kind: str = "award", listed:
         method = proof.get("verificationMethod") if isinstance(proof, dict) else None
         if isinstance(method, str) and "#" in method:
             did, _, key_id = method.partition("#")
-            mine = folder == "endorsers" and owner is not None and registry.owns_its_did(folder, owner)
-            mine = mine and owner is not None and registry.endorser_did(owner) == did
+            mine = (
+                folder == "endorsers"
+                and owner is not None
+                and registry.owns_its_did(folder, owner)
+                and registry.endorser_did(owner) == did
+            )
             signer = owner if mine else _owner_of(registry, did, kind)
             if signer is not None:
                 keys[method] = f"keys/{signer}/{key_id}.json"

@@ -73,10 +73,13 @@ function linkedInUrl(facts) {
   return `https://www.linkedin.com/profile/add?${params}`;
 }
 
+/** What an evidence address must be to be shown at all, as a link (vouched) or as text: https, no spaces. */
+const HTTPS_ADDRESS = /^https:\/\/[^\s]+$/i;
+
 /** Where an evidence link goes, as a browser reads it (an international host in its xn-- form), to be shown as its
  * words; null for what is no https address, or carries a user name before its host (which reads as the host). */
 function evidenceHref(url) {
-  if (!url || !/^https:\/\/[^\s]+$/i.test(url)) return null;
+  if (!url || !HTTPS_ADDRESS.test(url)) return null;
   let parsed;
   try {
     parsed = new URL(url);
@@ -919,7 +922,7 @@ class Page {
         const extra = [
           text(item.description) !== name ? text(item.description) : null,
           text(item.narrative),
-          !sure && url && /^https:\/\/[^\s]+$/i.test(url) ? url : null,
+          !sure && url && HTTPS_ADDRESS.test(url) ? url : null,
         ];
         return el("li", {}, own(name), ...link, ...extra.filter(Boolean).map((t) => el("span", { className: "cr-evidence-note" }, " — ", own(t))));
       });
