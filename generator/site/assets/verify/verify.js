@@ -183,6 +183,8 @@ class Page {
     this.again = null; // how to give the verdict on screen again (verify), null when it shows none
     this.drawing = 0;
     this.concluding = 0;
+    this.answered = 0; // lookups ended, drawn or dropped (verify): progress only, never read to decide anything
+    this.baked = 0; // badge downloads ended, said or dropped (downloadBaked): likewise
     this.emailTimer = 0;
   }
 
@@ -611,6 +613,10 @@ class Page {
     } catch (error) {
       if (!this.current(run)) return;
       this.showError(error);
+    } finally {
+      // Progress only, for whoever waits on the page (the tests): a lookup has ended, its verdict drawn, or dropped
+      // as a later answer was asked for. A count on the verdict box, which no verdict replaces.
+      $("cr-verdict").dataset.lookupsAnswered = String(++this.answered);
     }
   }
 
