@@ -1807,6 +1807,20 @@ def test_a_downloaded_badge_image_is_the_one_of_the_award_baked_in(
     assert baked_credential(baked.encode()) == first.text
     around = baked.split("</openbadges:credential>", 1)[1]
     assert (site.root / first_image.removeprefix(site.url)).read_text(encoding="utf-8").endswith(around)
+    # Its line ("Badge image downloaded, with the award inside it.") is the first award's: it was written under the
+    # other's verdict, as if said of it. The download has ended (verify.js counts each, said or dropped): unsaid.
+    status = vpage.locator("#cr-bake-status")
+    expect(status).to_have_attribute("data-bakes-ended", "1")
+    assert status.inner_text() == ""
+    # Nor does a line said of an award stay under the next one's verdict.
+    with vpage.expect_download():
+        vpage.click("#cr-bake")
+    expect(status).to_have_attribute("data-bakes-ended", "2")
+    expect(status).to_have_text("Badge image downloaded, with the award inside it.")
+    vpage.fill("#cr-hash", first.hash)
+    vpage.press("#cr-hash", "Enter")
+    vpage.wait_for_selector(f"#cr-facts code.cr-hash:has-text('{first.hash}')")
+    assert status.inner_text() == ""
 
 
 def test_linkedin_link_and_printable_certificate(vpage: Any, site: Site, examples: Examples) -> None:

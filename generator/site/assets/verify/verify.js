@@ -667,8 +667,9 @@ class Page {
     if (tone === "busy") box.setAttribute("aria-busy", "true");
     else box.removeAttribute("aria-busy");
     // A new verdict: the certificate of whatever was checked before is not this one's (a valid award's is made
-    // ready again after this, by renderCertificate).
+    // ready again after this, by renderCertificate), nor the line of a badge image downloaded of it.
     certificateReady(false);
+    $("cr-bake-status").textContent = "";
     box.replaceChildren(
       el("span", { className: "cr-verdict-icon", text: ICONS[tone], attrs: { "aria-hidden": "true" } }),
       el(
@@ -998,6 +999,12 @@ class Page {
     const [outcome, image] = [this.outcome, this.badgeImage];
     const status = $("cr-bake-status");
     status.textContent = "";
+    // The file is the captured award's, named by its hash; its line is said only under that award's verdict (the
+    // rule of every wait of the page, this.current): written after another was given, it read as said of that one.
+    const run = this.run;
+    const say = (text) => {
+      if (this.current(run) && this.outcome === outcome) status.textContent = text;
+    };
     try {
       const json = this.awardText(outcome);
       const { bakePng, bakeSvg, isPng } = await import("./baking.js");
@@ -1013,9 +1020,12 @@ class Page {
       document.body.append(link);
       link.click();
       link.remove();
-      status.textContent = "Badge image downloaded, with the award inside it.";
+      say("Badge image downloaded, with the award inside it.");
     } catch (error) {
-      status.textContent = `The badge image could not be made: ${error && error.message ? error.message : error}`;
+      say(`The badge image could not be made: ${error && error.message ? error.message : error}`);
+    } finally {
+      // Progress only, for whoever waits on the page (the tests): a download has ended, its line said or dropped.
+      status.dataset.bakesEnded = String(++this.baked);
     }
   }
 
