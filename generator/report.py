@@ -96,6 +96,10 @@ _HEADLINE = {
 }
 
 
+#: After the quoted name of a registered issuer's credential that the registry does not define (verify.js says it too).
+NOT_DEFINED_HERE = "(the file's name; no credential of this registry)"
+
+
 def _named_here(registry_name: object, own: object, unnamed: object = None) -> str:
     """What the registry defines (a registered issuer, a credential of its), by the registry's name for it, as the
     page names it (verify.js renderFacts): another name the file gives it is quoted as the file's words (anyone can
@@ -123,6 +127,10 @@ def format_result(result: VerificationResult) -> str:
         # What an award that is not valid says about itself is a claim, not a finding (it may name anyone).
         claims = "" if result else "claims: "
         named = _named_here(facts.get("registry_credential_name"), facts["credential_name"])
+        if facts.get("registry_issuer") and facts.get("registry_credential_name") is None:
+            # A registered issuer's key may sign any name, for a credential it never defined here: the file's word,
+            # quoted and said so, never written as the registry's names are (verify.js renderFacts, the same words).
+            named = f"'{facts['credential_name']}' {NOT_DEFINED_HERE}"
         by = _named_here(facts.get("registry_name"), facts.get("issuer_name"), facts.get("issuer"))
         lines.append(f"  {claims}{named} — issued by {by}")
     if result.award_hash:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from generator.cli import MAX_JOBS, build_parser, main
-from tests.conftest import FIXTURES, REPO, make_registry
+from tests.conftest import FIXTURES, REPO, Signer, make_registry
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -750,3 +750,28 @@ def test_an_annotation_names_the_file_as_it_is_and_no_property_a_name_forges(tmp
         assert set(properties) == {"file"}, properties  # these problems name no line: none is forged
         files.add(properties["file"])
     assert files == set(named.values())
+
+
+def test_a_registered_issuer_s_award_of_a_credential_not_defined_here_names_it_as_the_file_s_word(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """An award signed with a registered issuer's key, of a credential its issuer never defined here: its name is the
+    file's word only (the key may sign any), and was written as the registry's names are, on the page under "This
+    award" unquoted. Both now quote it and say no credential of this registry is so named (verify.js renderFacts)."""
+    import datetime as dt
+
+    from generator.awarding.signing import sign_document
+
+    award = json.loads(json.dumps(signer.award().award))
+    [proof, *_] = award.pop("proof")
+    achievement = award["credentialSubject"]["achievement"]
+    achievement["id"] = achievement["id"].replace("sql-basics", "msc-medicine")
+    achievement["name"] = "MSc Medicine"
+    signed = sign_document(award, signer.key, proof["verificationMethod"], dt.datetime.fromisoformat(proof["created"]))
+    path = tmp_path / "undefined.json"
+    path.write_text(json.dumps(signed))
+    result = run("--root", str(signer.root), "verify", str(path))
+    line = next(line for line in result.stdout.splitlines() if "MSc Medicine" in line)
+    assert line.startswith("  claims: 'MSc Medicine' (the file's name; no credential of this registry) — issued by "), (
+        result.stdout
+    )

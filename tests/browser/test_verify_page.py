@@ -773,6 +773,35 @@ def test_a_vouched_award_s_picture_is_named_as_its_credential_is(vpage: Any, ear
     assert vpage.get_attribute("#cr-image img", "alt") == f"Badge image of {defined}"
 
 
+def test_a_credential_its_registered_issuer_never_defined_here_is_named_as_the_file_s_word(
+    vpage: Any, earner_site: EarnerSite
+) -> None:
+    """A registered issuer's key may sign an award of a credential it never defined here: "This award", Credential:
+    MSc Medicine, unquoted, as a link to a page of this registry that is not there, where credreg verify said
+    "claims: MSc Medicine". Both now quote the file's word and say so, in the same words
+    (report.py NOT_DEFINED_HERE)."""
+    from generator.awarding.keys import load_signing_key
+    from generator.awarding.signing import sign_document
+    from generator.report import NOT_DEFINED_HERE
+
+    award = json.loads(earner_site.alice.file.read_text(encoding="utf-8"))
+    [proof, *_] = award["proof"] if isinstance(award["proof"], list) else [award["proof"]]
+    unsigned = {k: v for k, v in award.items() if k != "proof"}
+    achievement = unsigned["credentialSubject"]["achievement"]
+    slug = achievement["id"].rstrip("/").rsplit("/", 1)[1]
+    achievement["id"] = achievement["id"].replace(f"/{slug}", "/msc-medicine")
+    achievement["name"] = "MSc Medicine"
+    created = dt.datetime.fromisoformat(proof["created"])
+    signed = sign_document(unsigned, load_signing_key(Path(earner_site.key)), proof["verificationMethod"], created)
+    vpage.goto(earner_site.alice.link.split("#", 1)[0])
+    ready(vpage)
+    _drop(vpage, json.dumps(signed))
+    wait_for_verdict(vpage)
+    credential = vpage.locator("#cr-facts div", has=vpage.locator("dt", has_text="Credential")).locator("dd")
+    assert credential.inner_text() == f"'MSc Medicine' {NOT_DEFINED_HERE}", verdict_text(vpage)
+    assert credential.locator("a").count() == 0
+
+
 def test_a_vouched_award_s_links_show_where_they_go(vpage: Any, earner_site: EarnerSite) -> None:
     """An award signed with a key registered here for its issuer has its evidence as links, valid or revoked (its
     issuer is real), each link's words the address as the browser reads it (the file's own words over a link read

@@ -20,6 +20,7 @@ import {
   isAuthentic,
   isValid,
   NOT_CHECKED,
+  NOT_DEFINED_HERE,
   PASSED,
   plainDay,
   revokedBecause,
@@ -871,7 +872,11 @@ class Page {
     const rows = [];
     const row = (term, ...value) => rows.push(el("div", {}, el("dt", { text: term }), el("dd", {}, ...value)));
     const link = (text, href) => (href ? el("a", { attrs: { href } }, own(text)) : own(text));
-    if (facts.credentialName || facts.credentialRef) {
+    if (facts.issuer && facts.registryCredentialName === null && facts.credentialName) {
+      // A registered issuer's key may sign any name, for a credential it never defined here: the file's word, quoted
+      // and said so (report.py, the same words), never a link to a page of this registry, nor written as its names.
+      row("Credential", own(pyRepr(facts.credentialName)), document_text(` ${NOT_DEFINED_HERE}`));
+    } else if (facts.credentialName || facts.credentialRef) {
       // A credential defined here by the registry's name for it, as its issuer (below): the file's other name, as
       // the name of a link to the registry's page of that credential, read as the registry's. Quoted as the file's.
       const named = facts.registryCredentialName ?? facts.credentialName ?? facts.credentialRef;
@@ -964,7 +969,7 @@ class Page {
       // Named as the Credential row names it (renderFacts): the registry's name for a credential defined here, never
       // the file's words alone (its issuer's key may sign any name beside the registry's picture of it).
       const { facts } = this.outcome;
-      const name = facts.registryCredentialName ?? (facts.credentialName || "the credential");
+      const name = facts.registryCredentialName ?? (facts.credentialName ? pyRepr(facts.credentialName) : "the credential");
       box.append(el("img", { attrs: { src, alt: `Badge image of ${visible(name)}`, width: "120", height: "120" } }));
     }
   }
