@@ -1140,6 +1140,30 @@ def test_qr_code_and_copy_link_hold_the_verification_url(vpage: Any, site: Site,
     assert vpage.evaluate("() => navigator.clipboard.readText()") == expected
 
 
+def test_a_copy_answered_after_another_award_is_given_says_nothing_under_it(
+    vpage: Any, site: Site, examples: Examples
+) -> None:
+    """The clipboard may answer late (a permission prompt): "Link copied." was written when it did, under the verdict
+    and link of an award given since, whose link was not the one copied. Said only under the award it copied."""
+    open_verify(vpage, site, examples.valid.hash)
+    # The browser's clipboard, answering when the test says (as a permission prompt does): what it is given, kept.
+    vpage.evaluate(
+        """() => { window.copied = []; window.answer = [];
+             navigator.clipboard.writeText = (text) => new Promise((resolve) => {
+               window.copied.push(text); window.answer.push(resolve); }); }"""
+    )
+    vpage.click("#cr-copy")
+    vpage.wait_for_function("() => window.answer.length === 1")
+    vpage.fill("#cr-hash", examples.revoked.hash)
+    vpage.press("#cr-hash", "Enter")
+    vpage.wait_for_selector(f"#cr-facts code.cr-hash:has-text('{examples.revoked.hash}')")
+    assert vpage.input_value("#cr-link") != vpage.evaluate("() => window.copied[0]")
+    vpage.evaluate("() => window.answer[0]()")
+    copied = vpage.locator("#cr-copied")
+    expect(copied).to_have_attribute("data-copies-ended", "1")
+    assert copied.inner_text() == ""
+
+
 # --- what a lookup fetches -------------------------------------------------------------------------------------
 
 

@@ -186,6 +186,7 @@ class Page {
     this.concluding = 0;
     this.answered = 0; // lookups ended, drawn or dropped (verify): progress only, never read to decide anything
     this.baked = 0; // badge downloads ended, said or dropped (downloadBaked): likewise
+    this.copies = 0; // copies of the link ended, said or dropped (copyLink): likewise
     this.emailTimer = 0;
   }
 
@@ -1089,7 +1090,9 @@ class Page {
           $("cr-cert-qr").replaceChildren(qrSvg(facts.verifyUrl, { label: `QR code: ${facts.verifyUrl}` }));
         }
       })
-      .catch(() => $("cr-qr").replaceChildren(document.createTextNode("The QR code could not be drawn.")));
+      .catch(() => {
+        if ($("cr-link").value === facts.verifyUrl) $("cr-qr").replaceChildren(document.createTextNode("The QR code could not be drawn."));
+      });
   }
 
   // The printable certificate (shown only when printing, print CSS in verify.css): a valid registry award only.
@@ -1109,22 +1112,32 @@ class Page {
 
   async copyLink() {
     const input = $("cr-link");
+    // The link on screen now: the clipboard may answer late (a permission prompt), after another award was given,
+    // and its line is said only under the award whose link it copied (the page's rule, this.current).
+    const [run, link] = [this.run, input.value];
+    const still = () => this.current(run) && input.value === link;
     let copied = false;
     try {
-      await navigator.clipboard.writeText(input.value);
+      await navigator.clipboard.writeText(link);
       copied = true;
     } catch {
-      input.focus();
-      input.select();
-      try {
-        copied = document.execCommand("copy");
-      } catch {
-        copied = false;
+      if (still()) {
+        input.focus();
+        input.select();
+        try {
+          copied = document.execCommand("copy");
+        } catch {
+          copied = false;
+        }
       }
     }
-    $("cr-copied").textContent = copied
-      ? "Link copied."
-      : "Copying is blocked here: the link is selected, copy it with your keyboard.";
+    if (still()) {
+      $("cr-copied").textContent = copied
+        ? "Link copied."
+        : "Copying is blocked here: the link is selected, copy it with your keyboard.";
+    }
+    // Progress only, for whoever waits on the page (the tests): a copy has ended, its line said or dropped.
+    $("cr-copied").dataset.copiesEnded = String(++this.copies);
   }
 }
 
