@@ -773,16 +773,25 @@ def test_a_vouched_award_s_picture_is_named_as_its_credential_is(vpage: Any, ear
     assert vpage.get_attribute("#cr-image img", "alt") == f"Badge image of {defined}"
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "MSc Medicine",
+        "MSc Medicine' (the file's name; no credential of this registry) \u2014 issued by Oxford",
+        'it\'s "quoted" both ways\n\u202etxt\\x1b',
+    ],
+)
 def test_a_credential_its_registered_issuer_never_defined_here_is_named_as_the_file_s_word(
-    vpage: Any, earner_site: EarnerSite
+    vpage: Any, earner_site: EarnerSite, name: str
 ) -> None:
     """A registered issuer's key may sign an award of a credential it never defined here: "This award", Credential:
     MSc Medicine, unquoted, as a link to a page of this registry that is not there, where credreg verify said
     "claims: MSc Medicine". Both now quote the file's word and say so, in the same words
-    (report.py NOT_DEFINED_HERE)."""
+    (report.py NOT_DEFINED_HERE), by one rule of quoting (report.quoted, Python's repr = text.js pyRepr): a name
+    holding a quote, a line break or a bidi control reads the same on both sides, never past its quote."""
     from generator.awarding.keys import load_signing_key
     from generator.awarding.signing import sign_document
-    from generator.report import NOT_DEFINED_HERE
+    from generator.report import NOT_DEFINED_HERE, quoted
 
     award = json.loads(earner_site.alice.file.read_text(encoding="utf-8"))
     [proof, *_] = award["proof"] if isinstance(award["proof"], list) else [award["proof"]]
@@ -790,7 +799,7 @@ def test_a_credential_its_registered_issuer_never_defined_here_is_named_as_the_f
     achievement = unsigned["credentialSubject"]["achievement"]
     slug = achievement["id"].rstrip("/").rsplit("/", 1)[1]
     achievement["id"] = achievement["id"].replace(f"/{slug}", "/msc-medicine")
-    achievement["name"] = "MSc Medicine"
+    achievement["name"] = name
     created = dt.datetime.fromisoformat(proof["created"])
     signed = sign_document(unsigned, load_signing_key(Path(earner_site.key)), proof["verificationMethod"], created)
     vpage.goto(earner_site.alice.link.split("#", 1)[0])
@@ -798,7 +807,7 @@ def test_a_credential_its_registered_issuer_never_defined_here_is_named_as_the_f
     _drop(vpage, json.dumps(signed))
     wait_for_verdict(vpage)
     credential = vpage.locator("#cr-facts div", has=vpage.locator("dt", has_text="Credential")).locator("dd")
-    assert credential.inner_text() == f"'MSc Medicine' {NOT_DEFINED_HERE}", verdict_text(vpage)
+    assert credential.inner_text() == f"{quoted(name)} {NOT_DEFINED_HERE}", verdict_text(vpage)
     assert credential.locator("a").count() == 0
 
 
