@@ -96,16 +96,32 @@ _HEADLINE = {
 }
 
 
+#: After the quoted name of a registered issuer's credential that the registry does not define (verify.js says it too).
+NOT_DEFINED_HERE = "(the file's name; no credential of this registry)"
+
+
+class _Safe(str):
+    """A line of output already made safe for a terminal, in parts (format_result): never escaped again."""
+
+
+def quoted(words: object) -> str:
+    """The file's words, quoted as the verification page quotes them (text.js pyRepr, Python's repr): the quote mark
+    chosen and escaped so that no quote inside ends it, every character a terminal would act on escaped once. Safe
+    for a terminal as it is (terminal_safe over it escaped its escapes twice); a workflow command's "##[" shown as
+    terminal_safe shows it."""
+    return repr(str(words)).replace("##[", "\\x23#[")
+
+
 def _named_here(registry_name: object, own: object, unnamed: object = None) -> str:
     """What the registry defines (a registered issuer, a credential of its), by the registry's name for it, as the
     page names it (verify.js renderFacts): another name the file gives it is quoted as the file's words (anyone can
-    write a registered issuer's DID and another name into a file; its issuer's own key may sign any name). Quoted
-    as written: the whole line is made safe by terminal_safe, once (a repr() first escaped its controls twice).
+    write a registered issuer's DID and another name into a file; its issuer's own key may sign any name), by the
+    page's rule (quoted). Made safe for a terminal here, part by part.
     What the registry does not define is named by the file (``own``, else ``unnamed``)."""
     if registry_name is None:
-        return str(own or unnamed)
-    calls = f"; the file calls it '{own}'" if own is not None and own != registry_name else ""
-    return f"{registry_name}{calls}"
+        return terminal_safe(str(own or unnamed))
+    calls = f"; the file calls it {quoted(own)}" if own is not None and own != registry_name else ""
+    return f"{terminal_safe(str(registry_name))}{calls}"
 
 
 def format_result(result: VerificationResult) -> str:
@@ -123,8 +139,12 @@ def format_result(result: VerificationResult) -> str:
         # What an award that is not valid says about itself is a claim, not a finding (it may name anyone).
         claims = "" if result else "claims: "
         named = _named_here(facts.get("registry_credential_name"), facts["credential_name"])
+        if facts.get("registry_issuer") and facts.get("registry_credential_name") is None:
+            # A registered issuer's key may sign any name, for a credential it never defined here: the file's word,
+            # quoted and said so, never written as the registry's names are (verify.js renderFacts, the same words).
+            named = f"{quoted(facts['credential_name'])} {NOT_DEFINED_HERE}"
         by = _named_here(facts.get("registry_name"), facts.get("issuer_name"), facts.get("issuer"))
-        lines.append(f"  {claims}{named} — issued by {by}")
+        lines.append(_Safe(f"  {claims}{named} — issued by {by}"))  # made safe in parts, the file's words quoted
     if result.award_hash:
         lines.append(f"  hash {result.award_hash}")
     if facts.get("verify_url"):
@@ -140,7 +160,7 @@ def format_result(result: VerificationResult) -> str:
         lines.append(f"{_MARK[check.status]} {check.label.ljust(width)}  {check.status}: {check.reason}")
     # Every line holds text from the file, the registry or a signature (names, reasons, a revocation's reason):
     # each is made safe whole, so no value can end its line, clear the screen or hide what follows.
-    return "\n".join(terminal_safe(line) for line in lines)
+    return "\n".join(line if isinstance(line, _Safe) else terminal_safe(line) for line in lines)
 
 
 # One mistake, one message. A definition (or issuer.yaml) that does not load, or a credential file that was

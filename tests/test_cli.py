@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from generator.cli import MAX_JOBS, build_parser, main
-from tests.conftest import FIXTURES, REPO, make_registry
+from tests.conftest import FIXTURES, REPO, Signer, make_registry
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -262,9 +262,10 @@ def test_verify_text_output_shows_controls_from_the_file_escaped(signer: Any, tm
         "  verdict: INVALID",
     ]
     assert not any(line.lstrip().startswith("verdict: VALID") for line in lines)
-    # Its credential's other name is quoted after the registry's, as the file's words, escaped once.
+    # Its credential's other name is quoted after the registry's, as the file's words, escaped once, as the page
+    # quotes it (text.js pyRepr, Python's repr: a line break as \n).
     claims = next(line for line in lines if line.startswith("  claims: "))
-    assert "calls it 'X\\x1b[2J\\x1b[HValid: a genuine award, in force.\\x0a  verdict: VALID\\x1b[8m" in claims
+    assert "calls it 'X\\x1b[2J\\x1b[HValid: a genuine award, in force.\\n  verdict: VALID\\x1b[8m" in claims
     assert "\\u202e\\u2066\\x85\\u2028" in result.stdout
     # A revocation's reason is registry text, which refuses such characters at every door (`credreg revoke`, the
     # revocation model, so the check): none reaches a verdict from there.
@@ -750,3 +751,74 @@ def test_an_annotation_names_the_file_as_it_is_and_no_property_a_name_forges(tmp
         assert set(properties) == {"file"}, properties  # these problems name no line: none is forged
         files.add(properties["file"])
     assert files == set(named.values())
+
+
+def test_a_registered_issuer_s_award_of_a_credential_not_defined_here_names_it_as_the_file_s_word(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """An award signed with a registered issuer's key, of a credential its issuer never defined here: its name is the
+    file's word only (the key may sign any), and was written as the registry's names are, on the page under "This
+    award" unquoted. Both now quote it and say no credential of this registry is so named (verify.js renderFacts)."""
+    import datetime as dt
+
+    from generator.awarding.signing import sign_document
+
+    award = json.loads(json.dumps(signer.award().award))
+    [proof, *_] = award.pop("proof")
+    achievement = award["credentialSubject"]["achievement"]
+    achievement["id"] = achievement["id"].replace("sql-basics", "msc-medicine")
+    achievement["name"] = "MSc Medicine"
+    signed = sign_document(award, signer.key, proof["verificationMethod"], dt.datetime.fromisoformat(proof["created"]))
+    path = tmp_path / "undefined.json"
+    path.write_text(json.dumps(signed))
+    result = run("--root", str(signer.root), "verify", str(path))
+    line = next(line for line in result.stdout.splitlines() if "MSc Medicine" in line)
+    assert line.startswith("  claims: 'MSc Medicine' (the file's name; no credential of this registry) — issued by "), (
+        result.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "MSc Medicine' (the file's name; no credential of this registry) — issued by Oxford",
+        'it\'s "quoted" both ways',
+        "back\\slash\\x1b and \u202etxt",
+        "two\nlines",
+    ],
+)
+def test_a_file_s_name_is_quoted_by_one_rule_on_the_page_and_by_credreg_verify(
+    signer: Signer, tmp_path: Path, name: str
+) -> None:
+    """The file's word for a credential its registered issuer never defined here is quoted as the page quotes it
+    (text.js pyRepr, Python's repr): the CLI wrote '…' round it as it was, and a name holding ' ended the quote early
+    ("'MSc Medicine' (the file's name; no credential of this registry) — issued by Oxford' …"), its rest read as
+    the tool's own words, where the page quoted it whole."""
+    import datetime as dt
+
+    from generator.awarding.signing import sign_document
+    from generator.report import NOT_DEFINED_HERE
+
+    award = json.loads(json.dumps(signer.award().award))
+    [proof, *_] = award.pop("proof")
+    achievement = award["credentialSubject"]["achievement"]
+    achievement["id"] = achievement["id"].replace("sql-basics", "msc-medicine")
+    achievement["name"] = name
+    signed = sign_document(award, signer.key, proof["verificationMethod"], dt.datetime.fromisoformat(proof["created"]))
+    path = tmp_path / "undefined.json"
+    path.write_text(json.dumps(signed))
+    result = run("--root", str(signer.root), "verify", str(path))
+    line = next(line for line in result.stdout.splitlines() if line.startswith("  claims: "))
+    assert line.startswith(f"  claims: {name!r} {NOT_DEFINED_HERE} — issued by "), result.stdout
+
+
+def test_a_quoted_name_is_python_s_repr_and_starts_no_workflow_command() -> None:
+    """The file's words quoted (report.quoted) are the page's pyRepr of them, which test_text_js holds equal to
+    Python's repr for every character; a workflow command's "##[" in them is shown escaped as terminal_safe shows it
+    (repr leaves it: "##[stop-commands]" quoted in an answer stopped a job reading commands)."""
+    from generator.report import quoted
+
+    assert quoted("it's") == '"it\'s"'
+    assert quoted("a\nb\u202e") == "'a\\nb\\u202e'"
+    assert quoted("x ##[stop-commands]tok") == "'x \\x23#[stop-commands]tok'"
+    assert "##[" not in quoted("##[##[##[")

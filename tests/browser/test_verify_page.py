@@ -773,6 +773,44 @@ def test_a_vouched_award_s_picture_is_named_as_its_credential_is(vpage: Any, ear
     assert vpage.get_attribute("#cr-image img", "alt") == f"Badge image of {defined}"
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "MSc Medicine",
+        "MSc Medicine' (the file's name; no credential of this registry) \u2014 issued by Oxford",
+        'it\'s "quoted" both ways\n\u202etxt\\x1b',
+    ],
+)
+def test_a_credential_its_registered_issuer_never_defined_here_is_named_as_the_file_s_word(
+    vpage: Any, earner_site: EarnerSite, name: str
+) -> None:
+    """A registered issuer's key may sign an award of a credential it never defined here: "This award", Credential:
+    MSc Medicine, unquoted, as a link to a page of this registry that is not there, where credreg verify said
+    "claims: MSc Medicine". Both now quote the file's word and say so, in the same words
+    (report.py NOT_DEFINED_HERE), by one rule of quoting (report.quoted, Python's repr = text.js pyRepr): a name
+    holding a quote, a line break or a bidi control reads the same on both sides, never past its quote."""
+    from generator.awarding.keys import load_signing_key
+    from generator.awarding.signing import sign_document
+    from generator.report import NOT_DEFINED_HERE, quoted
+
+    award = json.loads(earner_site.alice.file.read_text(encoding="utf-8"))
+    [proof, *_] = award["proof"] if isinstance(award["proof"], list) else [award["proof"]]
+    unsigned = {k: v for k, v in award.items() if k != "proof"}
+    achievement = unsigned["credentialSubject"]["achievement"]
+    slug = achievement["id"].rstrip("/").rsplit("/", 1)[1]
+    achievement["id"] = achievement["id"].replace(f"/{slug}", "/msc-medicine")
+    achievement["name"] = name
+    created = dt.datetime.fromisoformat(proof["created"])
+    signed = sign_document(unsigned, load_signing_key(Path(earner_site.key)), proof["verificationMethod"], created)
+    vpage.goto(earner_site.alice.link.split("#", 1)[0])
+    ready(vpage)
+    _drop(vpage, json.dumps(signed))
+    wait_for_verdict(vpage)
+    credential = vpage.locator("#cr-facts div", has=vpage.locator("dt", has_text="Credential")).locator("dd")
+    assert credential.inner_text() == f"{quoted(name)} {NOT_DEFINED_HERE}", verdict_text(vpage)
+    assert credential.locator("a").count() == 0
+
+
 def test_a_vouched_award_s_links_show_where_they_go(vpage: Any, earner_site: EarnerSite) -> None:
     """An award signed with a key registered here for its issuer has its evidence as links, valid or revoked (its
     issuer is real), each link's words the address as the browser reads it (the file's own words over a link read
@@ -1109,6 +1147,30 @@ def test_qr_code_and_copy_link_hold_the_verification_url(vpage: Any, site: Site,
     vpage.click("#cr-copy")
     vpage.wait_for_selector("#cr-copied:has-text('Link copied')")
     assert vpage.evaluate("() => navigator.clipboard.readText()") == expected
+
+
+def test_a_copy_answered_after_another_award_is_given_says_nothing_under_it(
+    vpage: Any, site: Site, examples: Examples
+) -> None:
+    """The clipboard may answer late (a permission prompt): "Link copied." was written when it did, under the verdict
+    and link of an award given since, whose link was not the one copied. Said only under the award it copied."""
+    open_verify(vpage, site, examples.valid.hash)
+    # The browser's clipboard, answering when the test says (as a permission prompt does): what it is given, kept.
+    vpage.evaluate(
+        """() => { window.copied = []; window.answer = [];
+             navigator.clipboard.writeText = (text) => new Promise((resolve) => {
+               window.copied.push(text); window.answer.push(resolve); }); }"""
+    )
+    vpage.click("#cr-copy")
+    vpage.wait_for_function("() => window.answer.length === 1")
+    vpage.fill("#cr-hash", examples.revoked.hash)
+    vpage.press("#cr-hash", "Enter")
+    vpage.wait_for_selector(f"#cr-facts code.cr-hash:has-text('{examples.revoked.hash}')")
+    assert vpage.input_value("#cr-link") != vpage.evaluate("() => window.copied[0]")
+    vpage.evaluate("() => window.answer[0]()")
+    copied = vpage.locator("#cr-copied")
+    expect(copied).to_have_attribute("data-copies-ended", "1")
+    assert copied.inner_text() == ""
 
 
 # --- what a lookup fetches -------------------------------------------------------------------------------------
@@ -1807,6 +1869,20 @@ def test_a_downloaded_badge_image_is_the_one_of_the_award_baked_in(
     assert baked_credential(baked.encode()) == first.text
     around = baked.split("</openbadges:credential>", 1)[1]
     assert (site.root / first_image.removeprefix(site.url)).read_text(encoding="utf-8").endswith(around)
+    # Its line ("Badge image downloaded, with the award inside it.") is the first award's: it was written under the
+    # other's verdict, as if said of it. The download has ended (verify.js counts each, said or dropped): unsaid.
+    status = vpage.locator("#cr-bake-status")
+    expect(status).to_have_attribute("data-bakes-ended", "1")
+    assert status.inner_text() == ""
+    # Nor does a line said of an award stay under the next one's verdict.
+    with vpage.expect_download():
+        vpage.click("#cr-bake")
+    expect(status).to_have_attribute("data-bakes-ended", "2")
+    expect(status).to_have_text("Badge image downloaded, with the award inside it.")
+    vpage.fill("#cr-hash", first.hash)
+    vpage.press("#cr-hash", "Enter")
+    vpage.wait_for_selector(f"#cr-facts code.cr-hash:has-text('{first.hash}')")
+    assert status.inner_text() == ""
 
 
 def test_linkedin_link_and_printable_certificate(vpage: Any, site: Site, examples: Examples) -> None:
@@ -1980,9 +2056,11 @@ def test_what_is_given_while_a_lookup_runs_is_never_covered_by_its_verdict(
     expect(vpage.locator("#cr-verdict")).not_to_have_attribute("data-verdict", "checking")
     shown = vpage.get_attribute("#cr-verdict", "data-verdict")
     assert shown in ("error", "cohort"), shown
+    assert vpage.get_attribute("#cr-verdict", "data-lookups-answered") is None  # the held lookup has not answered
     for route in held:
         route.continue_()
-    vpage.wait_for_timeout(1500)  # the lookup's answer has come (a verdict would be drawn within it)
+    # The lookup has answered (drawn or dropped: verify.js counts each lookup's end on the verdict box).
+    expect(vpage.locator("#cr-verdict")).to_have_attribute("data-lookups-answered", "1")
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == shown
     assert vpage.locator("#cr-result").is_hidden()
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from generator import binding, openbadges, statuslist
+from generator import binding, openbadges, report, statuslist
 from generator._internal import source, text, times
 from generator.baking import OB3_NAMESPACE
 from generator.crypto import compactform, dataintegrity, rdfc
@@ -62,6 +62,7 @@ NAMES = {
     "endorsements": ["CLAIM_WORDS", "CLAIM_CSS"],
     "sitedata": ["MAX_READ", "READ_SECONDS", "LAST_SECOND"],
     "binding": ["NO_ISSUER_ID"],
+    "results": ["NOT_DEFINED_HERE"],
 }
 
 RUNNER = r"""
@@ -128,6 +129,7 @@ def python_constants() -> dict[str, Any]:
         "sitedata.READ_SECONDS": int(log.FETCH_TIMEOUT),
         "sitedata.LAST_SECOND": verifydata._LAST_SECOND,
         "binding.NO_ISSUER_ID": binding.NO_ISSUER_ID,
+        "results.NOT_DEFINED_HERE": report.NOT_DEFINED_HERE,
     }
 
 

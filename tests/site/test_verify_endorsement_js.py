@@ -666,3 +666,40 @@ def test_a_file_named_by_an_endorsement_s_hash_but_holding_other_bytes_registers
         assert _page(runner.verify(text=json.dumps(doc))) == cli
     finally:
         runner.close()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        {"@value": "Acme Academy", "@language": "en"},
+        [{"@value": "Acme Academy", "@language": "en"}, {"@value": "Académie Acme", "@language": "fr"}],
+        {"@value": "Acme Academy"},
+        ["Acme Academy"],
+        {"@value": "Acme Academy", "@language": "en", "@direction": "rtl"},
+    ],
+    ids=["value-object", "two-languages", "no-language", "list-of-text", "other-keys"],
+)
+@pytest.mark.parametrize("where", ["endorser", "endorsement"])
+def test_an_endorsement_s_names_in_languages_are_read_alike(
+    corpus: Corpus,  # noqa: F811
+    node: Node,
+    name: Any,
+    where: str,
+) -> None:
+    """VC 2.0 lets a name be given in languages (value objects, or a list of them). An endorsement's or its
+    endorser's so given is read by one rule on both sides: the page and credreg verify give the same checks and
+    headline, and name the endorser alike."""
+    _, genuine = corpus.files["genuine"]
+    doc = json.loads(json.dumps(genuine))
+    if where == "endorser":
+        doc["issuer"]["name"] = name
+    else:
+        doc["name"] = name
+    python = verify_endorsement(doc, corpus.registry, now=NOW)
+    page = node.verify(text=json.dumps(doc))
+    assert _page(page) == _cli(python)
+    assert page["endorserName"] == python.facts.get("endorser_name")
+    # The registry's endorsement profile writes both as text (the endorser's is its registered name, compared as
+    # such): any other form is refused by its structure check, on both sides, never read as a name.
+    [first, *_] = python.checks
+    assert (first.id, first.passed) == ("structure", False), first

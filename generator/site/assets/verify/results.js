@@ -8,6 +8,9 @@ import { SUITES } from "./dataintegrity.js";
 export const PASSED = "passed";
 export const FAILED = "failed";
 export const NOT_CHECKED = "not checked";
+/** After the quoted name of a registered issuer's credential the registry does not define: the file's word only (its
+ * issuer's key may sign any name). report.py NOT_DEFINED_HERE, held equal by tests/site/test_shared_constants_js.py. */
+export const NOT_DEFINED_HERE = "(the file's name; no credential of this registry)";
 
 export const Verdict = Object.freeze({
   INVALID: "invalid",

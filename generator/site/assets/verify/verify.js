@@ -20,6 +20,7 @@ import {
   isAuthentic,
   isValid,
   NOT_CHECKED,
+  NOT_DEFINED_HERE,
   PASSED,
   plainDay,
   revokedBecause,
@@ -183,6 +184,9 @@ class Page {
     this.again = null; // how to give the verdict on screen again (verify), null when it shows none
     this.drawing = 0;
     this.concluding = 0;
+    this.answered = 0; // lookups ended, drawn or dropped (verify): progress only, never read to decide anything
+    this.baked = 0; // badge downloads ended, said or dropped (downloadBaked): likewise
+    this.copies = 0; // copies of the link ended, said or dropped (copyLink): likewise
     this.emailTimer = 0;
   }
 
@@ -611,6 +615,10 @@ class Page {
     } catch (error) {
       if (!this.current(run)) return;
       this.showError(error);
+    } finally {
+      // Progress only, for whoever waits on the page (the tests): a lookup has ended, its verdict drawn, or dropped
+      // as a later answer was asked for. A count on the verdict box, which no verdict replaces.
+      $("cr-verdict").dataset.lookupsAnswered = String(++this.answered);
     }
   }
 
@@ -661,8 +669,9 @@ class Page {
     if (tone === "busy") box.setAttribute("aria-busy", "true");
     else box.removeAttribute("aria-busy");
     // A new verdict: the certificate of whatever was checked before is not this one's (a valid award's is made
-    // ready again after this, by renderCertificate).
+    // ready again after this, by renderCertificate), nor the line of a badge image downloaded of it.
     certificateReady(false);
+    $("cr-bake-status").textContent = "";
     box.replaceChildren(
       el("span", { className: "cr-verdict-icon", text: ICONS[tone], attrs: { "aria-hidden": "true" } }),
       el(
@@ -864,7 +873,11 @@ class Page {
     const rows = [];
     const row = (term, ...value) => rows.push(el("div", {}, el("dt", { text: term }), el("dd", {}, ...value)));
     const link = (text, href) => (href ? el("a", { attrs: { href } }, own(text)) : own(text));
-    if (facts.credentialName || facts.credentialRef) {
+    if (facts.issuer && facts.registryCredentialName === null && facts.credentialName) {
+      // A registered issuer's key may sign any name, for a credential it never defined here: the file's word, quoted
+      // and said so (report.py, the same words), never a link to a page of this registry, nor written as its names.
+      row("Credential", own(pyRepr(facts.credentialName)), document_text(` ${NOT_DEFINED_HERE}`));
+    } else if (facts.credentialName || facts.credentialRef) {
       // A credential defined here by the registry's name for it, as its issuer (below): the file's other name, as
       // the name of a link to the registry's page of that credential, read as the registry's. Quoted as the file's.
       const named = facts.registryCredentialName ?? facts.credentialName ?? facts.credentialRef;
@@ -957,7 +970,7 @@ class Page {
       // Named as the Credential row names it (renderFacts): the registry's name for a credential defined here, never
       // the file's words alone (its issuer's key may sign any name beside the registry's picture of it).
       const { facts } = this.outcome;
-      const name = facts.registryCredentialName ?? (facts.credentialName || "the credential");
+      const name = facts.registryCredentialName ?? (facts.credentialName ? pyRepr(facts.credentialName) : "the credential");
       box.append(el("img", { attrs: { src, alt: `Badge image of ${visible(name)}`, width: "120", height: "120" } }));
     }
   }
@@ -992,6 +1005,12 @@ class Page {
     const [outcome, image] = [this.outcome, this.badgeImage];
     const status = $("cr-bake-status");
     status.textContent = "";
+    // The file is the captured award's, named by its hash; its line is said only under that award's verdict (the
+    // rule of every wait of the page, this.current): written after another was given, it read as said of that one.
+    const run = this.run;
+    const say = (text) => {
+      if (this.current(run) && this.outcome === outcome) status.textContent = text;
+    };
     try {
       const json = this.awardText(outcome);
       const { bakePng, bakeSvg, isPng } = await import("./baking.js");
@@ -1007,9 +1026,12 @@ class Page {
       document.body.append(link);
       link.click();
       link.remove();
-      status.textContent = "Badge image downloaded, with the award inside it.";
+      say("Badge image downloaded, with the award inside it.");
     } catch (error) {
-      status.textContent = `The badge image could not be made: ${error && error.message ? error.message : error}`;
+      say(`The badge image could not be made: ${error && error.message ? error.message : error}`);
+    } finally {
+      // Progress only, for whoever waits on the page (the tests): a download has ended, its line said or dropped.
+      status.dataset.bakesEnded = String(++this.baked);
     }
   }
 
@@ -1068,7 +1090,9 @@ class Page {
           $("cr-cert-qr").replaceChildren(qrSvg(facts.verifyUrl, { label: `QR code: ${facts.verifyUrl}` }));
         }
       })
-      .catch(() => $("cr-qr").replaceChildren(document.createTextNode("The QR code could not be drawn.")));
+      .catch(() => {
+        if ($("cr-link").value === facts.verifyUrl) $("cr-qr").replaceChildren(document.createTextNode("The QR code could not be drawn."));
+      });
   }
 
   // The printable certificate (shown only when printing, print CSS in verify.css): a valid registry award only.
@@ -1088,22 +1112,32 @@ class Page {
 
   async copyLink() {
     const input = $("cr-link");
+    // The link on screen now: the clipboard may answer late (a permission prompt), after another award was given,
+    // and its line is said only under the award whose link it copied (the page's rule, this.current).
+    const [run, link] = [this.run, input.value];
+    const still = () => this.current(run) && input.value === link;
     let copied = false;
     try {
-      await navigator.clipboard.writeText(input.value);
+      await navigator.clipboard.writeText(link);
       copied = true;
     } catch {
-      input.focus();
-      input.select();
-      try {
-        copied = document.execCommand("copy");
-      } catch {
-        copied = false;
+      if (still()) {
+        input.focus();
+        input.select();
+        try {
+          copied = document.execCommand("copy");
+        } catch {
+          copied = false;
+        }
       }
     }
-    $("cr-copied").textContent = copied
-      ? "Link copied."
-      : "Copying is blocked here: the link is selected, copy it with your keyboard.";
+    if (still()) {
+      $("cr-copied").textContent = copied
+        ? "Link copied."
+        : "Copying is blocked here: the link is selected, copy it with your keyboard.";
+    }
+    // Progress only, for whoever waits on the page (the tests): a copy has ended, its line said or dropped.
+    $("cr-copied").dataset.copiesEnded = String(++this.copies);
   }
 }
 
