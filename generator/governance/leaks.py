@@ -1302,11 +1302,15 @@ _OPAQUE: tuple[tuple[int, bytes, str], ...] = (
 )
 
 
-#: A file's own name when it lists the project's own people, public by their choice (as :data:`_PROJECT_PEOPLE`'s
-#: members do in JSON or YAML): git's .mailmap, an AUTHORS, CONTRIBUTORS or MAINTAINERS file, a CODEOWNERS file.
-#: Its rows are no list of recipients (:func:`listed_rows_line`); anywhere else, the same rows are.
+#: A file's path when it lists the project's own people, public by their choice (as :data:`_PROJECT_PEOPLE`'s
+#: members do in JSON or YAML): git's .mailmap, an AUTHORS, CONTRIBUTORS or MAINTAINERS text file, a CODEOWNERS
+#: file, where a project keeps them (its root, ``docs/``, ``.github/``: where Git and GitHub read them). Its rows
+#: are no list of recipients (:func:`listed_rows_line`); anywhere else, or as a table's file (``AUTHORS.csv``),
+#: the same rows are: the name alone exempted ``cohorts/march/AUTHORS``, a cohort saved under it.
 _PEOPLE_FILE = re.compile(
-    r"\.mailmap|CODEOWNERS|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS)(?:\.[A-Za-z]{1,8})?", re.IGNORECASE
+    r"(?:(?:docs|\.github)/)?(?:\.mailmap|CODEOWNERS|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS)"
+    r"(?:\.(?:md|markdown|txt|rst|adoc))?)",
+    re.IGNORECASE,
 )
 
 
@@ -1367,7 +1371,7 @@ def secret_in(
             "governance.recipients",
         )
     record = rel is not None and layout.classify(rel).kind in _RECORD_KINDS
-    people = rel is not None and _PEOPLE_FILE.fullmatch(rel.rpartition("/")[2]) is not None
+    people = rel is not None and _PEOPLE_FILE.fullmatch(rel) is not None
     rows = None if record or people else listed_rows_line(data)
     if rows is not None:
         return (

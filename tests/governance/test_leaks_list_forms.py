@@ -208,6 +208,31 @@ def test_a_projects_own_people_file_may_list_them(rel: str) -> None:
     assert secret_in(text.encode(), rel="docs/people.md") is not None
 
 
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "cohorts/march/AUTHORS",
+        "notes/2026/CONTRIBUTORS.md",
+        "site-extra/MAINTAINERS.txt",
+        "docs/cohort/AUTHORS.md",
+        "AUTHORS.csv",
+        "CONTRIBUTORS.tsv",
+        "docs/MAINTAINERS.json",
+        "tools/.mailmap",
+        "lists/CODEOWNERS",
+    ],
+)
+def test_a_cohort_named_like_a_people_file_elsewhere_is_a_list(rel: str) -> None:
+    """A hole: the people-file names exempted a file anywhere in the tree and with any extension, so a cohort
+    committed as ``cohorts/march/AUTHORS`` or ``CONTRIBUTORS.csv`` (its rows ``Name <address>``, as an address
+    book exports them) passed both checks, and named every earner. Only where a project keeps its own people (the
+    root, ``docs/``, ``.github/``), in a text file, is such a name the project's list."""
+    text = _lines(*(f"{a[:2].title()} Lind <{a}>" for a in THREE))
+    found = secret_in(text.encode(), rel=rel)
+    assert found is not None, rel
+    assert found[2] == "governance.recipients"
+
+
 def test_prose_naming_people_beside_addresses_stays_prose() -> None:
     text = _lines(
         f"Write to Bo Lind <{BO}> for help, to Cy <{CY}> about security,",
