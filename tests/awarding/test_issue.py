@@ -550,3 +550,35 @@ def test_a_cohort_naming_one_person_in_both_unicode_compositions_is_refused(tmp_
     with pytest.raises(ProblemsFound) as found:
         read_cohort(cohort)
     assert "is listed twice (first on line 2)" in str(found.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "email", "name"),
+    [
+        # A student number as the address's local part, in the evidence's path or query: classmates and staff know
+        # it, and it is the earner's as plainly as a name (letters only were read, so it passed).
+        ("https://portfolio.uni.example/s1234567/report", "s1234567@student.uni.example", None),
+        ("https://portfolio.uni.example/u?id=1234567", "s1234567@student.uni.example", None),
+        ("https://portfolio.uni.example/students/20231187", "20231187@uni.example", None),
+        # A short name (two-letter words, as many Chinese, Korean and Vietnamese names are) in a path: each word was
+        # too short to be read, and run together too (four letters), so it passed.
+        ("https://github.com/boli/thesis", "x7q@uni.example", "Bo Li"),
+        ("https://portfolio.uni.example/bo-li/7", "x7q@uni.example", "Bo Li"),
+        ("https://portfolio.uni.example/li_bo/7", "x7q@uni.example", "Bo Li"),
+        ("https://portfolio.uni.example/yu.xu/", "yu.xu@uni.example", None),
+    ],
+)
+def test_evidence_naming_its_recipient_by_number_or_short_name_is_found(text: str, email: str, name: str) -> None:
+    assert issue.recipient_named_in(text, email, name) is not None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "email", "name"),
+    [
+        ("https://portfolio.uni.example/projects/7f3a", "s1234567@student.uni.example", "Bo Li"),
+        ("https://github.com/bolivia-maps/li-ion", "x7q@uni.example", "Bo Li"),
+        ("https://portfolio.uni.example/2023/report", "s1234567@student.uni.example", None),
+    ],
+)
+def test_evidence_not_naming_its_recipient_by_number_or_short_name_passes(text: str, email: str, name: str) -> None:
+    assert issue.recipient_named_in(text, email, name) is None, text
