@@ -79,6 +79,7 @@ import yaml
 
 from generator import layout
 from generator._internal.git import git_output, git_stream, not_read_from_disk
+from generator._internal.rasters import extra_content
 from generator._internal.source import SourceError, parse_json
 from generator._internal.text import drop_ignored
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
@@ -98,6 +99,7 @@ __all__ = ["award_secret", "check_private_keys", "private_key_line", "repository
 
 PRIVATE_KEY_CODE = "governance.private-key"
 OPAQUE_CODE = "governance.opaque-file"
+IMAGE_CODE = "governance.image-metadata"
 
 #: Bytes of a file read for the search: a key or a header is near the top, and a large file is not one.
 SCAN_BYTES = 4 * 1024 * 1024
@@ -1323,6 +1325,25 @@ def _utf16_as_utf8(data: bytes) -> bytes:
     return data
 
 
+#: A raster image by its first bytes (a name is chosen freely), as :func:`generator._internal.rasters.extra_content`
+#: names its format.
+_RASTERS: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"\x89PNG\r\n\x1a\n", "PNG"),
+    (0, b"\xff\xd8\xff", "JPEG"),
+    (8, b"WEBP", "WEBP"),
+)
+
+
+def image_extra(data: bytes) -> str | None:
+    """What a PNG, JPEG or WebP file holds besides its picture (text chunks, EXIF, XMP, a comment: the registry
+    images' one rule, :func:`generator._internal.rasters.extra_content`), wherever it is committed: a screenshot's
+    compressed text or a photo's EXIF author (UTF-16, as Windows writes it) is read by no other rule here."""
+    for offset, magic, fmt in _RASTERS:
+        if data.startswith(magic, offset) and (fmt != "WEBP" or data.startswith(b"RIFF")):
+            return extra_content(data, fmt)
+    return None
+
+
 def opaque_kind(data: bytes) -> str | None:
     """What container ``data`` is, when it is one whose contents the search cannot read (:data:`_OPAQUE`)."""
     for offset, magic, kind in _OPAQUE:
@@ -1351,6 +1372,15 @@ def secret_in(
             f"is a {kind}: what it holds cannot be searched for private keys and lists of recipients, so it is not "
             "accepted. Commit its contents as plain files instead (or keep it outside the repository)",
             OPAQUE_CODE,
+        )
+    extra = None if rel is not None and layout.classify(rel).kind == layout.PathKind.ISSUER_ASSET else image_extra(data)
+    if extra is not None:  # an issuer's image is told so by its own check (generator._internal.images), once
+        return (
+            1,
+            f"is an image that holds {extra} besides its picture: a screenshot's or a camera's metadata can name "
+            "people (an author, a comment, a list pasted into it), and the repository publishes it byte for byte. "
+            "Commit the picture only (export it again without metadata, e.g. `exiftool -all= FILE`)",
+            IMAGE_CODE,
         )
     hit = private_key_line(data, registered, tokens)
     text = _utf16_as_utf8(data)  # the bytes themselves above: raw key material may start as a BOM does

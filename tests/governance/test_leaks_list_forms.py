@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 import pytest
 
@@ -264,3 +265,53 @@ def test_a_private_key_saved_as_utf16_text_is_refused() -> None:
     found = secret_in(pem_file(os.urandom(32)).encode("utf-16"), rel="notes/key.txt")
     assert found is not None
     assert found[2] != "governance.recipients"
+
+
+def _png(**chunks: str) -> bytes:
+    import io
+
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    for key, value in chunks.items():
+        info.add_text(key, value, zip=True)
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def _jpeg_with_exif() -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (4, 4))
+    exif = image.getexif()
+    exif[0x013B] = "Bo Lind"  # Artist
+    exif[0x9C9D] = "Bo Lind".encode("utf-16-le")  # XPAuthor, as Windows writes it
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("rel", "data"),
+    [
+        ("docs/cohort.png", lambda: _png(Comment="\n".join(f"{a[:2].title()} Lind <{a}>" for a in THREE))),
+        ("notes/march/shot.png", lambda: _png(Author="Bo Lind")),
+        ("docs/photo.jpg", _jpeg_with_exif),
+    ],
+)
+def test_an_image_carrying_metadata_anywhere_is_refused(rel: str, data: Any) -> None:
+    """A hole: outside the registry's images (whose check walks every chunk), an image was read as bytes only, so a
+    screenshot's compressed text chunk holding the cohort, or a photo's EXIF author (Windows writes it UTF-16),
+    passed both checks and was published with the repository. An image anywhere now holds its picture only."""
+    found = secret_in(data(), rel=rel)
+    assert found is not None, rel
+    assert found[2] == "governance.image-metadata"
+    assert "metadata" in found[1] or "text" in found[1]
+
+
+def test_an_image_holding_its_picture_only_passes() -> None:
+    assert secret_in(_png(), rel="docs/plain.png") is None
