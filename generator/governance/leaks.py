@@ -61,6 +61,7 @@ import base64
 import binascii
 import contextlib
 import csv
+import dataclasses
 import functools
 import hashlib
 import html
@@ -1104,9 +1105,8 @@ def _tag_cells(match: re.Match[str]) -> str:
 
 def _row_cells(line: str) -> list[str]:
     """``line``'s cells as a list's or a table's row reads (:data:`_ITEM_MARK`, :data:`_MD_LINK`, :data:`_TAG`,
-    :data:`_ROW_CELLS`), each without its Markdown code or emphasis marks, its autolink's brackets or ``mailto:``."""
-    # Read first as award text is (escapes and references undone): ``&#64;`` holds a cell's ``;``.
-    line = as_read(line)
+    :data:`_ROW_CELLS`), each without its Markdown code or emphasis marks, its autolink's brackets or ``mailto:``.
+    ``line`` is read as award text is already (as_read: escapes and references undone, ``&#64;`` holds a ``;``)."""
     line = line[_ITEM_MARK.match(line).end() :]  # type: ignore[union-attr]  # matches the empty string at least
     if "[" in line:
         line = _MD_LINK.sub(r"|\1|\2|", line)
@@ -1168,6 +1168,55 @@ def _row_addresses(cells: list[str]) -> list[str]:
     return found
 
 
+#: Words of a templated line (:func:`_template_line`) that may differ from one of its lines to the next: a name's.
+_TEMPLATE_VARYING = 2
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGITS = re.compile(r"\d+")
+_AROUND_ADDRESS = "\"'()<>[]{}:,;.!?`*_"
+
+
+@dataclasses.dataclass
+class _Template:
+    """Lines of one shape (:func:`_template_line`): the first line's words, which of them every line repeats, the
+    addresses its lines name and the line of its first."""
+
+    words: list[str]
+    same: list[bool]
+    addresses: set[str]
+    first: int
+
+
+def _template_line(read: str, number: int, templates: dict[str, _Template]) -> int | None:
+    """The first line of a list written as lines of one template, each naming one person's address, once the
+    third address is read: ``bo lind <bo@…>`` (a name in lower case is no name to :func:`_named_address`), ``Bo Lind
+    passed the March course bo@…``, ``Congratulations to Bo (bo@…) for passing.`` (a sentence, no row). Lines are of
+    one template when they read alike with every word's letters as one letter and its digits as one digit, and all
+    but :data:`_TEMPLATE_VARYING` words (a name's) the same in every one of them: a file of prose naming three
+    contacts in three differently worded sentences is none. ``templates``: the file's, kept between lines."""
+    tokens = read.split()
+    found = [
+        (i, named)
+        for i, token in enumerate(tokens)
+        if "@" in token and (named := _someones_address(token.strip(_AROUND_ADDRESS)))
+    ]
+    if len(found) != 1:
+        return None
+    at, named = found[0]
+    words = [token for i, token in enumerate(tokens) if i != at]
+    shape = _DIGITS.sub("0", _LETTERS.sub("a", " ".join([*tokens[:at], "@", *tokens[at + 1 :]])))
+    template = templates.get(shape)
+    if template is None:
+        templates[shape] = _Template(words, [True] * len(words), {named}, number)
+        return None
+    template.same = [
+        same and word == first for same, word, first in zip(template.same, words, template.words, strict=True)
+    ]
+    template.addresses.add(named)
+    if len(template.addresses) >= _LISTED and template.same.count(False) <= _TEMPLATE_VARYING:
+        return template.first
+    return None
+
+
 def listed_rows_line(data: bytes) -> int | None:
     """The line where a list of recipients starts when ``data`` holds one as rows in any common form, anywhere in
     the file: a Markdown or text table (``| Bo | bo@… |``), a bullet or numbered list (``- bo@…``, YAML's too), lines
@@ -1175,12 +1224,14 @@ def listed_rows_line(data: bytes) -> int | None:
     HTML table or list, a CSV below a title line or a comment, a CSV cell quoted over two lines. A row is a line of
     which a cell is an address and nothing else (:func:`_row_cells`), or an address beside a name
     (:func:`_named_address`), so an address in a sentence is none (the project's own people's files are not read:
-    :data:`_PEOPLE_FILE`). Its threshold is :data:`_LISTED`
+    :data:`_PEOPLE_FILE`); and lines of one template naming one address each, sentences or not
+    (:func:`_template_line`). Its threshold is :data:`_LISTED`
     distinct addresses, :data:`_LISTED_UNDER_HEADER` in the block below a header naming a column of addresses;
     addresses at example domains count for nothing (:data:`_EXAMPLE_DOMAIN`)."""
     if not _holds_at_sign(data) and b"\\" not in data:
         return None
     anywhere: dict[str, int] = {}
+    templates: dict[str, _Template] = {}
     header: int | None = None  # the line of the header whose block this line is in
     under: set[str] = set()
     for number, line in enumerate(data.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines(), 1):
@@ -1203,7 +1254,8 @@ def listed_rows_line(data: bytes) -> int | None:
         has_at = _AT_IN_LINE.search(line) is not None
         if not has_at and "mail" not in line.lower() and "recipient" not in line.lower():
             continue
-        cells = _row_cells(line)
+        read = as_read(line)
+        cells = _row_cells(read)
         # A table's row (pipes, tabs) is a row whatever its cells hold: a notes column reads as a sentence.
         sentence = "|" not in line and "\t" not in line and any(len(cell.split()) >= _SENTENCE_WORDS for cell in cells)
         if not has_at:
@@ -1212,6 +1264,9 @@ def listed_rows_line(data: bytes) -> int | None:
             if not sentence and any(map(_recipient_column, filled)) and all(map(_COLUMN_NAME.fullmatch, filled)):
                 header, under = number, set()
             continue
+        templated = _template_line(read, number, templates)
+        if templated is not None:
+            return templated
         if header is None and sentence:
             continue
         for named in _row_addresses(cells):

@@ -61,6 +61,13 @@ LISTS = {
     "escaped-bullets": _lines(*(f"- {a.replace('@', chr(92) + 'u0040')}" for a in THREE)),
     "entity-table": _lines(*(f"| x | {a.replace('@', '&#64;')} |" for a in THREE)),
     "fullwidth-at-list": _lines(*(f"* {a.replace('@', chr(0xFF20))}" for a in THREE)),
+    # Lines of one template, each naming one earner: names in lower case, rows of six words and more, sentences.
+    "lower-case-names": _lines(*(f"{a[:2]} lind <{a}>" for a in THREE)),
+    "lower-case-names-colon": _lines(*(f"{a[:2]} lind: {a}" for a in THREE)),
+    "six-word-rows": _lines(*(f"{a[:2].title()} Lind passed the March course {a}" for a in THREE)),
+    "address-then-words": _lines(*(f"{a} passed the March course on time" for a in THREE)),
+    "one-sentence-each": _lines(*(f"Congratulations to {a[:2].title()} ({a}) for passing." for a in THREE)),
+    "paragraphs-of-one-template": "\n\n".join(f"{a[:2].title()} Lind earned SQL Basics: {a}" for a in THREE) + "\n",
 }
 
 
@@ -252,6 +259,16 @@ def test_the_refusal_says_where_the_projects_own_people_may_be_listed(repo: Repo
     assert (problem.location.path, problem.location.line) == (rel, 5)
     assert "MAINTAINERS" in problem.message
     assert "example.org" in problem.message
+
+
+def test_contacts_in_differently_worded_sentences_stay_prose() -> None:
+    text = _lines(
+        f"Write to {BO} for help.",
+        f"Write to {CY} about security.",
+        f"Write to {DEE} about the press and interviews.",
+        f"For help, write to {BO}. For security, {CY}.",
+    )
+    assert secret_in(text.encode(), rel="docs/contact.md") is None
 
 
 def test_lower_case_words_before_an_address_are_prose_not_a_name() -> None:
