@@ -1173,6 +1173,16 @@ _TEMPLATE_VARYING = 2
 _LETTERS = re.compile(r"[^\W\d_]+")
 _DIGITS = re.compile(r"\d+")
 _AROUND_ADDRESS = "\"'()<>[]{}:,;.!?`*_"
+#: A role's mailbox, no person's (RFC 2142's and the common ones): a README's support, security and press addresses
+#: in one template are no list of earners (:func:`_template_line`). A local part of these words only (``no-reply``).
+_ROLE_WORD = (
+    r"(?:help|support|helpdesk|servicedesk|service|security|press|media|info|information|contact|hello|admin|office|"
+    r"registrar|registry|webmaster|postmaster|hostmaster|abuse|noc|no|reply|noreply|donotreply|team|sales|billing|"
+    r"privacy|legal|dpo|gdpr|compliance|conduct|jobs|careers|feedback|enquiries|inquiries|accessibility|community|"
+    r"maintainers|docs|dev|events|news|marketing|finance|hr|admissions|alumni|library|exams|badges|credentials|"
+    r"verify|verification|issuers?|accounts?|partners?|reports?|mail|list|announce|ops|it)"
+)
+_ROLE_MAILBOX = re.compile(rf"{_ROLE_WORD}(?:[._+-]?{_ROLE_WORD})*@", re.IGNORECASE)
 
 
 @dataclasses.dataclass
@@ -1192,13 +1202,16 @@ def _template_line(read: str, number: int, templates: dict[str, _Template]) -> i
     passed the March course bo@…``, ``Congratulations to Bo (bo@…) for passing.`` (a sentence, no row). Lines are of
     one template when they read alike with every word's letters as one letter and its digits as one digit, and all
     but :data:`_TEMPLATE_VARYING` words (a name's) the same in every one of them: a file of prose naming three
-    contacts in three differently worded sentences is none. ``templates``: the file's, kept between lines."""
+    contacts in three differently worded sentences is none, nor a README's role addresses (``help@…``,
+    ``security@…``: :data:`_ROLE_MAILBOX`) in one template. ``templates``: the file's, kept between lines."""
     tokens = read.split()
     found = [
         (i, named)
         for i, token in enumerate(tokens)
         if "@" in token and (named := _someones_address(token.strip(_AROUND_ADDRESS)))
     ]
+    if any(_ROLE_MAILBOX.match(named) for _, named in found):
+        return None
     if len(found) != 1:
         return None
     at, named = found[0]
