@@ -341,7 +341,7 @@ def test_an_image_holding_its_picture_only_passes() -> None:
         "- For help: help@registry.org\n- For security: security@registry.org\n- For press: press@registry.org\n",
         "For help, write to help@registry.org.\nFor security, write to security@registry.org.\n"
         "For press, write to press@registry.org.\n",
-        "Contact support@uni.edu for help.\nContact privacy@uni.edu for data.\nContact no-reply@uni.edu never.\n",
+        f"Contact support@{DOMAIN} for help.\nContact privacy@{DOMAIN} for data.\nContact no-reply@{DOMAIN} never.\n",
     ],
 )
 def test_role_addresses_in_one_template_are_no_list(text: str) -> None:
@@ -351,8 +351,8 @@ def test_role_addresses_in_one_template_are_no_list(text: str) -> None:
 def test_people_in_one_template_beside_a_role_address_are_still_a_list() -> None:
     text = _lines(
         "Contact help@registry.org for help.",
-        "Congratulations to Bo (bo@uni.edu) for passing.",
-        "Congratulations to Al (al@uni.edu) for passing.",
-        "Congratulations to Cy (cy@uni.edu) for passing.",
+        f"Congratulations to Bo ({BO}) for passing.",
+        f"Congratulations to Cy ({CY}) for passing.",
+        f"Congratulations to Dee ({DEE}) for passing.",
     )
     assert secret_in(text.encode(), rel="README.md") is not None
