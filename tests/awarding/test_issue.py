@@ -582,3 +582,33 @@ def test_evidence_naming_its_recipient_by_number_or_short_name_is_found(text: st
 )
 def test_evidence_not_naming_its_recipient_by_number_or_short_name_passes(text: str, email: str, name: str) -> None:
     assert issue.recipient_named_in(text, email, name) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The student number written as people write long numbers, in groups: each group alone was too short to be
+        # read, so it passed.
+        "https://portfolio.uni.example/s123-4567/report",
+        "Withdrawn at the request of student 123 4567",
+        "Withdrawn at the request of student 1,234,567",
+        "https://portfolio.uni.example/1.234.567/",
+        "Withdrawn: student 123\u202f4567 asked",
+    ],
+)
+def test_evidence_naming_its_recipients_number_in_groups_is_found(text: str) -> None:
+    assert issue.recipient_named_in(text, "s1234567@student.uni.example", None) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Other numbers beside the student's: a date, a course code, a port sharing five of its digits.
+        "https://portfolio.uni.example/2023-11-05/report",
+        "https://lab.uni.example:12345/CS4567/report",
+        "Revoked on 12 Nov 2023 (course 123, room 4567)",
+        "https://portfolio.uni.example/2023/1234/567",
+    ],
+)
+def test_evidence_with_other_numbers_passes(text: str) -> None:
+    assert issue.recipient_named_in(text, "s1234567@student.uni.example", None) is None, text
