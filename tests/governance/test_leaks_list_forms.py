@@ -356,3 +356,47 @@ def test_people_in_one_template_beside_a_role_address_are_still_a_list() -> None
         f"Congratulations to Dee ({DEE}) for passing.",
     )
     assert secret_in(text.encode(), rel="README.md") is not None
+
+
+def _gif(**info: Any) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("P", (4, 4)).save(out, "GIF", **info)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("rel", "data"),
+    [
+        # A GIF's comment extension holds text after the file's binary header: its first row was no row, so a
+        # cohort of three passed as two. The same bytes after the trailer, or in an application extension (XMP).
+        ("docs/cohort.gif", lambda: _gif(comment="\n".join(f"{a[:2].title()} Lind <{a}>" for a in THREE).encode())),
+        ("notes/anim.gif", lambda: _gif(comment=b"Author: Bo Lind")),
+        ("notes/after.dat", lambda: _gif() + b"Bo Lind"),
+    ],
+)
+def test_a_gif_carrying_text_anywhere_is_refused(rel: str, data: Any) -> None:
+    found = secret_in(data(), rel=rel)
+    assert found is not None, rel
+    assert found[2] == "governance.image-metadata"
+
+
+def test_a_gif_holding_its_picture_only_passes() -> None:
+    import io
+
+    from PIL import Image
+
+    frames = [Image.new("P", (4, 4), color) for color in (0, 1)]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], loop=0, duration=100)
+    assert secret_in(_gif(), rel="docs/plain.gif") is None
+    assert secret_in(out.getvalue(), rel="docs/anim.gif") is None
+    # No global colour table, a local one: a 1x1 picture written by hand.
+    local = (
+        b"GIF89a\x01\x00\x01\x00\x00\x00\x00" + b"\x2c" + bytes(8) + b"\x80" + bytes(6) + b"\x02\x02\x44\x01\x00\x3b"
+    )
+    assert secret_in(local, rel="docs/local.gif") is None
+    assert secret_in(local[:-1] + b"\x21\xfe\x02Bo\x00\x3b", rel="docs/local.gif") is not None
