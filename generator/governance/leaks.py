@@ -1024,7 +1024,10 @@ _EXAMPLE_DOMAIN = re.compile(rf"(?:^|\.){_EXAMPLE_NAMES}$")
 #: A mailbox as a mailer takes it (what :func:`_someones_address` asks of openbadges.mailbox's reading, which is
 #: laxer: it names ``https://cdn.example.org/badge@2x.png`` too): a local part of no space, colon or slash, and a
 #: host name's labels (letters of any script, digits, hyphens) whose last is letters.
-_MAILBOX = re.compile(r"[^\s@:/<>()\[\],;\\]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}")
+_MAILBOX = re.compile(
+    r"[^\s@:/<>()\[\],;\\]+@(?:(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}"
+    r"|\[(?:\d{1,3}\.){3}\d{1,3}\])"  # or an IPv4 literal (bo@[198.51.100.7]): credreg awards to one
+)
 
 
 @functools.lru_cache(maxsize=65536)  # a list's lines repeat their cells (one domain, one date); mailbox() is not cheap
@@ -1172,7 +1175,7 @@ def _row_addresses(cells: list[str]) -> list[str]:
 _TEMPLATE_VARYING = 2
 _LETTERS = re.compile(r"[^\W\d_]+")
 _DIGITS = re.compile(r"\d+")
-_AROUND_ADDRESS = "\"'()<>[]{}:,;.!?`*_"
+_AROUND_ADDRESS = "\"'()<>[{}:,;.!?`*_"  # not "]": an IP literal's (bo@[198.51.100.7])
 #: A role's mailbox, no person's (RFC 2142's and the common ones): a README's support, security and press addresses
 #: in one template are no list of earners (:func:`_template_line`). A local part of these words only (``no-reply``).
 _ROLE_WORD = (

@@ -400,3 +400,24 @@ def test_a_gif_holding_its_picture_only_passes() -> None:
     )
     assert secret_in(local, rel="docs/local.gif") is None
     assert secret_in(local[:-1] + b"\x21\xfe\x02Bo\x00\x3b", rel="docs/local.gif") is not None
+
+
+# Assembled at run time, as the file's other lists are.
+BO_IP, CY_IP, DEE_IP = (f"{name}@[198.51.100.{n}]" for n, name in enumerate(("bo", "cy", "dee"), 7))
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # An address at an IP literal is one credreg awards to (openbadges.mailbox reads it): a list of them was read
+        # as no addresses at all (a domain's last label had to be letters).
+        [f"Bo Lind <{BO_IP}>", f"Cy Moe <{CY_IP}>", f"Dee Ng <{DEE_IP}>"],
+        [f"| {BO_IP} |", f"| {CY_IP} |", f"| {DEE_IP} |"],
+        [
+            f"Congratulations to {name} ({address}) for passing."
+            for name, address in (("Bo", BO_IP), ("Cy", CY_IP), ("Dee", DEE_IP))
+        ],
+    ],
+)
+def test_a_list_of_addresses_at_ip_literals_is_refused(rows: list[str]) -> None:
+    assert secret_in(_lines(*rows).encode(), rel="notes/march.md") is not None
