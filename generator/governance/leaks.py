@@ -1372,6 +1372,12 @@ _OPAQUE: tuple[tuple[int, bytes, str], ...] = (
     (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Office compound file (an .xls, .doc or .msg)"),
     (0, b"%PDF-", "PDF document"),
     (257, b"ustar", "tar archive"),
+    # A zlib stream (deflate, as Python's zlib.compress writes it), by its header's common forms: x followed by a
+    # byte no text starts a character with (\x01, ^, \x9c, \xda).
+    (0, b"\x78\x01", "zlib-compressed stream"),
+    (0, b"\x78\x5e", "zlib-compressed stream"),
+    (0, b"\x78\x9c", "zlib-compressed stream"),
+    (0, b"\x78\xda", "zlib-compressed stream"),
 )
 
 
