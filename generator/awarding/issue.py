@@ -142,8 +142,11 @@ def recipient_named_in(text: str, email: str, name: str | None) -> str | None:
     ``h%6Fpper`` is ``hopper`` in a browser's address bar; :func:`generator.models.award.as_read`) and its
     compatibility characters as the letters they show (NFKC: fullwidth ``ｈｏｐｐｅｒ``)."""
     text = unicodedata.normalize("NFKC", as_read(text))
-    words = {w.casefold() for w in re.findall(r"[^\W_]+", text)}
+    sequence = [w.casefold() for w in _WORD.findall(text)]
+    words = set(sequence)
     squeezed = _NOT_LETTERS.sub("", text).casefold()
+    numbers = [_ascii_digits(run) for run in _NUMBER.findall(text)]
+    grouped = _grouped_numbers(text)
     for whose, part in (("name", name or ""), ("address", email.partition("@")[0])):
         for word in _NAME_WORD.findall(part):
             # A word of the text; a long one also within a word (alovelace, lovelace-portfolio).
@@ -152,7 +155,59 @@ def recipient_named_in(text: str, email: str, name: str | None) -> str | None:
         whole = _NOT_LETTERS.sub("", part).casefold()
         if len(whole) >= 6 and whole in squeezed:
             return f"{part!r} run together, the recipient's {whose}"
+        # Its words however short (Bo Li, yu.xu: each word too short to be read alone), run together as a word of
+        # the text (boli) or as the text's words next to each other, in either order (bo-li, li_bo).
+        own = [w.casefold() for w in _WORD.findall(part) if not w.isdigit()]
+        if len(own) >= 2 and ((len("".join(own)) >= 4 and "".join(own) in words) or _adjacent(own, sequence)):
+            return f"{part!r}, the recipient's {whose}, its words side by side"
+        # A number (a student's number as the address's local part, s1234567@…) of five digits or more in a
+        # number of the text (…/s1234567/, ?id=1234567), whatever digits it is written in, or written in groups
+        # (123 4567, 1,234,567, s123-4567: the groups side by side are the number, leading zeros aside).
+        for run in _NUMBER.findall(part):
+            digits = _ascii_digits(run)
+            if len(digits) >= 5 and (any(digits in number for number in numbers) or digits.lstrip("0") in grouped):
+                return f"{run!r}, the number in the recipient's {whose}"
     return None
+
+
+_WORD = re.compile(r"[^\W_]+")
+_NUMBER = re.compile(r"\d+")
+
+
+#: Digit groups of one number as people write a long one: apart by one space, comma, full stop, hyphen,
+#: apostrophe or underscore (``123 4567``, ``1,234,567``, ``1'234'567``); a slash parts a path's numbers.
+_GROUPED = re.compile(r"\d+(?:[ ,.'_-]\d+)+")
+
+
+_LONGEST_NUMBER = 32
+
+
+def _grouped_numbers(text: str) -> set[str]:
+    """Every number ``text`` writes in groups (:data:`_GROUPED`), as its groups side by side read (any run of
+    neighbouring groups: ``2023-123-4567`` holds ``1234567``), in ASCII digits without leading zeros."""
+    found = set()
+    for written in _GROUPED.findall(text):
+        groups = [_ascii_digits(group) for group in _NUMBER.findall(written)]
+        for start in range(len(groups)):
+            joined = groups[start]
+            for end in range(start + 1, len(groups)):
+                joined += groups[end]
+                if len(joined) > _LONGEST_NUMBER:  # no one's number: and a text of many groups reads in linear time
+                    break
+                found.add(joined.lstrip("0"))
+    return found
+
+
+def _ascii_digits(run: str) -> str:
+    """A run of decimal digits of any script as ASCII digits (``١٢٣`` is ``123``)."""
+    return "".join(str(unicodedata.decimal(char)) for char in run)
+
+
+def _adjacent(own: list[str], sequence: list[str]) -> bool:
+    """Whether ``own``'s words stand next to each other in ``sequence``, in their order or reversed."""
+    count = len(own)
+    forms = (own, own[::-1])
+    return any(sequence[i : i + count] in forms for i in range(len(sequence) - count + 1))
 
 
 def parse_valid_until(value: str, option: str = "--valid-until") -> dt.datetime:

@@ -61,6 +61,7 @@ import base64
 import binascii
 import contextlib
 import csv
+import dataclasses
 import functools
 import hashlib
 import html
@@ -79,6 +80,7 @@ import yaml
 
 from generator import layout
 from generator._internal.git import git_output, git_stream, not_read_from_disk
+from generator._internal.rasters import extra_content
 from generator._internal.source import SourceError, parse_json
 from generator._internal.text import drop_ignored
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
@@ -98,6 +100,7 @@ __all__ = ["award_secret", "check_private_keys", "private_key_line", "repository
 
 PRIVATE_KEY_CODE = "governance.private-key"
 OPAQUE_CODE = "governance.opaque-file"
+IMAGE_CODE = "governance.image-metadata"
 
 #: Bytes of a file read for the search: a key or a header is near the top, and a large file is not one.
 SCAN_BYTES = 4 * 1024 * 1024
@@ -1021,7 +1024,10 @@ _EXAMPLE_DOMAIN = re.compile(rf"(?:^|\.){_EXAMPLE_NAMES}$")
 #: A mailbox as a mailer takes it (what :func:`_someones_address` asks of openbadges.mailbox's reading, which is
 #: laxer: it names ``https://cdn.example.org/badge@2x.png`` too): a local part of no space, colon or slash, and a
 #: host name's labels (letters of any script, digits, hyphens) whose last is letters.
-_MAILBOX = re.compile(r"[^\s@:/<>()\[\],;\\]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}")
+_MAILBOX = re.compile(
+    r"[^\s@:/<>()\[\],;\\]+@(?:(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}"
+    r"|\[(?:\d{1,3}\.){3}\d{1,3}\])"  # or an IPv4 literal (bo@[198.51.100.7]): credreg awards to one
+)
 
 
 @functools.lru_cache(maxsize=65536)  # a list's lines repeat their cells (one domain, one date); mailbox() is not cheap
@@ -1102,9 +1108,8 @@ def _tag_cells(match: re.Match[str]) -> str:
 
 def _row_cells(line: str) -> list[str]:
     """``line``'s cells as a list's or a table's row reads (:data:`_ITEM_MARK`, :data:`_MD_LINK`, :data:`_TAG`,
-    :data:`_ROW_CELLS`), each without its Markdown code or emphasis marks, its autolink's brackets or ``mailto:``."""
-    # Read first as award text is (escapes and references undone): ``&#64;`` holds a cell's ``;``.
-    line = as_read(line)
+    :data:`_ROW_CELLS`), each without its Markdown code or emphasis marks, its autolink's brackets or ``mailto:``.
+    ``line`` is read as award text is already (as_read: escapes and references undone, ``&#64;`` holds a ``;``)."""
     line = line[_ITEM_MARK.match(line).end() :]  # type: ignore[union-attr]  # matches the empty string at least
     if "[" in line:
         line = _MD_LINK.sub(r"|\1|\2|", line)
@@ -1166,6 +1171,68 @@ def _row_addresses(cells: list[str]) -> list[str]:
     return found
 
 
+#: Words of a templated line (:func:`_template_line`) that may differ from one of its lines to the next: a name's.
+_TEMPLATE_VARYING = 2
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGITS = re.compile(r"\d+")
+_AROUND_ADDRESS = "\"'()<>[{}:,;.!?`*_"  # not "]": an IP literal's (bo@[198.51.100.7])
+#: A role's mailbox, no person's (RFC 2142's and the common ones): a README's support, security and press addresses
+#: in one template are no list of earners (:func:`_template_line`). A local part of these words only (``no-reply``).
+_ROLE_WORD = (
+    r"(?:help|support|helpdesk|servicedesk|service|security|press|media|info|information|contact|hello|admin|office|"
+    r"registrar|registry|webmaster|postmaster|hostmaster|abuse|noc|no|reply|noreply|donotreply|team|sales|billing|"
+    r"privacy|legal|dpo|gdpr|compliance|conduct|jobs|careers|feedback|enquiries|inquiries|accessibility|community|"
+    r"maintainers|docs|dev|events|news|marketing|finance|hr|admissions|alumni|library|exams|badges|credentials|"
+    r"verify|verification|issuers?|accounts?|partners?|reports?|mail|list|announce|ops|it)"
+)
+_ROLE_MAILBOX = re.compile(rf"{_ROLE_WORD}(?:[._+-]?{_ROLE_WORD})*@", re.IGNORECASE)
+
+
+@dataclasses.dataclass
+class _Template:
+    """Lines of one shape (:func:`_template_line`): the first line's words, which of them every line repeats, the
+    addresses its lines name and the line of its first."""
+
+    words: list[str]
+    same: list[bool]
+    addresses: set[str]
+    first: int
+
+
+def _template_line(read: str, number: int, templates: dict[str, _Template]) -> int | None:
+    """The first line of a list written as lines of one template, each naming one person's address, once the
+    third address is read: ``bo lind <bo@…>`` (a name in lower case is no name to :func:`_named_address`), ``Bo Lind
+    passed the March course bo@…``, ``Congratulations to Bo (bo@…) for passing.`` (a sentence, no row). Lines are of
+    one template when they read alike with every word's letters as one letter and its digits as one digit, and all
+    but :data:`_TEMPLATE_VARYING` words (a name's) the same in every one of them: a file of prose naming three
+    contacts in three differently worded sentences is none, nor a README's role addresses (``help@…``,
+    ``security@…``: :data:`_ROLE_MAILBOX`) in one template. ``templates``: the file's, kept between lines."""
+    tokens = read.split()
+    found = [
+        (i, named)
+        for i, token in enumerate(tokens)
+        if "@" in token and (named := _someones_address(token.strip(_AROUND_ADDRESS)))
+    ]
+    if any(_ROLE_MAILBOX.match(named) for _, named in found):
+        return None
+    if len(found) != 1:
+        return None
+    at, named = found[0]
+    words = [token for i, token in enumerate(tokens) if i != at]
+    shape = _DIGITS.sub("0", _LETTERS.sub("a", " ".join([*tokens[:at], "@", *tokens[at + 1 :]])))
+    template = templates.get(shape)
+    if template is None:
+        templates[shape] = _Template(words, [True] * len(words), {named}, number)
+        return None
+    template.same = [
+        same and word == first for same, word, first in zip(template.same, words, template.words, strict=True)
+    ]
+    template.addresses.add(named)
+    if len(template.addresses) >= _LISTED and template.same.count(False) <= _TEMPLATE_VARYING:
+        return template.first
+    return None
+
+
 def listed_rows_line(data: bytes) -> int | None:
     """The line where a list of recipients starts when ``data`` holds one as rows in any common form, anywhere in
     the file: a Markdown or text table (``| Bo | bo@… |``), a bullet or numbered list (``- bo@…``, YAML's too), lines
@@ -1173,12 +1240,14 @@ def listed_rows_line(data: bytes) -> int | None:
     HTML table or list, a CSV below a title line or a comment, a CSV cell quoted over two lines. A row is a line of
     which a cell is an address and nothing else (:func:`_row_cells`), or an address beside a name
     (:func:`_named_address`), so an address in a sentence is none (the project's own people's files are not read:
-    :data:`_PEOPLE_FILE`). Its threshold is :data:`_LISTED`
+    :data:`_PEOPLE_FILE`); and lines of one template naming one address each, sentences or not
+    (:func:`_template_line`). Its threshold is :data:`_LISTED`
     distinct addresses, :data:`_LISTED_UNDER_HEADER` in the block below a header naming a column of addresses;
     addresses at example domains count for nothing (:data:`_EXAMPLE_DOMAIN`)."""
     if not _holds_at_sign(data) and b"\\" not in data:
         return None
     anywhere: dict[str, int] = {}
+    templates: dict[str, _Template] = {}
     header: int | None = None  # the line of the header whose block this line is in
     under: set[str] = set()
     for number, line in enumerate(data.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines(), 1):
@@ -1201,7 +1270,8 @@ def listed_rows_line(data: bytes) -> int | None:
         has_at = _AT_IN_LINE.search(line) is not None
         if not has_at and "mail" not in line.lower() and "recipient" not in line.lower():
             continue
-        cells = _row_cells(line)
+        read = as_read(line)
+        cells = _row_cells(read)
         # A table's row (pipes, tabs) is a row whatever its cells hold: a notes column reads as a sentence.
         sentence = "|" not in line and "\t" not in line and any(len(cell.split()) >= _SENTENCE_WORDS for cell in cells)
         if not has_at:
@@ -1210,6 +1280,9 @@ def listed_rows_line(data: bytes) -> int | None:
             if not sentence and any(map(_recipient_column, filled)) and all(map(_COLUMN_NAME.fullmatch, filled)):
                 header, under = number, set()
             continue
+        templated = _template_line(read, number, templates)
+        if templated is not None:
+            return templated
         if header is None and sentence:
             continue
         for named in _row_addresses(cells):
@@ -1299,14 +1372,24 @@ _OPAQUE: tuple[tuple[int, bytes, str], ...] = (
     (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Office compound file (an .xls, .doc or .msg)"),
     (0, b"%PDF-", "PDF document"),
     (257, b"ustar", "tar archive"),
+    # A zlib stream (deflate, as Python's zlib.compress writes it), by its header's common forms: x followed by a
+    # byte no text starts a character with (\x01, ^, \x9c, \xda).
+    (0, b"\x78\x01", "zlib-compressed stream"),
+    (0, b"\x78\x5e", "zlib-compressed stream"),
+    (0, b"\x78\x9c", "zlib-compressed stream"),
+    (0, b"\x78\xda", "zlib-compressed stream"),
 )
 
 
-#: A file's own name when it lists the project's own people, public by their choice (as :data:`_PROJECT_PEOPLE`'s
-#: members do in JSON or YAML): git's .mailmap, an AUTHORS, CONTRIBUTORS or MAINTAINERS file, a CODEOWNERS file.
-#: Its rows are no list of recipients (:func:`listed_rows_line`); anywhere else, the same rows are.
+#: A file's path when it lists the project's own people, public by their choice (as :data:`_PROJECT_PEOPLE`'s
+#: members do in JSON or YAML): git's .mailmap, an AUTHORS, CONTRIBUTORS or MAINTAINERS text file, a CODEOWNERS
+#: file, where a project keeps them (its root, ``docs/``, ``.github/``: where Git and GitHub read them). Its rows
+#: are no list of recipients (:func:`listed_rows_line`); anywhere else, or as a table's file (``AUTHORS.csv``),
+#: the same rows are: the name alone exempted ``cohorts/march/AUTHORS``, a cohort saved under it.
 _PEOPLE_FILE = re.compile(
-    r"\.mailmap|CODEOWNERS|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS)(?:\.[A-Za-z]{1,8})?", re.IGNORECASE
+    r"(?:(?:docs|\.github)/)?(?:\.mailmap|CODEOWNERS|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS)"
+    r"(?:\.(?:md|markdown|txt|rst|adoc))?)",
+    re.IGNORECASE,
 )
 
 
@@ -1317,6 +1400,62 @@ def _utf16_as_utf8(data: bytes) -> bytes:
         with contextlib.suppress(UnicodeDecodeError):
             return data.decode("utf-16").encode("utf-8")
     return data
+
+
+#: A raster image by its first bytes (a name is chosen freely), as :func:`generator._internal.rasters.extra_content`
+#: names its format.
+_RASTERS: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"\x89PNG\r\n\x1a\n", "PNG"),
+    (0, b"\xff\xd8\xff", "JPEG"),
+    (8, b"WEBP", "WEBP"),
+)
+
+
+#: A GIF's application extensions of its picture: an animation's loop count (Netscape's, and its old spelling).
+_GIF_APPLICATIONS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")
+
+
+def _gif_extra(data: bytes) -> str | None:
+    """What a GIF holds besides its picture, block by block: a comment or plain text extension, an application's
+    other than an animation's loop (XMP is one), bytes between its blocks or after its trailer; None when nothing
+    (or when it ends early: nothing more is in it)."""
+
+    def sub_blocks(pos: int) -> int:  # the position after a run of sub-blocks
+        while pos < len(data) and data[pos]:
+            pos += 1 + data[pos]
+        return pos + 1
+
+    pos = 13 + (3 << ((data[10] & 7) + 1) if data[10] & 0x80 else 0) if len(data) > 10 else len(data)
+    while pos < len(data):
+        block = data[pos]
+        if block == 0x3B:  # trailer
+            return "bytes after the end of the image" if pos + 1 < len(data) else None
+        if block == 0x2C:  # an image: its descriptor, its local colour table, its LZW code size and data
+            packed = data[pos + 9] if pos + 9 < len(data) else 0
+            pos = sub_blocks(pos + 10 + (3 << ((packed & 7) + 1) if packed & 0x80 else 0) + 1)
+        elif block == 0x21 and pos + 1 < len(data):
+            label = data[pos + 1]
+            if label in (0xFE, 0x01):
+                return "text in its comment extension" if label == 0xFE else "text in its plain text extension"
+            if label == 0xFF and data[pos + 3 : pos + 14] not in _GIF_APPLICATIONS:
+                return "an application's extension (metadata such as XMP)"
+            pos = sub_blocks(pos + 2)
+        else:
+            return "bytes between its blocks"
+    return None
+
+
+def image_extra(data: bytes) -> str | None:
+    """What a PNG, JPEG or WebP file holds besides its picture (text chunks, EXIF, XMP, a comment: the registry
+    images' one rule, :func:`generator._internal.rasters.extra_content`), or a GIF (:func:`_gif_extra`), wherever
+    it is committed: a screenshot's
+    compressed text or a photo's EXIF author (UTF-16, as Windows writes it) is read by no other rule here."""
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return _gif_extra(data)
+    for offset, magic, fmt in _RASTERS:
+        if data.startswith(magic, offset) and (fmt != "WEBP" or data.startswith(b"RIFF")):
+            return extra_content(data, fmt)
+    return None
 
 
 def opaque_kind(data: bytes) -> str | None:
@@ -1348,6 +1487,15 @@ def secret_in(
             "accepted. Commit its contents as plain files instead (or keep it outside the repository)",
             OPAQUE_CODE,
         )
+    extra = None if rel is not None and layout.classify(rel).kind == layout.PathKind.ISSUER_ASSET else image_extra(data)
+    if extra is not None:  # an issuer's image is told so by its own check (generator._internal.images), once
+        return (
+            1,
+            f"is an image that holds {extra} besides its picture: a screenshot's or a camera's metadata can name "
+            "people (an author, a comment, a list pasted into it), and the repository publishes it byte for byte. "
+            "Commit the picture only (export it again without metadata, e.g. `exiftool -all= FILE`)",
+            IMAGE_CODE,
+        )
     hit = private_key_line(data, registered, tokens)
     text = _utf16_as_utf8(data)  # the bytes themselves above: raw key material may start as a BOM does
     if hit is None and text is not data:
@@ -1367,7 +1515,7 @@ def secret_in(
             "governance.recipients",
         )
     record = rel is not None and layout.classify(rel).kind in _RECORD_KINDS
-    people = rel is not None and _PEOPLE_FILE.fullmatch(rel.rpartition("/")[2]) is not None
+    people = rel is not None and _PEOPLE_FILE.fullmatch(rel) is not None
     rows = None if record or people else listed_rows_line(data)
     if rows is not None:
         return (

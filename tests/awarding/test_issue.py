@@ -550,3 +550,65 @@ def test_a_cohort_naming_one_person_in_both_unicode_compositions_is_refused(tmp_
     with pytest.raises(ProblemsFound) as found:
         read_cohort(cohort)
     assert "is listed twice (first on line 2)" in str(found.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "email", "name"),
+    [
+        # A student number as the address's local part, in the evidence's path or query: classmates and staff know
+        # it, and it is the earner's as plainly as a name (letters only were read, so it passed).
+        ("https://portfolio.uni.example/s1234567/report", "s1234567@student.uni.example", None),
+        ("https://portfolio.uni.example/u?id=1234567", "s1234567@student.uni.example", None),
+        ("https://portfolio.uni.example/students/20231187", "20231187@uni.example", None),
+        # A short name (two-letter words, as many Chinese, Korean and Vietnamese names are) in a path: each word was
+        # too short to be read, and run together too (four letters), so it passed.
+        ("https://github.com/boli/thesis", "x7q@uni.example", "Bo Li"),
+        ("https://portfolio.uni.example/bo-li/7", "x7q@uni.example", "Bo Li"),
+        ("https://portfolio.uni.example/li_bo/7", "x7q@uni.example", "Bo Li"),
+        ("https://portfolio.uni.example/yu.xu/", "yu.xu@uni.example", None),
+    ],
+)
+def test_evidence_naming_its_recipient_by_number_or_short_name_is_found(text: str, email: str, name: str) -> None:
+    assert issue.recipient_named_in(text, email, name) is not None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "email", "name"),
+    [
+        ("https://portfolio.uni.example/projects/7f3a", "s1234567@student.uni.example", "Bo Li"),
+        ("https://github.com/bolivia-maps/li-ion", "x7q@uni.example", "Bo Li"),
+        ("https://portfolio.uni.example/2023/report", "s1234567@student.uni.example", None),
+    ],
+)
+def test_evidence_not_naming_its_recipient_by_number_or_short_name_passes(text: str, email: str, name: str) -> None:
+    assert issue.recipient_named_in(text, email, name) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The student number written as people write long numbers, in groups: each group alone was too short to be
+        # read, so it passed.
+        "https://portfolio.uni.example/s123-4567/report",
+        "Withdrawn at the request of student 123 4567",
+        "Withdrawn at the request of student 1,234,567",
+        "https://portfolio.uni.example/1.234.567/",
+        "Withdrawn: student 123\u202f4567 asked",
+    ],
+)
+def test_evidence_naming_its_recipients_number_in_groups_is_found(text: str) -> None:
+    assert issue.recipient_named_in(text, "s1234567@student.uni.example", None) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Other numbers beside the student's: a date, a course code, a port sharing five of its digits.
+        "https://portfolio.uni.example/2023-11-05/report",
+        "https://lab.uni.example:12345/CS4567/report",
+        "Revoked on 12 Nov 2023 (course 123, room 4567)",
+        "https://portfolio.uni.example/2023/1234/567",
+    ],
+)
+def test_evidence_with_other_numbers_passes(text: str) -> None:
+    assert issue.recipient_named_in(text, "s1234567@student.uni.example", None) is None, text

@@ -17,6 +17,7 @@ import tarfile
 import threading
 import time
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -545,6 +546,8 @@ XLSX_STRINGS = "<sst><si><t>Name</t></si><si><t>Email</t></si><si><t>bo@example.
         ("notes/cohort.zst", lambda: b"\x28\xb5\x2f\xfd" + bytes(range(64)), "Zstandard"),
         ("notes/class.xls", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "Office compound"),
         ("notes/list.pdf", lambda: b"%PDF-1.7\n1 0 obj << /Filter /FlateDecode >> stream\n", "PDF"),
+        ("notes/cohort.bin", lambda: zlib.compress(COHORT.encode()), "zlib"),  # Python's zlib.compress, no header
+        ("notes/cohort.z", lambda: zlib.compress(COHORT.encode(), 9), "zlib"),
     ],
 )
 def test_a_file_the_search_cannot_read_inside_is_refused_by_both_checks(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 import pytest
 
@@ -60,6 +61,13 @@ LISTS = {
     "escaped-bullets": _lines(*(f"- {a.replace('@', chr(92) + 'u0040')}" for a in THREE)),
     "entity-table": _lines(*(f"| x | {a.replace('@', '&#64;')} |" for a in THREE)),
     "fullwidth-at-list": _lines(*(f"* {a.replace('@', chr(0xFF20))}" for a in THREE)),
+    # Lines of one template, each naming one earner: names in lower case, rows of six words and more, sentences.
+    "lower-case-names": _lines(*(f"{a[:2]} lind <{a}>" for a in THREE)),
+    "lower-case-names-colon": _lines(*(f"{a[:2]} lind: {a}" for a in THREE)),
+    "six-word-rows": _lines(*(f"{a[:2].title()} Lind passed the March course {a}" for a in THREE)),
+    "address-then-words": _lines(*(f"{a} passed the March course on time" for a in THREE)),
+    "one-sentence-each": _lines(*(f"Congratulations to {a[:2].title()} ({a}) for passing." for a in THREE)),
+    "paragraphs-of-one-template": "\n\n".join(f"{a[:2].title()} Lind earned SQL Basics: {a}" for a in THREE) + "\n",
 }
 
 
@@ -208,6 +216,31 @@ def test_a_projects_own_people_file_may_list_them(rel: str) -> None:
     assert secret_in(text.encode(), rel="docs/people.md") is not None
 
 
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "cohorts/march/AUTHORS",
+        "notes/2026/CONTRIBUTORS.md",
+        "site-extra/MAINTAINERS.txt",
+        "docs/cohort/AUTHORS.md",
+        "AUTHORS.csv",
+        "CONTRIBUTORS.tsv",
+        "docs/MAINTAINERS.json",
+        "tools/.mailmap",
+        "lists/CODEOWNERS",
+    ],
+)
+def test_a_cohort_named_like_a_people_file_elsewhere_is_a_list(rel: str) -> None:
+    """A hole: the people-file names exempted a file anywhere in the tree and with any extension, so a cohort
+    committed as ``cohorts/march/AUTHORS`` or ``CONTRIBUTORS.csv`` (its rows ``Name <address>``, as an address
+    book exports them) passed both checks, and named every earner. Only where a project keeps its own people (the
+    root, ``docs/``, ``.github/``), in a text file, is such a name the project's list."""
+    text = _lines(*(f"{a[:2].title()} Lind <{a}>" for a in THREE))
+    found = secret_in(text.encode(), rel=rel)
+    assert found is not None, rel
+    assert found[2] == "governance.recipients"
+
+
 def test_prose_naming_people_beside_addresses_stays_prose() -> None:
     text = _lines(
         f"Write to Bo Lind <{BO}> for help, to Cy <{CY}> about security,",
@@ -228,6 +261,16 @@ def test_the_refusal_says_where_the_projects_own_people_may_be_listed(repo: Repo
     assert "example.org" in problem.message
 
 
+def test_contacts_in_differently_worded_sentences_stay_prose() -> None:
+    text = _lines(
+        f"Write to {BO} for help.",
+        f"Write to {CY} about security.",
+        f"Write to {DEE} about the press and interviews.",
+        f"For help, write to {BO}. For security, {CY}.",
+    )
+    assert secret_in(text.encode(), rel="docs/contact.md") is None
+
+
 def test_lower_case_words_before_an_address_are_prose_not_a_name() -> None:
     text = _lines(f"- send feedback to {BO}", f"- or mail {CY}", f"- security reports: {DEE}")
     assert secret_in(text.encode(), rel="docs/contact.md") is None
@@ -239,3 +282,142 @@ def test_a_private_key_saved_as_utf16_text_is_refused() -> None:
     found = secret_in(pem_file(os.urandom(32)).encode("utf-16"), rel="notes/key.txt")
     assert found is not None
     assert found[2] != "governance.recipients"
+
+
+def _png(**chunks: str) -> bytes:
+    import io
+
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    for key, value in chunks.items():
+        info.add_text(key, value, zip=True)
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def _jpeg_with_exif() -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (4, 4))
+    exif = image.getexif()
+    exif[0x013B] = "Bo Lind"  # Artist
+    exif[0x9C9D] = "Bo Lind".encode("utf-16-le")  # XPAuthor, as Windows writes it
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("rel", "data"),
+    [
+        ("docs/cohort.png", lambda: _png(Comment="\n".join(f"{a[:2].title()} Lind <{a}>" for a in THREE))),
+        ("notes/march/shot.png", lambda: _png(Author="Bo Lind")),
+        ("docs/photo.jpg", _jpeg_with_exif),
+    ],
+)
+def test_an_image_carrying_metadata_anywhere_is_refused(rel: str, data: Any) -> None:
+    """A hole: outside the registry's images (whose check walks every chunk), an image was read as bytes only, so a
+    screenshot's compressed text chunk holding the cohort, or a photo's EXIF author (Windows writes it UTF-16),
+    passed both checks and was published with the repository. An image anywhere now holds its picture only."""
+    found = secret_in(data(), rel=rel)
+    assert found is not None, rel
+    assert found[2] == "governance.image-metadata"
+    assert "metadata" in found[1] or "text" in found[1]
+
+
+def test_an_image_holding_its_picture_only_passes() -> None:
+    assert secret_in(_png(), rel="docs/plain.png") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A project's README lists its role addresses in one template: no person, no earner, no list of recipients.
+        "- For help: help@registry.org\n- For security: security@registry.org\n- For press: press@registry.org\n",
+        "For help, write to help@registry.org.\nFor security, write to security@registry.org.\n"
+        "For press, write to press@registry.org.\n",
+        f"Contact support@{DOMAIN} for help.\nContact privacy@{DOMAIN} for data.\nContact no-reply@{DOMAIN} never.\n",
+    ],
+)
+def test_role_addresses_in_one_template_are_no_list(text: str) -> None:
+    assert secret_in(text.encode(), rel="README.md") is None
+
+
+def test_people_in_one_template_beside_a_role_address_are_still_a_list() -> None:
+    text = _lines(
+        "Contact help@registry.org for help.",
+        f"Congratulations to Bo ({BO}) for passing.",
+        f"Congratulations to Cy ({CY}) for passing.",
+        f"Congratulations to Dee ({DEE}) for passing.",
+    )
+    assert secret_in(text.encode(), rel="README.md") is not None
+
+
+def _gif(**info: Any) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("P", (4, 4)).save(out, "GIF", **info)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("rel", "data"),
+    [
+        # A GIF's comment extension holds text after the file's binary header: its first row was no row, so a
+        # cohort of three passed as two. The same bytes after the trailer, or in an application extension (XMP).
+        ("docs/cohort.gif", lambda: _gif(comment="\n".join(f"{a[:2].title()} Lind <{a}>" for a in THREE).encode())),
+        ("notes/anim.gif", lambda: _gif(comment=b"Author: Bo Lind")),
+        ("notes/after.dat", lambda: _gif() + b"Bo Lind"),
+    ],
+)
+def test_a_gif_carrying_text_anywhere_is_refused(rel: str, data: Any) -> None:
+    found = secret_in(data(), rel=rel)
+    assert found is not None, rel
+    assert found[2] == "governance.image-metadata"
+
+
+def test_a_gif_holding_its_picture_only_passes() -> None:
+    import io
+
+    from PIL import Image
+
+    frames = [Image.new("P", (4, 4), color) for color in (0, 1)]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], loop=0, duration=100)
+    assert secret_in(_gif(), rel="docs/plain.gif") is None
+    assert secret_in(out.getvalue(), rel="docs/anim.gif") is None
+    # No global colour table, a local one: a 1x1 picture written by hand.
+    local = (
+        b"GIF89a\x01\x00\x01\x00\x00\x00\x00" + b"\x2c" + bytes(8) + b"\x80" + bytes(6) + b"\x02\x02\x44\x01\x00\x3b"
+    )
+    assert secret_in(local, rel="docs/local.gif") is None
+    assert secret_in(local[:-1] + b"\x21\xfe\x02Bo\x00\x3b", rel="docs/local.gif") is not None
+
+
+# Assembled at run time, as the file's other lists are.
+BO_IP, CY_IP, DEE_IP = (f"{name}@[198.51.100.{n}]" for n, name in enumerate(("bo", "cy", "dee"), 7))
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # An address at an IP literal is one credreg awards to (openbadges.mailbox reads it): a list of them was read
+        # as no addresses at all (a domain's last label had to be letters).
+        [f"Bo Lind <{BO_IP}>", f"Cy Moe <{CY_IP}>", f"Dee Ng <{DEE_IP}>"],
+        [f"| {BO_IP} |", f"| {CY_IP} |", f"| {DEE_IP} |"],
+        [
+            f"Congratulations to {name} ({address}) for passing."
+            for name, address in (("Bo", BO_IP), ("Cy", CY_IP), ("Dee", DEE_IP))
+        ],
+    ],
+)
+def test_a_list_of_addresses_at_ip_literals_is_refused(rows: list[str]) -> None:
+    assert secret_in(_lines(*rows).encode(), rel="notes/march.md") is not None

@@ -50,6 +50,7 @@ ALPHABET = (
     "\u180e\u200b\ufeff\x00\x7f\x9f"  # space to one reader only, controls
     "\u00e9e\u0301\u00c9E\u0130I\u0131\u03a3\u03c3\u03c2\u00df\u1e9e\u212a\u2126\ufb00"  # NFC, case pairs
     "\uff20\ufe6b\u0040\uff0e"  # look-alike "@" and "."
+    "\u3002\uff61\u2024\ufe52\uff45\u2460\ufb01\u043e"  # IDNA's full stops, compatibility letters, a confusable
     "\ud800\udc00\U0001f600\ufffd"  # lone surrogates, an astral character, U+FFFD
 )
 # Two surrogates side by side are two lone ones in Python, one character once sent to the page as JSON: not a case.
@@ -97,6 +98,12 @@ RELAXED = settings(max_examples=400, deadline=None, suppress_health_check=[Healt
 @example(text="ada@example.org\x1c")
 @example(text="ada@exa\u180emple.org")
 @example(text="ada@example.\u03a3")
+@example(text="bo@uni.edu\u3002")
+@example(text="bo@uni\u3002edu")
+@example(text="bo\uff20uni.edu")
+@example(text="bo@uni.\uff45du")
+@example(text="bo@uni\u2024edu")
+@example(text="b\u043e@uni.edu")
 def test_the_forms_of_a_typed_address(node: NodeRunner, text: str) -> None:
     assert _assigned(text)
     assert node.ask(op="forms", text=text)["forms"] == python_forms(text), ascii(text)
