@@ -71,6 +71,7 @@ import os
 import re
 import tomllib
 import urllib.parse
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -1458,12 +1459,27 @@ def image_extra(data: bytes) -> str | None:
     return None
 
 
+def _inflates(data: bytes) -> bool:
+    """Whether ``data`` starts a zlib stream (a cohort's inflates; text that only starts with a zlib header, as
+    ``x^2 grows…`` does, does not)."""
+    stream = zlib.decompressobj()
+    try:
+        inflated = stream.decompress(data[:4096], 256)
+    except zlib.error:
+        return False
+    # A stream ends whole or fills the 256 bytes asked of it: the few bytes a line like "x^2" decodes to are none.
+    return stream.eof or len(inflated) == 256
+
+
 def opaque_kind(data: bytes) -> str | None:
     """What container ``data`` is, when it is one whose contents the search cannot read (:data:`_OPAQUE`)."""
     for offset, magic, kind in _OPAQUE:
         if data.startswith(magic, offset):
             # bzip2's "BZh" is followed by its block size digit; without it, it is text that starts so.
             if magic == b"BZh" and not data[3:4].isdigit():
+                continue
+            # zlib's "x^" is text too ("x^2 grows…"): a zlib header counts when what follows inflates.
+            if magic[:1] == b"\x78" and not _inflates(data):
                 continue
             return kind
     return None

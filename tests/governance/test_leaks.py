@@ -567,6 +567,8 @@ def test_a_file_the_search_cannot_read_inside_is_refused_by_both_checks(
 def test_text_that_starts_like_a_container_is_read_as_text(repo: Repo) -> None:
     repo.write("notes/bzh.txt", "BZh is how a bzip2 stream starts.\n")
     repo.write("notes/pk.md", "PK stands for primary key.\n")
+    repo.write("notes/power.md", "x^2 grows faster than x, and x^n faster still.\n")  # zlib's x^ header, as text
+    repo.write("notes/square.md", "x^2\n")  # decodes to a byte or two as deflate, then ends: no stream
     assert shown(repo.check("reg-admin").problems) == []
 
 
