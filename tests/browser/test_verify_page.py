@@ -24,7 +24,7 @@ import subprocess
 import sys
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -748,21 +748,31 @@ def earner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EarnerSite
         yield EarnerSite(url, earner("alice.martin@example.org"), earner("bob.stone@example.org"), key)
 
 
+def _alices_award_signed_again(earner_site: EarnerSite, change: Callable[[dict[str, Any]], None]) -> Any:
+    """Alice's award with its achievement changed by ``change``, signed again with its issuer's registered key (as
+    that key's holder may sign any words), at the time of its proof."""
+    from generator.awarding.keys import load_signing_key
+    from generator.awarding.signing import sign_document
+
+    award = json.loads(earner_site.alice.file.read_text(encoding="utf-8"))
+    [proof, *_] = award["proof"] if isinstance(award["proof"], list) else [award["proof"]]
+    unsigned = {k: v for k, v in award.items() if k != "proof"}
+    change(unsigned["credentialSubject"]["achievement"])
+    created = dt.datetime.fromisoformat(proof["created"])
+    return sign_document(unsigned, load_signing_key(Path(earner_site.key)), proof["verificationMethod"], created)
+
+
 def test_a_vouched_award_s_picture_is_named_as_its_credential_is(vpage: Any, earner_site: EarnerSite) -> None:
     """A registered issuer's key may sign any name for its credential: the page names the credential by the
     registry's name and quotes the file's. Its picture (the registry's picture of that credential, on this site)
     was named by the file's words alone ("Badge image of MSc Medicine"), as a screen reader reads it: named now as
     the Credential row names it."""
-    from generator.awarding.keys import load_signing_key
-    from generator.awarding.signing import sign_document
+    defined = json.loads(earner_site.alice.file.read_text(encoding="utf-8"))["credentialSubject"]["achievement"]["name"]
 
-    award = json.loads(earner_site.alice.file.read_text(encoding="utf-8"))
-    defined = award["credentialSubject"]["achievement"]["name"]
-    [proof, *_] = award["proof"] if isinstance(award["proof"], list) else [award["proof"]]
-    unsigned = {k: v for k, v in award.items() if k != "proof"}
-    unsigned["credentialSubject"]["achievement"]["name"] = "MSc Medicine"
-    created = dt.datetime.fromisoformat(proof["created"])
-    signed = sign_document(unsigned, load_signing_key(Path(earner_site.key)), proof["verificationMethod"], created)
+    def rename(achievement: dict[str, Any]) -> None:
+        achievement["name"] = "MSc Medicine"
+
+    signed = _alices_award_signed_again(earner_site, rename)
     vpage.goto(earner_site.alice.link.split("#", 1)[0])
     ready(vpage)
     _drop(vpage, json.dumps(signed))
@@ -789,19 +799,14 @@ def test_a_credential_its_registered_issuer_never_defined_here_is_named_as_the_f
     "claims: MSc Medicine". Both now quote the file's word and say so, in the same words
     (report.py NOT_DEFINED_HERE), by one rule of quoting (report.quoted, Python's repr = text.js pyRepr): a name
     holding a quote, a line break or a bidi control reads the same on both sides, never past its quote."""
-    from generator.awarding.keys import load_signing_key
-    from generator.awarding.signing import sign_document
     from generator.report import NOT_DEFINED_HERE, quoted
 
-    award = json.loads(earner_site.alice.file.read_text(encoding="utf-8"))
-    [proof, *_] = award["proof"] if isinstance(award["proof"], list) else [award["proof"]]
-    unsigned = {k: v for k, v in award.items() if k != "proof"}
-    achievement = unsigned["credentialSubject"]["achievement"]
-    slug = achievement["id"].rstrip("/").rsplit("/", 1)[1]
-    achievement["id"] = achievement["id"].replace(f"/{slug}", "/msc-medicine")
-    achievement["name"] = name
-    created = dt.datetime.fromisoformat(proof["created"])
-    signed = sign_document(unsigned, load_signing_key(Path(earner_site.key)), proof["verificationMethod"], created)
+    def undefined(achievement: dict[str, Any]) -> None:
+        slug = achievement["id"].rstrip("/").rsplit("/", 1)[1]
+        achievement["id"] = achievement["id"].replace(f"/{slug}", "/msc-medicine")
+        achievement["name"] = name
+
+    signed = _alices_award_signed_again(earner_site, undefined)
     vpage.goto(earner_site.alice.link.split("#", 1)[0])
     ready(vpage)
     _drop(vpage, json.dumps(signed))
