@@ -492,6 +492,57 @@ def _executable_files(root: Path) -> Iterator[Problem]:
         )
 
 
+#: The attributes by which Git writes other bytes into the work tree than a commit holds.
+_CONVERSIONS = ("eol", "working-tree-encoding", "ident", "filter")
+
+
+def converted_on_checkout(root: Path, paths: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """(path, attribute) of every file of ``registry/`` and ``keys/`` (``paths``: of these only) that the
+    ``.gitattributes`` files have Git convert on checkout (``eol=crlf``, ``working-tree-encoding``, ``ident``,
+    ``filter``), first by path, by ``git check-attr``: Git's own reading of every rule, pattern and macro, whichever
+    ``.gitattributes`` holds it. CI checks the commit out with them and the build publishes that work tree, while the
+    public log records (and the proofs sign, and verifiers compare) the committed bytes; Git's diff, which converts
+    the work tree back, shows none of it. Outside a Git work tree: none (nothing to convert)."""
+    if paths is None:
+        listed = git_output(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *CHECKED_TREES)
+    else:
+        inside = [p.rstrip("/") for p in paths if p.split("/", 1)[0] in CHECKED_TREES]
+        listed = os.fsencode("\0".join(inside)) if inside else None
+    if not listed:
+        return []
+    # Git's runner (generator._internal.git): the environment's GIT_DIR, GIT_ATTR_SOURCE… read another repository's
+    # or tree's attributes, and a Git that fails is an error, never "nothing converted".
+    found = git_output(root, "check-attr", "-z", "--stdin", *_CONVERSIONS, stdin=listed) or b""
+    fields = found.decode("utf-8", "surrogateescape").split("\0")
+    converted: dict[str, str] = {}
+    for path, name, value in zip(fields[0::3], fields[1::3], fields[2::3], strict=False):
+        # eol=lf (and text) write what LF-only files hold; every other value of these converts.
+        if value in ("unspecified", "unset") or (name == "eol" and value != "crlf"):
+            continue
+        converted.setdefault(path, name if value == "set" else f"{name}={value}")
+    return sorted(converted.items())
+
+
+def conversion_message(converted: list[tuple[str, str]]) -> str:
+    """Why the files ``converted`` (:func:`converted_on_checkout`, not empty) are refused."""
+    (first, rule), count = converted[0], len(converted)
+    return (
+        f"makes Git convert {count} file{'s' if count != 1 else ''} of the registry when checking it out ({first}: "
+        f"{rule}): the site would publish other bytes than the commit holds, which the public log records and the "
+        "signatures cover; files of registry/ and keys/ are checked out as committed (no eol=crlf, "
+        "working-tree-encoding, ident or filter in any .gitattributes)"
+    )
+
+
+def _converted_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[Problem]:
+    """One problem, at the first such file, when :func:`converted_on_checkout` finds any."""
+    converted = converted_on_checkout(root, paths)
+    if converted:
+        yield Problem(
+            Location(converted[0][0]), f"a .gitattributes {conversion_message(converted)}", code="layout.converted"
+        )
+
+
 _LINK = (
     "layout.symlink",
     "is a symbolic link: links are never followed (one could point outside the repository); put the file itself here",
@@ -609,6 +660,7 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
         paths = list(paths)
         prefix = _git_prefix(root)
         yield from _paths_problems(root, paths, prefix)
+        yield from _converted_problems(root, paths)
         yield from repository_name_problems(root, paths, prefix=prefix)
         return
     try:
@@ -626,6 +678,7 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
         elif top is not None:
             yield from _walk(root, tree, top, prefix)
     yield from _executable_files(root)  # (a pull request's: governance.filetypes, from its diff's modes)
+    yield from _converted_problems(root)
     yield from repository_name_problems(root, prefix=prefix)
 
 

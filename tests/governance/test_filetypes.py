@@ -16,7 +16,7 @@ import pytest
 from generator.check import CheckOptions, run_check
 from generator.errors import CredregError
 from tests.conftest import give_away
-from tests.governance.conftest import ACME, Repo, errors, shown, warnings
+from tests.governance.conftest import ACME, BETA, Repo, errors, shown, warnings
 
 IMAGES = f"registry/issuers/{ACME}/images"
 
@@ -338,3 +338,38 @@ def test_the_full_check_fails_when_git_refuses_the_checkout(repo: Repo, monkeypa
     said = refused.value.explain()
     assert "dubious ownership" in said, said
     assert said.startswith("git "), said
+
+
+def test_a_gitattributes_that_converted_nothing_converts_what_a_later_pull_request_adds(repo: Repo) -> None:
+    # A .gitattributes whose rule matched no file of the registry when it came in was only flagged, and a registry
+    # maintainer approved it ("converts nothing"). The conversions rule ran only for a change to a .gitattributes:
+    # an issuer's later pull request adding a file the rule matches (its first revocation) passed, and CI's checkout
+    # of the merge commit wrote CRLF line ends into the log the site publishes, while the commit and the public log
+    # hold LF. The layout rule now asks Git of every file a change adds or modifies, whichever file says to convert it.
+    log = f"registry/issuers/{BETA}/revocations.jsonl"
+    assert not repo.path(log).exists()
+    repo.write(".gitattributes", f"{log} eol=crlf\n")
+    assert errors(repo.check("reg-admin")) == []  # it converts nothing yet
+    repo.git("add", ".gitattributes")
+    repo.git("commit", "-q", "-m", "approved: converts nothing")
+    digest = next(p for p in repo.files(f"registry/issuers/{BETA}/awards/*/*/*.json")).rsplit("/", 1)[1][:-5]
+    repo.revoke(digest, BETA)
+    [refusal] = errors(repo.check("beta-lead"), "layout.converted")
+    assert refusal.location.path == log, refusal
+    assert f"({log}: eol=crlf)" in refusal.message, refusal.message
+
+
+def test_a_gitattributes_that_converts_registry_files_is_refused_by_the_full_check(repo: Repo) -> None:
+    # Whoever holds the repository can push a .gitattributes past the pull-request check; every build runs the full
+    # check, which never asked what Git converts: the site published CRLF status lists the log never recorded.
+    repo.write(".gitattributes", "registry/** eol=crlf\n")
+    repo.git("add", ".gitattributes")
+    repo.git("commit", "-q", "-m", "pushed directly")
+    for top in ("registry", "keys"):
+        shutil.rmtree(repo.path(top))
+    repo.git("checkout", "--", "registry", "keys")  # as the build's checkout writes it
+    report = run_check(repo.root, CheckOptions(progress=False))
+    [refusal] = errors(report, "layout.converted")
+    first = min(f for f in repo.git("ls-files", "registry").split())
+    assert refusal.location.path == first, refusal
+    assert "eol=crlf" in refusal.message, refusal.message
