@@ -502,7 +502,9 @@ def converted_on_checkout(root: Path, paths: Iterable[str] | None = None) -> lis
     ``filter``), first by path, by ``git check-attr``: Git's own reading of every rule, pattern and macro, whichever
     ``.gitattributes`` holds it. CI checks the commit out with them and the build publishes that work tree, while the
     public log records (and the proofs sign, and verifiers compare) the committed bytes; Git's diff, which converts
-    the work tree back, shows none of it. Outside a Git work tree: none (nothing to convert)."""
+    the work tree back, shows none of it. Git's own settings convert too, with no attribute (``core.autocrlf=true``,
+    a Windows runner's default, or ``core.eol=crlf``): a file ``git ls-files --eol`` finds committed with LF line
+    ends and written with CRLF is one. Outside a Git work tree: none (nothing to convert)."""
     if paths is None:
         listed = git_output(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *CHECKED_TREES)
     else:
@@ -520,17 +522,42 @@ def converted_on_checkout(root: Path, paths: Iterable[str] | None = None) -> lis
         if value in ("unspecified", "unset") or (name == "eol" and value != "crlf"):
             continue
         converted.setdefault(path, name if value == "set" else f"{name}={value}")
+    # Git's settings convert too, no attribute needed (core.autocrlf=true, a Windows runner's default; core.eol):
+    # Git's own account of each file's line ends, committed (i/) and in the work tree (w/).
+    eols = git_output(
+        root, "ls-files", "--eol", "-z", "--", *(_listed_paths(listed) if paths is not None else CHECKED_TREES)
+    )
+    for item in (eols or b"").split(b"\0"):
+        meta, _, file = item.partition(b"\t")
+        committed, _, rest = meta.decode("ascii", "replace").strip().partition(" ")
+        if file and rest.strip().startswith("w/crlf") and committed not in ("i/crlf", "i/", "i/-text"):
+            converted.setdefault(
+                os.fsdecode(file), "checked out with CRLF line ends by Git's core.autocrlf or core.eol"
+            )
     return sorted(converted.items())
 
 
+def _listed_paths(listed: bytes) -> list[str]:
+    """The paths of a ``-z`` listing as pathspecs that match each path itself (no glob or magic)."""
+    return [f":(literal){os.fsdecode(p)}" for p in listed.split(b"\0") if p]
+
+
+#: Why a file of the registry Git converts on checkout is refused, whoever says to convert it.
+_CONVERTED_WHY = (
+    "the site would publish other bytes than the commit holds, which the public log records and the signatures "
+    "cover; files of registry/ and keys/ are checked out as committed (no eol=crlf, working-tree-encoding, ident "
+    "or filter in any .gitattributes, no core.autocrlf=true or core.eol=crlf: set them false or lf, or mark the "
+    "registry -text, and check it out again)"
+)
+
+
 def conversion_message(converted: list[tuple[str, str]]) -> str:
-    """Why the files ``converted`` (:func:`converted_on_checkout`, not empty) are refused."""
+    """Why the files ``converted`` (:func:`converted_on_checkout`, not empty) are refused, said of the
+    ``.gitattributes`` that converts them."""
     (first, rule), count = converted[0], len(converted)
     return (
         f"makes Git convert {count} file{'s' if count != 1 else ''} of the registry when checking it out ({first}: "
-        f"{rule}): the site would publish other bytes than the commit holds, which the public log records and the "
-        "signatures cover; files of registry/ and keys/ are checked out as committed (no eol=crlf, "
-        "working-tree-encoding, ident or filter in any .gitattributes)"
+        f"{rule}): {_CONVERTED_WHY}"
     )
 
 
@@ -538,8 +565,12 @@ def _converted_problems(root: Path, paths: Iterable[str] | None = None) -> Itera
     """One problem, at the first such file, when :func:`converted_on_checkout` finds any."""
     converted = converted_on_checkout(root, paths)
     if converted:
+        (first, rule), others = converted[0], len(converted) - 1
+        more = f"; so are {others} other file{'s' if others != 1 else ''} of the registry" if others else ""
         yield Problem(
-            Location(converted[0][0]), f"a .gitattributes {conversion_message(converted)}", code="layout.converted"
+            Location(first),
+            f"is converted by Git when checked out ({first}: {rule}){more}: {_CONVERTED_WHY}",
+            code="layout.converted",
         )
 
 

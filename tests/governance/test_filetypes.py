@@ -373,3 +373,17 @@ def test_a_gitattributes_that_converts_registry_files_is_refused_by_the_full_che
     first = min(f for f in repo.git("ls-files", "registry").split())
     assert refusal.location.path == first, refusal
     assert "eol=crlf" in refusal.message, refusal.message
+
+
+def test_a_checkout_whose_git_converts_line_ends_by_its_settings_is_refused_by_the_full_check(repo: Repo) -> None:
+    # No .gitattributes needed: a Git set to core.autocrlf=true (a Windows runner's system default) writes every
+    # text file of the registry with CRLF line ends, and its status and diff show nothing. The full check read those
+    # bytes and passed; the build published status lists and revocation logs the public log never recorded.
+    repo.git("config", "core.autocrlf", "true")
+    for top in ("registry", "keys"):
+        shutil.rmtree(repo.path(top))
+    repo.git("checkout", "--", "registry", "keys")
+    assert repo.git("status", "--porcelain") == ""
+    report = run_check(repo.root, CheckOptions(progress=False))
+    [refusal] = errors(report, "layout.converted")
+    assert "CRLF" in refusal.message, refusal.message
