@@ -20,6 +20,7 @@ folder may hold").
 from __future__ import annotations
 
 import enum
+import hashlib
 import os
 import re
 import stat
@@ -492,54 +493,102 @@ def _executable_files(root: Path) -> Iterator[Problem]:
         )
 
 
-#: The attributes by which Git writes other bytes into the work tree than a commit holds.
+#: The attributes by which Git writes other bytes into the work tree than a commit holds, refused whatever the bytes.
 _CONVERSIONS = ("eol", "working-tree-encoding", "ident", "filter")
+#: The attributes by which Git's line-end settings (``core.eol``, ``core.autocrlf``) may convert a file: whether they
+#: do, only its bytes tell (``text`` with ``core.eol=crlf`` writes CRLF, with ``lf`` as committed).
+_LINE_ENDS = ("text", "crlf", "eol")
+#: ``core.autocrlf`` values by which Git writes a file as committed (``input`` converts only on ``git add``).
+_AUTOCRLF_OFF = ("", "false", "no", "off", "0", "input")
 
 
 def converted_on_checkout(root: Path, paths: Iterable[str] | None = None) -> list[tuple[str, str]]:
-    """(path, attribute) of every file of ``registry/`` and ``keys/`` (``paths``: of these only) that the
-    ``.gitattributes`` files have Git convert on checkout (``eol=crlf``, ``working-tree-encoding``, ``ident``,
-    ``filter``), first by path, by ``git check-attr``: Git's own reading of every rule, pattern and macro, whichever
-    ``.gitattributes`` holds it. CI checks the commit out with them and the build publishes that work tree, while the
-    public log records (and the proofs sign, and verifiers compare) the committed bytes; Git's diff, which converts
-    the work tree back, shows none of it. Git's own settings convert too, with no attribute (``core.autocrlf=true``,
-    a Windows runner's default, or ``core.eol=crlf``): a file ``git ls-files --eol`` finds committed with LF line
-    ends and written with CRLF is one. Outside a Git work tree: none (nothing to convert)."""
+    """(path, why) of every file of ``registry/`` and ``keys/`` (``paths``: of these, a folder's files included)
+    that Git converts on checkout, first by path. CI checks the commit out and the build publishes that work tree,
+    while the public log records (and the proofs sign, and verifiers compare) the committed bytes; Git's diff and
+    status, which convert the work tree back, show none of it.
+
+    Two answers, both Git's: ``git check-attr`` (every rule, pattern and macro, whichever ``.gitattributes``,
+    ``info/attributes`` or ``core.attributesFile`` holds it) names each file an ``eol=crlf``,
+    ``working-tree-encoding``, ``ident`` or ``filter`` converts, refused whatever it holds now (a rule that converts
+    nothing today converts the line a later change adds). Line ends converted by Git's settings (``core.autocrlf``,
+    a Windows runner's default; ``core.eol=crlf`` with a ``text`` attribute) are found by the bytes: each file they
+    may convert (any of ``text``, ``crlf``, ``eol`` given; every file when ``core.autocrlf`` converts) is hashed as
+    Git hashes a blob, with no filter, and compared with the blob the index holds; so the whole registry is read
+    again only when a conversion is possible (Git's own ``ls-files --eol`` reads every blob and file, and takes a
+    file with a lone CR for binary while ``text`` still converts it). Outside a Git work tree: none."""
     if paths is None:
-        listed = git_output(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *CHECKED_TREES)
+        pathspec: list[str] = list(CHECKED_TREES)
     else:
-        inside = [p.rstrip("/") for p in paths if p.split("/", 1)[0] in CHECKED_TREES]
-        listed = os.fsencode("\0".join(inside)) if inside else None
+        # Pathspecs that match each path itself (no glob or magic), a folder's files with it.
+        pathspec = [f":(literal){p.rstrip('/')}" for p in paths if p.split("/", 1)[0] in CHECKED_TREES]
+        if not pathspec:
+            return []
+    listed = git_output(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *pathspec)
     if not listed:
         return []
     # Git's runner (generator._internal.git): the environment's GIT_DIR, GIT_ATTR_SOURCE… read another repository's
     # or tree's attributes, and a Git that fails is an error, never "nothing converted".
-    found = git_output(root, "check-attr", "-z", "--stdin", *_CONVERSIONS, stdin=listed) or b""
+    found = git_output(root, "check-attr", "-z", "--stdin", *_CONVERSIONS, "text", "crlf", stdin=listed) or b""
     fields = found.decode("utf-8", "surrogateescape").split("\0")
     converted: dict[str, str] = {}
+    line_ends: set[str] = set()
     for path, name, value in zip(fields[0::3], fields[1::3], fields[2::3], strict=False):
-        # eol=lf (and text) write what LF-only files hold; every other value of these converts.
-        if value in ("unspecified", "unset") or (name == "eol" and value != "crlf"):
+        if value == "unspecified":
+            continue
+        if name in _LINE_ENDS:
+            line_ends.add(path)
+        # eol=lf writes what LF-only files hold; text and crlf convert only by Git's settings (the bytes below).
+        if value == "unset" or name in ("text", "crlf") or (name == "eol" and value != "crlf"):
             continue
         converted.setdefault(path, name if value == "set" else f"{name}={value}")
-    # Git's settings convert too, no attribute needed (core.autocrlf=true, a Windows runner's default; core.eol):
-    # Git's own account of each file's line ends, committed (i/) and in the work tree (w/).
-    eols = git_output(
-        root, "ls-files", "--eol", "-z", "--", *(_listed_paths(listed) if paths is not None else CHECKED_TREES)
-    )
-    for item in (eols or b"").split(b"\0"):
-        meta, _, file = item.partition(b"\t")
-        committed, _, rest = meta.decode("ascii", "replace").strip().partition(" ")
-        if file and rest.strip().startswith("w/crlf") and committed not in ("i/crlf", "i/", "i/-text"):
-            converted.setdefault(
-                os.fsdecode(file), "checked out with CRLF line ends by Git's core.autocrlf or core.eol"
-            )
+    autocrlf = (git_output(root, "config", "--default", "false", "--get", "core.autocrlf") or b"").strip().lower()
+    every = autocrlf.decode("utf-8", "replace") not in _AUTOCRLF_OFF
+    rewritten = list(_rewritten(root, pathspec, None if every else line_ends)) if every or line_ends else []
+    if rewritten:
+        # A file edited and not yet added differs from its blob too: that is a change (the commit will hold it),
+        # not a conversion. Git's diff converts the work tree back before comparing: what it names is edited.
+        edited = git_output(root, "diff", "--no-ext-diff", "--name-only", "-z", "--", *pathspec) or b""
+        changed = {os.fsdecode(p) for p in edited.split(b"\0") if p}
+        for path in rewritten:
+            if path not in changed:
+                converted.setdefault(
+                    path, "checked out with CRLF line ends, not as committed, by Git's core.autocrlf or core.eol"
+                )
     return sorted(converted.items())
 
 
-def _listed_paths(listed: bytes) -> list[str]:
-    """The paths of a ``-z`` listing as pathspecs that match each path itself (no glob or magic)."""
-    return [f":(literal){os.fsdecode(p)}" for p in listed.split(b"\0") if p]
+def _rewritten(root: Path, pathspec: list[str], only: set[str] | None) -> Iterator[str]:
+    """Every regular file Git holds under ``pathspec`` (``only``: of these) whose work-tree bytes, hashed as Git
+    hashes a blob with no filter, are not the blob the index holds (stage 0; a file not in the work tree is
+    ``layout.not-checked-out``'s)."""
+    chunks = git_stream(root, "ls-files", "-s", "-z", "--", *pathspec)
+    if chunks is None:
+        return
+    rest = b""
+    for chunk in chunks:
+        *items, rest = (rest + chunk).split(b"\0")
+        for item in items:
+            meta, _, name = item.partition(b"\t")  # "<mode> <id> <stage>"
+            mode, blob, stage = meta.decode("ascii", "replace").split(" ")[:3]
+            path = os.fsdecode(name)
+            if (
+                not name
+                or stage != "0"
+                or mode not in (REGULAR_MODE, "100755")
+                or (only is not None and path not in only)
+            ):
+                continue
+            try:
+                if not stat.S_ISREG(os.lstat(root / path).st_mode):  # a link or a folder: the walk's to refuse
+                    continue
+                data = (root / path).read_bytes()
+            except OSError:
+                continue
+            digest = hashlib.new("sha1" if len(blob) == 40 else "sha256", b"blob %d\0" % len(data))
+            digest.update(data)
+            if digest.hexdigest() != blob:
+                yield path
 
 
 #: Why a file of the registry Git converts on checkout is refused, whoever says to convert it.

@@ -387,3 +387,51 @@ def test_a_checkout_whose_git_converts_line_ends_by_its_settings_is_refused_by_t
     report = run_check(repo.root, CheckOptions(progress=False))
     [refusal] = errors(report, "layout.converted")
     assert "CRLF" in refusal.message, refusal.message
+
+
+def test_a_file_with_a_lone_cr_that_git_converts_by_a_text_attribute_is_refused_by_the_full_check(repo: Repo) -> None:
+    # JSON allows a raw CR between tokens, and the award still verifies (its proof covers the canonical form). Git
+    # counts a file with a lone CR as binary (ls-files --eol: i/-text w/-text), yet `text` (not eol=crlf) with
+    # core.eol=crlf still writes every LF of it as CRLF: the line-end listing saw no change, the site published
+    # other bytes than the commit holds.
+    award = repo.files(f"registry/issuers/{ACME}/awards/*/*/*.json")[0]
+    repo.write(award, repo.read(award).replace("{", "{\r ", 1))
+    repo.write(".gitattributes", f"{award} text\n")  # that one file only
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "pushed directly")
+    repo.git("config", "core.eol", "crlf")
+    for top in ("registry", "keys"):
+        shutil.rmtree(repo.path(top))
+    repo.git("checkout", "--", "registry", "keys")
+    assert b"\r\n" in repo.path(award).read_bytes()
+    assert repo.git("status", "--porcelain") == ""
+    [refusal] = errors(run_check(repo.root, CheckOptions(progress=False)), "layout.converted")
+    assert refusal.location.path == award, refusal
+
+
+def test_a_pull_request_checked_out_with_core_autocrlf_is_refused_at_the_file_it_adds(repo: Repo) -> None:
+    # The pull-request check asks Git of the paths a change adds or modifies: a CI runner with core.autocrlf=true
+    # (a Windows default) checks the merge commit out with CRLF line ends, and the build publishes those bytes.
+    digest = repo.files(f"registry/issuers/{BETA}/awards/*/*/*.json")[0].rsplit("/", 1)[1][:-5]
+    repo.revoke(digest, BETA)
+    log = f"registry/issuers/{BETA}/revocations.jsonl"
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "pull request")
+    repo.git("config", "core.autocrlf", "true")
+    repo.path(log).unlink()
+    repo.git("checkout", "--", log)
+    assert b"\r\n" in repo.path(log).read_bytes()
+    done = pr_check(repo, "beta-lead")
+    assert done.returncode == 1, done.stdout
+    assert f"{log}: is converted by Git when checked out" in done.stdout, done.stdout
+
+
+def test_text_auto_that_converts_nothing_and_an_edit_not_yet_added_are_not_conversions(repo: Repo) -> None:
+    # `* text=auto` is common and, on a Git writing LF, converts nothing; a registry file edited and not yet added
+    # differs from its blob because it is a change, which the commit will hold: neither is refused as converted.
+    repo.write(".gitattributes", "* text=auto\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "text=auto")
+    award = repo.files(f"registry/issuers/{ACME}/awards/*/*/*.json")[0]
+    repo.write(award, repo.read(award).replace("{", "{\r ", 1))
+    assert errors(run_check(repo.root, CheckOptions(progress=False)), "layout.converted") == []
