@@ -495,11 +495,8 @@ def _executable_files(root: Path) -> Iterator[Problem]:
 
 #: The attributes by which Git writes other bytes into the work tree than a commit holds, refused whatever the bytes.
 _CONVERSIONS = ("eol", "working-tree-encoding", "ident", "filter")
-#: The attributes by which Git's line-end settings (``core.eol``, ``core.autocrlf``) may convert a file: whether they
-#: do, only its bytes tell (``text`` with ``core.eol=crlf`` writes CRLF, with ``lf`` as committed).
-_LINE_ENDS = ("text", "crlf", "eol")
-#: ``core.autocrlf`` values by which Git writes a file as committed (``input`` converts only on ``git add``).
-_AUTOCRLF_OFF = ("", "false", "no", "off", "0", "input")
+#: Files whose size is compared with their blob's per ``git cat-file`` (its input and the ids held at a time).
+_SIZE_BATCH = 20_000
 
 
 def converted_on_checkout(root: Path, paths: Iterable[str] | None = None) -> list[tuple[str, str]]:
@@ -508,15 +505,14 @@ def converted_on_checkout(root: Path, paths: Iterable[str] | None = None) -> lis
     while the public log records (and the proofs sign, and verifiers compare) the committed bytes; Git's diff and
     status, which convert the work tree back, show none of it.
 
-    Two answers, both Git's: ``git check-attr`` (every rule, pattern and macro, whichever ``.gitattributes``,
+    Two answers. ``git check-attr`` (Git's reading of every rule, pattern and macro, whichever ``.gitattributes``,
     ``info/attributes`` or ``core.attributesFile`` holds it) names each file an ``eol=crlf``,
     ``working-tree-encoding``, ``ident`` or ``filter`` converts, refused whatever it holds now (a rule that converts
-    nothing today converts the line a later change adds). Line ends converted by Git's settings (``core.autocrlf``,
-    a Windows runner's default; ``core.eol=crlf`` with a ``text`` attribute) are found by the bytes: each file they
-    may convert (any of ``text``, ``crlf``, ``eol`` given; every file when ``core.autocrlf`` converts) is hashed as
-    Git hashes a blob, with no filter, and compared with the blob the index holds; so the whole registry is read
-    again only when a conversion is possible (Git's own ``ls-files --eol`` reads every blob and file, and takes a
-    file with a lone CR for binary while ``text`` still converts it). Outside a Git work tree: none."""
+    nothing today converts the line a later change adds). Line ends Git's settings convert (``core.autocrlf``, a
+    Windows runner's default; ``core.eol=crlf`` with a ``text`` attribute), whatever the settings were when the
+    checkout ran, are found by the bytes: every file whose size is not its blob's (a CR written for each LF) and
+    which Git's diff does not name as edited. Git's own ``ls-files --eol`` read every blob and file, and took a file
+    with a lone CR for binary while ``text`` still converted it. Outside a Git work tree: none."""
     if paths is None:
         pathspec: list[str] = list(CHECKED_TREES)
     else:
@@ -529,66 +525,85 @@ def converted_on_checkout(root: Path, paths: Iterable[str] | None = None) -> lis
         return []
     # Git's runner (generator._internal.git): the environment's GIT_DIR, GIT_ATTR_SOURCE… read another repository's
     # or tree's attributes, and a Git that fails is an error, never "nothing converted".
-    found = git_output(root, "check-attr", "-z", "--stdin", *_CONVERSIONS, "text", "crlf", stdin=listed) or b""
+    found = git_output(root, "check-attr", "-z", "--stdin", *_CONVERSIONS, stdin=listed) or b""
     fields = found.decode("utf-8", "surrogateescape").split("\0")
     converted: dict[str, str] = {}
-    line_ends: set[str] = set()
     for path, name, value in zip(fields[0::3], fields[1::3], fields[2::3], strict=False):
-        if value == "unspecified":
-            continue
-        if name in _LINE_ENDS:
-            line_ends.add(path)
-        # eol=lf writes what LF-only files hold; text and crlf convert only by Git's settings (the bytes below).
-        if value == "unset" or name in ("text", "crlf") or (name == "eol" and value != "crlf"):
+        # eol=lf (and text) write what LF-only files hold; every other value of these converts.
+        if value in ("unspecified", "unset") or (name == "eol" and value != "crlf"):
             continue
         converted.setdefault(path, name if value == "set" else f"{name}={value}")
-    autocrlf = (git_output(root, "config", "--default", "false", "--get", "core.autocrlf") or b"").strip().lower()
-    every = autocrlf.decode("utf-8", "replace") not in _AUTOCRLF_OFF
-    rewritten = list(_rewritten(root, pathspec, None if every else line_ends)) if every or line_ends else []
-    if rewritten:
-        # A file edited and not yet added differs from its blob too: that is a change (the commit will hold it),
-        # not a conversion. Git's diff converts the work tree back before comparing: what it names is edited.
-        edited = git_output(root, "diff", "--no-ext-diff", "--name-only", "-z", "--", *pathspec) or b""
-        changed = {os.fsdecode(p) for p in edited.split(b"\0") if p}
-        for path in rewritten:
-            if path not in changed:
-                converted.setdefault(
-                    path, "checked out with CRLF line ends, not as committed, by Git's core.autocrlf or core.eol"
-                )
+    for path in _rewritten(root, pathspec):
+        converted.setdefault(path, "checked out with CRLF line ends, not as committed, by core.autocrlf or core.eol")
     return sorted(converted.items())
 
 
-def _rewritten(root: Path, pathspec: list[str], only: set[str] | None) -> Iterator[str]:
-    """Every regular file Git holds under ``pathspec`` (``only``: of these) whose work-tree bytes, hashed as Git
-    hashes a blob with no filter, are not the blob the index holds (stage 0; a file not in the work tree is
-    ``layout.not-checked-out``'s)."""
-    chunks = git_stream(root, "ls-files", "-s", "-z", "--", *pathspec)
+#: ``git ls-files --debug``'s account of an entry's stat data, before the next entry: the size Git recorded of the
+#: file it wrote (or last found clean).
+_DEBUG = re.compile(rb"  ctime: [^\n]*\n  mtime: [^\n]*\n  dev: [^\n]*\n  uid: [^\n]*\n  size: (\d+)\tflags: \w+\n")
+
+
+def _rewritten(root: Path, pathspec: list[str]) -> Iterator[str]:
+    """Every regular file Git holds under ``pathspec`` that Git wrote other than the blob the index holds (stage 0;
+    a file not in the work tree is ``layout.not-checked-out``'s). First by size, which ``git cat-file`` tells
+    without reading a blob and ``lstat`` without reading a file (a line-end conversion adds a CR for each LF): a
+    file whose size is not its blob's, and is the size Git recorded in the index when it wrote it (another is an
+    edit made since, which the commit will hold: no conversion), is hashed as Git hashes a blob, with no filter,
+    and compared with it. Git's diff cannot tell the two apart: it converts back by the check's settings, not the
+    checkout's, and re-reads a file only when its stat data is in doubt."""
+    chunks = git_stream(root, "ls-files", "-s", "-z", "--debug", "--", *pathspec)
     if chunks is None:
         return
-    rest = b""
+    batch: list[tuple[bytes, bytes, int]] = []
+    rest, entry = b"", b""
     for chunk in chunks:
         *items, rest = (rest + chunk).split(b"\0")
         for item in items:
-            meta, _, name = item.partition(b"\t")  # "<mode> <id> <stage>"
-            mode, blob, stage = meta.decode("ascii", "replace").split(" ")[:3]
-            path = os.fsdecode(name)
-            if (
-                not name
-                or stage != "0"
-                or mode not in (REGULAR_MODE, "100755")
-                or (only is not None and path not in only)
-            ):
+            # Each item: the previous entry's stat data, then "<mode> <id> <stage>\t<name>" (a name may hold "\n").
+            stats = _DEBUG.match(item)
+            if stats is not None:
+                batch.extend(_entry(entry, int(stats.group(1))))
+                item = item[stats.end() :]
+            entry = item
+            if len(batch) >= _SIZE_BATCH:
+                yield from _resized(root, batch)
+                batch = []
+    stats = _DEBUG.match(rest)
+    if stats is not None:
+        batch.extend(_entry(entry, int(stats.group(1))))
+    yield from _resized(root, batch)
+
+
+def _entry(entry: bytes, recorded: int) -> list[tuple[bytes, bytes, int]]:
+    meta, _, name = entry.partition(b"\t")  # "<mode> <id> <stage>"
+    mode, blob, stage = [*meta.split(b" "), b"", b"", b""][:3]
+    return [(name, blob, recorded)] if name and stage == b"0" and mode in (b"100644", b"100755") else []
+
+
+def _resized(root: Path, batch: list[tuple[bytes, bytes, int]]) -> Iterator[str]:
+    if not batch:
+        return
+    sizes = git_output(
+        root, "cat-file", "--batch-check=%(objectsize)", stdin=b"".join(blob + b"\n" for _, blob, _ in batch)
+    )
+    top = os.fsencode(root) + b"/"  # bytes, not Path: pathlib's parsing was most of the time at 50k files
+    for (name, blob, recorded), size in zip(batch, (sizes or b"").split(b"\n"), strict=False):
+        file = top + name
+        try:
+            info = os.lstat(file)
+            if not stat.S_ISREG(info.st_mode):  # a link or a folder: the walk's to refuse
                 continue
-            try:
-                if not stat.S_ISREG(os.lstat(root / path).st_mode):  # a link or a folder: the walk's to refuse
-                    continue
-                data = (root / path).read_bytes()
-            except OSError:
+            if (size.isdigit() and int(size) == info.st_size) or info.st_size % (
+                1 << 32
+            ) != recorded:  # (the index keeps 32 bits)
                 continue
-            digest = hashlib.new("sha1" if len(blob) == 40 else "sha256", b"blob %d\0" % len(data))
-            digest.update(data)
-            if digest.hexdigest() != blob:
-                yield path
+            data = Path(os.fsdecode(file)).read_bytes()  # only a file whose size is not its blob's
+        except OSError:
+            continue
+        digest = hashlib.new("sha1" if len(blob) == 40 else "sha256", b"blob %d\0" % len(data))
+        digest.update(data)
+        if digest.hexdigest().encode() != blob:
+            yield os.fsdecode(name)
 
 
 #: Why a file of the registry Git converts on checkout is refused, whoever says to convert it.

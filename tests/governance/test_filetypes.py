@@ -435,3 +435,14 @@ def test_text_auto_that_converts_nothing_and_an_edit_not_yet_added_are_not_conve
     award = repo.files(f"registry/issuers/{ACME}/awards/*/*/*.json")[0]
     repo.write(award, repo.read(award).replace("{", "{\r ", 1))
     assert errors(run_check(repo.root, CheckOptions(progress=False)), "layout.converted") == []
+
+
+def test_a_checkout_converted_by_a_setting_given_only_to_it_is_refused_by_the_full_check(repo: Repo) -> None:
+    # The setting may be gone when the check runs (git -c core.autocrlf=true checkout, a step's own environment):
+    # what is judged is the bytes checked out, not the settings the check's Git reads.
+    for top in ("registry", "keys"):
+        shutil.rmtree(repo.path(top))
+    repo.git("-c", "core.autocrlf=true", "checkout", "--", "registry", "keys")
+    assert repo.git("config", "--default", "false", "--get", "core.autocrlf").strip() == "false"
+    [refusal] = errors(run_check(repo.root, CheckOptions(progress=False)), "layout.converted")
+    assert "CRLF" in refusal.message, refusal.message
