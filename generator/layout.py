@@ -493,8 +493,10 @@ def _executable_files(root: Path) -> Iterator[Problem]:
         )
 
 
-#: The attributes by which Git writes other bytes into the work tree than a commit holds, refused whatever the bytes.
-_CONVERSIONS = ("eol", "working-tree-encoding", "ident", "filter")
+#: The attributes by which Git writes other bytes into the work tree than a commit holds, refused whatever the bytes;
+#: and those by which ``git archive`` does (a site built from a tarball, which has no .git to ask): ``export-subst``
+#: rewrites ``$Format:…$``, ``export-ignore`` leaves a file out (a revocation log: its awards published as valid).
+_CONVERSIONS = ("eol", "working-tree-encoding", "ident", "filter", "export-subst", "export-ignore")
 #: Files whose size is compared with their blob's per ``git cat-file`` (its input and the ids held at a time).
 _SIZE_BATCH = 20_000
 
@@ -507,7 +509,8 @@ def converted_on_checkout(root: Path, paths: Iterable[str] | None = None) -> lis
 
     Two answers. ``git check-attr`` (Git's reading of every rule, pattern and macro, whichever ``.gitattributes``,
     ``info/attributes`` or ``core.attributesFile`` holds it) names each file an ``eol=crlf``,
-    ``working-tree-encoding``, ``ident`` or ``filter`` converts, refused whatever it holds now (a rule that converts
+    ``working-tree-encoding``, ``ident``, ``filter`` (or, in ``git archive``, ``export-subst`` or ``export-ignore``)
+    converts, refused whatever it holds now (a rule that converts
     nothing today converts the line a later change adds). Line ends Git's settings convert (``core.autocrlf``, a
     Windows runner's default; ``core.eol=crlf`` with a ``text`` attribute), whatever the settings were when the
     checkout ran, are found by the bytes: every file whose size is not its blob's (a CR written for each LF) and
@@ -609,9 +612,9 @@ def _resized(root: Path, batch: list[tuple[bytes, bytes, int]]) -> Iterator[str]
 #: Why a file of the registry Git converts on checkout is refused, whoever says to convert it.
 _CONVERTED_WHY = (
     "the site would publish other bytes than the commit holds, which the public log records and the signatures "
-    "cover; files of registry/ and keys/ are checked out as committed (no eol=crlf, working-tree-encoding, ident "
-    "or filter in any .gitattributes, no core.autocrlf=true or core.eol=crlf: set them false or lf, or mark the "
-    "registry -text, and check it out again)"
+    "cover; files of registry/ and keys/ are checked out and archived as committed (no eol=crlf, "
+    "working-tree-encoding, ident, filter, export-subst or export-ignore in any .gitattributes, no "
+    "core.autocrlf=true or core.eol=crlf: set them false or lf, or mark the registry -text, and check it out again)"
 )
 
 

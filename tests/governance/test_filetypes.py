@@ -446,3 +446,17 @@ def test_a_checkout_converted_by_a_setting_given_only_to_it_is_refused_by_the_fu
     assert repo.git("config", "--default", "false", "--get", "core.autocrlf").strip() == "false"
     [refusal] = errors(run_check(repo.root, CheckOptions(progress=False)), "layout.converted")
     assert "CRLF" in refusal.message, refusal.message
+
+
+@pytest.mark.parametrize("rule", ["export-ignore", "export-subst"])
+def test_a_gitattributes_that_changes_the_registry_in_an_archive_is_refused_by_the_full_check(
+    repo: Repo, rule: str
+) -> None:
+    # A site built from `git archive` (a release tarball) has no .git: its check cannot ask Git anything. There,
+    # export-ignore leaves a revocation log out (every award it revokes published as valid) and export-subst
+    # rewrites $Format:…$ in a file: the archive holds other bytes than the commit and the public log.
+    repo.write(".gitattributes", f"registry/** {rule}\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "pushed directly")
+    [refusal] = errors(run_check(repo.root, CheckOptions(progress=False)), "layout.converted")
+    assert rule in refusal.message, refusal.message
