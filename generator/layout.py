@@ -20,6 +20,7 @@ folder may hold").
 from __future__ import annotations
 
 import enum
+import hashlib
 import os
 import re
 import stat
@@ -492,6 +493,154 @@ def _executable_files(root: Path) -> Iterator[Problem]:
         )
 
 
+#: The attributes by which Git writes other bytes into the work tree than a commit holds, refused whatever the bytes;
+#: and those by which ``git archive`` does (a site built from a tarball, which has no .git to ask): ``export-subst``
+#: rewrites ``$Format:…$``, ``export-ignore`` leaves a file out (a revocation log: its awards published as valid).
+_CONVERSIONS = ("eol", "working-tree-encoding", "ident", "filter", "export-subst", "export-ignore")
+#: Files whose size is compared with their blob's per ``git cat-file`` (its input and the ids held at a time).
+_SIZE_BATCH = 20_000
+
+
+def converted_on_checkout(root: Path, paths: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """(path, why) of every file of ``registry/`` and ``keys/`` (``paths``: of these, a folder's files included)
+    that Git converts on checkout, first by path. CI checks the commit out and the build publishes that work tree,
+    while the public log records (and the proofs sign, and verifiers compare) the committed bytes; Git's diff and
+    status, which convert the work tree back, show none of it.
+
+    Two answers. ``git check-attr`` (Git's reading of every rule, pattern and macro, whichever ``.gitattributes``,
+    ``info/attributes`` or ``core.attributesFile`` holds it) names each file an ``eol=crlf``,
+    ``working-tree-encoding``, ``ident``, ``filter`` (or, in ``git archive``, ``export-subst`` or ``export-ignore``)
+    converts, refused whatever it holds now (a rule that converts
+    nothing today converts the line a later change adds). Line ends Git's settings convert (``core.autocrlf``, a
+    Windows runner's default; ``core.eol=crlf`` with a ``text`` attribute), whatever the settings were when the
+    checkout ran, are found by the bytes: every file whose size is not its blob's (a CR written for each LF) and
+    which Git's diff does not name as edited. Git's own ``ls-files --eol`` read every blob and file, and took a file
+    with a lone CR for binary while ``text`` still converted it. Outside a Git work tree: none."""
+    if paths is None:
+        pathspec: list[str] = list(CHECKED_TREES)
+    else:
+        # Pathspecs that match each path itself (no glob or magic), a folder's files with it.
+        pathspec = [f":(literal){p.rstrip('/')}" for p in paths if p.split("/", 1)[0] in CHECKED_TREES]
+        if not pathspec:
+            return []
+    listed = git_output(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *pathspec)
+    if not listed:
+        return []
+    # Git's runner (generator._internal.git): the environment's GIT_DIR, GIT_ATTR_SOURCE… read another repository's
+    # or tree's attributes, and a Git that fails is an error, never "nothing converted".
+    found = git_output(root, "check-attr", "-z", "--stdin", *_CONVERSIONS, stdin=listed) or b""
+    fields = found.decode("utf-8", "surrogateescape").split("\0")
+    converted: dict[str, str] = {}
+    for path, name, value in zip(fields[0::3], fields[1::3], fields[2::3], strict=False):
+        # eol=lf (and text) write what LF-only files hold; every other value of these converts.
+        if value in ("unspecified", "unset") or (name == "eol" and value != "crlf"):
+            continue
+        converted.setdefault(path, name if value == "set" else f"{name}={value}")
+    for path in _rewritten(root, pathspec):
+        converted.setdefault(path, "checked out with CRLF line ends, not as committed, by core.autocrlf or core.eol")
+    return sorted(converted.items())
+
+
+#: ``git ls-files --debug``'s account of an entry's stat data, before the next entry: the size Git recorded of the
+#: file it wrote (or last found clean).
+_DEBUG = re.compile(rb"  ctime: [^\n]*\n  mtime: [^\n]*\n  dev: [^\n]*\n  uid: [^\n]*\n  size: (\d+)\tflags: \w+\n")
+
+
+def _rewritten(root: Path, pathspec: list[str]) -> Iterator[str]:
+    """Every regular file Git holds under ``pathspec`` that Git wrote other than the blob the index holds (stage 0;
+    a file not in the work tree is ``layout.not-checked-out``'s). First by size, which ``git cat-file`` tells
+    without reading a blob and ``lstat`` without reading a file (a line-end conversion adds a CR for each LF): a
+    file whose size is not its blob's, and is the size Git recorded in the index when it wrote it (another is an
+    edit made since, which the commit will hold: no conversion), is hashed as Git hashes a blob, with no filter,
+    and compared with it. Git's diff cannot tell the two apart: it converts back by the check's settings, not the
+    checkout's, and re-reads a file only when its stat data is in doubt."""
+    chunks = git_stream(root, "ls-files", "-s", "-z", "--debug", "--", *pathspec)
+    if chunks is None:
+        return
+    batch: list[tuple[bytes, bytes, int]] = []
+    rest, entry = b"", b""
+    for chunk in chunks:
+        *items, rest = (rest + chunk).split(b"\0")
+        for item in items:
+            # Each item: the previous entry's stat data, then "<mode> <id> <stage>\t<name>" (a name may hold "\n").
+            stats = _DEBUG.match(item)
+            if stats is not None:
+                batch.extend(_entry(entry, int(stats.group(1))))
+                item = item[stats.end() :]
+            entry = item
+            if len(batch) >= _SIZE_BATCH:
+                yield from _resized(root, batch)
+                batch = []
+    stats = _DEBUG.match(rest)
+    if stats is not None:
+        batch.extend(_entry(entry, int(stats.group(1))))
+    yield from _resized(root, batch)
+
+
+def _entry(entry: bytes, recorded: int) -> list[tuple[bytes, bytes, int]]:
+    meta, _, name = entry.partition(b"\t")  # "<mode> <id> <stage>"
+    mode, blob, stage = [*meta.split(b" "), b"", b"", b""][:3]
+    return [(name, blob, recorded)] if name and stage == b"0" and mode in (b"100644", b"100755") else []
+
+
+def _resized(root: Path, batch: list[tuple[bytes, bytes, int]]) -> Iterator[str]:
+    if not batch:
+        return
+    sizes = git_output(
+        root, "cat-file", "--batch-check=%(objectsize)", stdin=b"".join(blob + b"\n" for _, blob, _ in batch)
+    )
+    top = os.fsencode(root) + b"/"  # bytes, not Path: pathlib's parsing was most of the time at 50k files
+    for (name, blob, recorded), size in zip(batch, (sizes or b"").split(b"\n"), strict=False):
+        file = top + name
+        try:
+            info = os.lstat(file)
+            if not stat.S_ISREG(info.st_mode):  # a link or a folder: the walk's to refuse
+                continue
+            if (size.isdigit() and int(size) == info.st_size) or info.st_size % (
+                1 << 32
+            ) != recorded:  # (the index keeps 32 bits)
+                continue
+            data = Path(os.fsdecode(file)).read_bytes()  # only a file whose size is not its blob's
+        except OSError:
+            continue
+        digest = hashlib.new("sha1" if len(blob) == 40 else "sha256", b"blob %d\0" % len(data))
+        digest.update(data)
+        if digest.hexdigest().encode() != blob:
+            yield os.fsdecode(name)
+
+
+#: Why a file of the registry Git converts on checkout is refused, whoever says to convert it.
+_CONVERTED_WHY = (
+    "the site would publish other bytes than the commit holds, which the public log records and the signatures "
+    "cover; files of registry/ and keys/ are checked out and archived as committed (no eol=crlf, "
+    "working-tree-encoding, ident, filter, export-subst or export-ignore in any .gitattributes, no "
+    "core.autocrlf=true or core.eol=crlf: set them false or lf, or mark the registry -text, and check it out again)"
+)
+
+
+def conversion_message(converted: list[tuple[str, str]]) -> str:
+    """Why the files ``converted`` (:func:`converted_on_checkout`, not empty) are refused, said of the
+    ``.gitattributes`` that converts them."""
+    (first, rule), count = converted[0], len(converted)
+    return (
+        f"makes Git convert {count} file{'s' if count != 1 else ''} of the registry when checking it out ({first}: "
+        f"{rule}): {_CONVERTED_WHY}"
+    )
+
+
+def _converted_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[Problem]:
+    """One problem, at the first such file, when :func:`converted_on_checkout` finds any."""
+    converted = converted_on_checkout(root, paths)
+    if converted:
+        (first, rule), others = converted[0], len(converted) - 1
+        more = f"; so are {others} other file{'s' if others != 1 else ''} of the registry" if others else ""
+        yield Problem(
+            Location(first),
+            f"is converted by Git when checked out ({first}: {rule}){more}: {_CONVERTED_WHY}",
+            code="layout.converted",
+        )
+
+
 _LINK = (
     "layout.symlink",
     "is a symbolic link: links are never followed (one could point outside the repository); put the file itself here",
@@ -609,6 +758,7 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
         paths = list(paths)
         prefix = _git_prefix(root)
         yield from _paths_problems(root, paths, prefix)
+        yield from _converted_problems(root, paths)
         yield from repository_name_problems(root, paths, prefix=prefix)
         return
     try:
@@ -626,6 +776,7 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
         elif top is not None:
             yield from _walk(root, tree, top, prefix)
     yield from _executable_files(root)  # (a pull request's: governance.filetypes, from its diff's modes)
+    yield from _converted_problems(root)
     yield from repository_name_problems(root, prefix=prefix)
 
 

@@ -22,7 +22,6 @@ import os
 import stat
 
 from generator import layout
-from generator._internal.git import git_output
 from generator.errors import ProblemList, Severity
 from generator.governance.context import PullRequest
 from generator.governance.summary import md_code
@@ -31,8 +30,6 @@ __all__ = ["check_file_kinds"]
 
 SYMLINK_MODE = "120000"
 GITLINK_MODE = "160000"
-#: The attributes by which Git writes other bytes into the work tree than a commit holds, and the values that do.
-_CONVERSIONS = ("eol", "working-tree-encoding", "ident", "filter")
 
 
 def _lstat_mode(path: str) -> int | None:
@@ -76,36 +73,7 @@ def check_file_kinds(pr: PullRequest, problems: ProblemList) -> None:
                 code="governance.gitattributes",
                 severity=Severity.WARNING,
             )
-            if converted is None:
-                converted = _converted_on_checkout(pr)
+            if converted is None:  # every file of the registry: a rule it adds may match one the change leaves
+                converted = layout.converted_on_checkout(pr.root)
             if converted:
-                (first, rule), count = converted[0], len(converted)
-                problems.add(
-                    path,
-                    f"makes Git convert {count} file{'s' if count != 1 else ''} of the registry when checking it "
-                    f"out ({first}: {rule}): the site would publish other bytes than the commit holds, which the "
-                    "public log records and the signatures cover; files of registry/ and keys/ are checked out as "
-                    "committed (no eol=crlf, working-tree-encoding, ident or filter)",
-                    code="governance.gitattributes-conversion",
-                )
-
-
-def _converted_on_checkout(pr: PullRequest) -> list[tuple[str, str]]:
-    """(path, attribute) of every file of ``registry/`` and ``keys/`` the work tree's ``.gitattributes`` files have
-    Git convert on checkout (first by path), by ``git check-attr``: Git's own reading of every rule and pattern."""
-    # Git's runner (:mod:`generator._internal.git`): the environment's GIT_DIR, GIT_ATTR_SOURCE… read another
-    # repository's or tree's attributes, and a Git that fails is an error, never "nothing converted".
-    paths = git_output(
-        pr.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *layout.CHECKED_TREES
-    )
-    if not paths:
-        return []
-    found = git_output(pr.root, "check-attr", "-z", "--stdin", *_CONVERSIONS, stdin=paths) or b""
-    fields = found.decode("utf-8", "surrogateescape").split("\0")
-    converted: dict[str, str] = {}
-    for path, name, value in zip(fields[0::3], fields[1::3], fields[2::3], strict=False):
-        # eol=lf (and text) write what LF-only files hold; every other value of these converts.
-        if value in ("unspecified", "unset") or (name == "eol" and value != "crlf"):
-            continue
-        converted.setdefault(path, name if value == "set" else f"{name}={value}")
-    return sorted(converted.items())
+                problems.add(path, layout.conversion_message(converted), code="governance.gitattributes-conversion")

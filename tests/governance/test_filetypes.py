@@ -16,7 +16,7 @@ import pytest
 from generator.check import CheckOptions, run_check
 from generator.errors import CredregError
 from tests.conftest import give_away
-from tests.governance.conftest import ACME, Repo, errors, shown, warnings
+from tests.governance.conftest import ACME, BETA, Repo, errors, shown, warnings
 
 IMAGES = f"registry/issuers/{ACME}/images"
 
@@ -338,3 +338,125 @@ def test_the_full_check_fails_when_git_refuses_the_checkout(repo: Repo, monkeypa
     said = refused.value.explain()
     assert "dubious ownership" in said, said
     assert said.startswith("git "), said
+
+
+def test_a_gitattributes_that_converted_nothing_converts_what_a_later_pull_request_adds(repo: Repo) -> None:
+    # A .gitattributes whose rule matched no file of the registry when it came in was only flagged, and a registry
+    # maintainer approved it ("converts nothing"). The conversions rule ran only for a change to a .gitattributes:
+    # an issuer's later pull request adding a file the rule matches (its first revocation) passed, and CI's checkout
+    # of the merge commit wrote CRLF line ends into the log the site publishes, while the commit and the public log
+    # hold LF. The layout rule now asks Git of every file a change adds or modifies, whichever file says to convert it.
+    log = f"registry/issuers/{BETA}/revocations.jsonl"
+    assert not repo.path(log).exists()
+    repo.write(".gitattributes", f"{log} eol=crlf\n")
+    assert errors(repo.check("reg-admin")) == []  # it converts nothing yet
+    repo.git("add", ".gitattributes")
+    repo.git("commit", "-q", "-m", "approved: converts nothing")
+    digest = next(p for p in repo.files(f"registry/issuers/{BETA}/awards/*/*/*.json")).rsplit("/", 1)[1][:-5]
+    repo.revoke(digest, BETA)
+    [refusal] = errors(repo.check("beta-lead"), "layout.converted")
+    assert refusal.location.path == log, refusal
+    assert f"({log}: eol=crlf)" in refusal.message, refusal.message
+
+
+def test_a_gitattributes_that_converts_registry_files_is_refused_by_the_full_check(repo: Repo) -> None:
+    # Whoever holds the repository can push a .gitattributes past the pull-request check; every build runs the full
+    # check, which never asked what Git converts: the site published CRLF status lists the log never recorded.
+    repo.write(".gitattributes", "registry/** eol=crlf\n")
+    repo.git("add", ".gitattributes")
+    repo.git("commit", "-q", "-m", "pushed directly")
+    for top in ("registry", "keys"):
+        shutil.rmtree(repo.path(top))
+    repo.git("checkout", "--", "registry", "keys")  # as the build's checkout writes it
+    report = run_check(repo.root, CheckOptions(progress=False))
+    [refusal] = errors(report, "layout.converted")
+    first = min(f for f in repo.git("ls-files", "registry").split())
+    assert refusal.location.path == first, refusal
+    assert "eol=crlf" in refusal.message, refusal.message
+
+
+def test_a_checkout_whose_git_converts_line_ends_by_its_settings_is_refused_by_the_full_check(repo: Repo) -> None:
+    # No .gitattributes needed: a Git set to core.autocrlf=true (a Windows runner's system default) writes every
+    # text file of the registry with CRLF line ends, and its status and diff show nothing. The full check read those
+    # bytes and passed; the build published status lists and revocation logs the public log never recorded.
+    repo.git("config", "core.autocrlf", "true")
+    for top in ("registry", "keys"):
+        shutil.rmtree(repo.path(top))
+    repo.git("checkout", "--", "registry", "keys")
+    assert repo.git("status", "--porcelain") == ""
+    report = run_check(repo.root, CheckOptions(progress=False))
+    [refusal] = errors(report, "layout.converted")
+    assert "CRLF" in refusal.message, refusal.message
+
+
+def test_a_file_with_a_lone_cr_that_git_converts_by_a_text_attribute_is_refused_by_the_full_check(repo: Repo) -> None:
+    # JSON allows a raw CR between tokens, and the award still verifies (its proof covers the canonical form). Git
+    # counts a file with a lone CR as binary (ls-files --eol: i/-text w/-text), yet `text` (not eol=crlf) with
+    # core.eol=crlf still writes every LF of it as CRLF: the line-end listing saw no change, the site published
+    # other bytes than the commit holds.
+    award = repo.files(f"registry/issuers/{ACME}/awards/*/*/*.json")[0]
+    repo.write(award, repo.read(award).replace("{", "{\r ", 1))
+    repo.write(".gitattributes", f"{award} text\n")  # that one file only
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "pushed directly")
+    repo.git("config", "core.eol", "crlf")
+    for top in ("registry", "keys"):
+        shutil.rmtree(repo.path(top))
+    repo.git("checkout", "--", "registry", "keys")
+    assert b"\r\n" in repo.path(award).read_bytes()
+    assert repo.git("status", "--porcelain") == ""
+    [refusal] = errors(run_check(repo.root, CheckOptions(progress=False)), "layout.converted")
+    assert refusal.location.path == award, refusal
+
+
+def test_a_pull_request_checked_out_with_core_autocrlf_is_refused_at_the_file_it_adds(repo: Repo) -> None:
+    # The pull-request check asks Git of the paths a change adds or modifies: a CI runner with core.autocrlf=true
+    # (a Windows default) checks the merge commit out with CRLF line ends, and the build publishes those bytes.
+    digest = repo.files(f"registry/issuers/{BETA}/awards/*/*/*.json")[0].rsplit("/", 1)[1][:-5]
+    repo.revoke(digest, BETA)
+    log = f"registry/issuers/{BETA}/revocations.jsonl"
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "pull request")
+    repo.git("config", "core.autocrlf", "true")
+    repo.path(log).unlink()
+    repo.git("checkout", "--", log)
+    assert b"\r\n" in repo.path(log).read_bytes()
+    done = pr_check(repo, "beta-lead")
+    assert done.returncode == 1, done.stdout
+    assert f"{log}: is converted by Git when checked out" in done.stdout, done.stdout
+
+
+def test_text_auto_that_converts_nothing_and_an_edit_not_yet_added_are_not_conversions(repo: Repo) -> None:
+    # `* text=auto` is common and, on a Git writing LF, converts nothing; a registry file edited and not yet added
+    # differs from its blob because it is a change, which the commit will hold: neither is refused as converted.
+    repo.write(".gitattributes", "* text=auto\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "text=auto")
+    award = repo.files(f"registry/issuers/{ACME}/awards/*/*/*.json")[0]
+    repo.write(award, repo.read(award).replace("{", "{\r ", 1))
+    assert errors(run_check(repo.root, CheckOptions(progress=False)), "layout.converted") == []
+
+
+def test_a_checkout_converted_by_a_setting_given_only_to_it_is_refused_by_the_full_check(repo: Repo) -> None:
+    # The setting may be gone when the check runs (git -c core.autocrlf=true checkout, a step's own environment):
+    # what is judged is the bytes checked out, not the settings the check's Git reads.
+    for top in ("registry", "keys"):
+        shutil.rmtree(repo.path(top))
+    repo.git("-c", "core.autocrlf=true", "checkout", "--", "registry", "keys")
+    assert repo.git("config", "--default", "false", "--get", "core.autocrlf").strip() == "false"
+    [refusal] = errors(run_check(repo.root, CheckOptions(progress=False)), "layout.converted")
+    assert "CRLF" in refusal.message, refusal.message
+
+
+@pytest.mark.parametrize("rule", ["export-ignore", "export-subst"])
+def test_a_gitattributes_that_changes_the_registry_in_an_archive_is_refused_by_the_full_check(
+    repo: Repo, rule: str
+) -> None:
+    # A site built from `git archive` (a release tarball) has no .git: its check cannot ask Git anything. There,
+    # export-ignore leaves a revocation log out (every award it revokes published as valid) and export-subst
+    # rewrites $Format:…$ in a file: the archive holds other bytes than the commit and the public log.
+    repo.write(".gitattributes", f"registry/** {rule}\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "pushed directly")
+    [refusal] = errors(run_check(repo.root, CheckOptions(progress=False)), "layout.converted")
+    assert rule in refusal.message, refusal.message
