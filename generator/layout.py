@@ -528,17 +528,31 @@ def converted_on_checkout(root: Path, paths: Iterable[str] | None = None) -> lis
         return []
     # Git's runner (generator._internal.git): the environment's GIT_DIR, GIT_ATTR_SOURCE… read another repository's
     # or tree's attributes, and a Git that fails is an error, never "nothing converted".
-    found = git_output(root, "check-attr", "-z", "--stdin", *_CONVERSIONS, stdin=listed) or b""
-    fields = found.decode("utf-8", "surrogateescape").split("\0")
     converted: dict[str, str] = {}
-    for path, name, value in zip(fields[0::3], fields[1::3], fields[2::3], strict=False):
+    for file, name, value in _attributes(root, listed):
         # eol=lf (and text) write what LF-only files hold; every other value of these converts.
-        if value in ("unspecified", "unset") or (name == "eol" and value != "crlf"):
+        if value in (b"unspecified", b"unset") or (name == b"eol" and value != b"crlf"):
             continue
-        converted.setdefault(path, name if value == "set" else f"{name}={value}")
+        said = name.decode("ascii", "replace")
+        converted.setdefault(
+            os.fsdecode(file), said if value == b"set" else f"{said}={value.decode('utf-8', 'replace')}"
+        )
     for path in _rewritten(root, pathspec):
         converted.setdefault(path, "checked out with CRLF line ends, not as committed, by core.autocrlf or core.eol")
     return sorted(converted.items())
+
+
+def _attributes(root: Path, listed: bytes) -> Iterator[tuple[bytes, bytes, bytes]]:
+    """``git check-attr``'s (path, attribute, value) of :data:`_CONVERSIONS` for each path of ``listed``, read as
+    Git writes them: six answers a file, a million files' whole answer held at once was most of a full check's
+    peak memory."""
+    chunks = git_stream(root, "check-attr", "-z", "--stdin", *_CONVERSIONS, stdin=listed)
+    rest = b""
+    for chunk in chunks or ():
+        *fields, rest = (rest + chunk).split(b"\0")
+        whole = len(fields) - len(fields) % 3
+        yield from zip(fields[0:whole:3], fields[1:whole:3], fields[2:whole:3], strict=True)
+        rest = b"\0".join([*fields[whole:], rest])
 
 
 #: ``git ls-files --debug``'s account of an entry's stat data, before the next entry: the size Git recorded of the
