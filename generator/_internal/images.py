@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator._internal.files import read_inside
-from generator._internal.rasters import extra_content
+from generator._internal.rasters import extra_content, raster_format
 from generator._internal.svg import inspect_svg, result_problem
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def _raster_problem(data: bytes, expected: str) -> str | None:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             return f"image is too large: at most {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE} pixels"
         except Exception:  # a hostile file may make a decoder raise anything: it is refused
-            actual = _sniff(data)
+            actual = raster_format(data)
             if actual is not None and actual != expected:
                 return f"is not a {expected} image (it is {actual}): its name must say what it is"
             unread = " (not every frame of it decodes)" if frames > 1 else ""
@@ -251,16 +251,3 @@ def _lossy_webp(data: bytes) -> bool:
         # An animation frame holds its picture's chunks after 16 bytes of placement: walk into it.
         pos += 24 if kind == b"ANMF" else 8 + length + (length & 1)
     return False
-
-
-def _sniff(data: bytes) -> str | None:
-    """The raster format ``data`` starts like, if any (for the message only)."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "WEBP"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "GIF"
-    return None

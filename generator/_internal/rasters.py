@@ -1,4 +1,4 @@
-"""What a PNG, JPEG or WebP file holds besides its picture: the one rule that such an image holds nothing else.
+"""What a PNG, JPEG, WebP or GIF file holds besides its picture: the one rule that such an image holds nothing else.
 
 Pillow decodes a file happily whatever its text chunks, metadata segments or trailing bytes hold: a logo could
 carry a list of recipients, a page of HTML or an archive that no check reads and no reviewer sees. The site
@@ -11,7 +11,7 @@ unknown or private chunk, nothing after the image's end. The pixels themselves a
 
 from __future__ import annotations
 
-__all__ = ["extra_content"]
+__all__ = ["extra_content", "raster_format"]
 
 #: PNG chunks that describe the picture (and APNG's frames), with the most bytes each may hold (``None``: the
 #: compressed pixels). No free text, no embedded file; and a bound, as Pillow reads what it needs of a chunk and
@@ -34,15 +34,36 @@ _AFTER_END = "bytes after the end of the image"
 _METADATA = "metadata (EXIF, XMP, an ICC profile or a comment)"
 
 
+#: A GIF's application extensions of its picture: an animation's loop count (Netscape's, and its old spelling).
+_GIF_APPLICATIONS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")
+
+
+def raster_format(data: bytes) -> str | None:
+    """The raster format ``data`` starts like, by its first bytes (a file's name is chosen freely), if any:
+    ``PNG``, ``JPEG``, ``WEBP`` or ``GIF``."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "GIF"
+    return None
+
+
 def extra_content(data: bytes, fmt: str) -> str | None:
-    """What ``data`` (a file Pillow read as ``fmt``: ``PNG``, ``JPEG`` or ``WEBP``) holds besides its picture, in
-    words, or ``None`` when it holds nothing else (or its container cannot be walked: Pillow's to refuse)."""
+    """What ``data`` (a file Pillow read as ``fmt``: ``PNG``, ``JPEG``, ``WEBP`` or ``GIF``) holds besides its
+    picture, in words, or ``None`` when it holds nothing else (or its container cannot be walked: Pillow's to
+    refuse)."""
     if fmt == "PNG":
         return _png(data)
     if fmt == "JPEG":
         return _jpeg(data)
     if fmt == "WEBP":
         return _webp(data)
+    if fmt == "GIF":
+        return _gif(data)
     return None
 
 
@@ -134,3 +155,32 @@ def _webp(data: bytes) -> str | None:
     if end < len(data):
         return _AFTER_END
     return _webp_chunks(data, 12, min(end, len(data)), _WEBP_CHUNKS)
+
+
+def _gif(data: bytes) -> str | None:
+    """A GIF block by block: a comment or plain text extension, an application's other than an animation's loop
+    (XMP is one), bytes between its blocks or after its trailer (None when it ends early: nothing more is in it)."""
+
+    def sub_blocks(pos: int) -> int:  # the position after a run of sub-blocks
+        while pos < len(data) and data[pos]:
+            pos += 1 + data[pos]
+        return pos + 1
+
+    pos = 13 + (3 << ((data[10] & 7) + 1) if data[10] & 0x80 else 0) if len(data) > 10 else len(data)
+    while pos < len(data):
+        block = data[pos]
+        if block == 0x3B:  # trailer
+            return _AFTER_END if pos + 1 < len(data) else None
+        if block == 0x2C:  # an image: its descriptor, its local colour table, its LZW code size and data
+            packed = data[pos + 9] if pos + 9 < len(data) else 0
+            pos = sub_blocks(pos + 10 + (3 << ((packed & 7) + 1) if packed & 0x80 else 0) + 1)
+        elif block == 0x21 and pos + 1 < len(data):
+            label = data[pos + 1]
+            if label in (0xFE, 0x01):
+                return "text in its comment extension" if label == 0xFE else "text in its plain text extension"
+            if label == 0xFF and data[pos + 3 : pos + 14] not in _GIF_APPLICATIONS:
+                return "an application's extension (metadata such as XMP)"
+            pos = sub_blocks(pos + 2)
+        else:
+            return "bytes between its blocks"
+    return None

@@ -81,7 +81,7 @@ import yaml
 
 from generator import layout
 from generator._internal.git import git_output, git_stream, not_read_from_disk
-from generator._internal.rasters import extra_content
+from generator._internal.rasters import extra_content, raster_format
 from generator._internal.source import SourceError, parse_json
 from generator._internal.text import drop_ignored
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
@@ -1403,60 +1403,13 @@ def _utf16_as_utf8(data: bytes) -> bytes:
     return data
 
 
-#: A raster image by its first bytes (a name is chosen freely), as :func:`generator._internal.rasters.extra_content`
-#: names its format.
-_RASTERS: tuple[tuple[int, bytes, str], ...] = (
-    (0, b"\x89PNG\r\n\x1a\n", "PNG"),
-    (0, b"\xff\xd8\xff", "JPEG"),
-    (8, b"WEBP", "WEBP"),
-)
-
-
-#: A GIF's application extensions of its picture: an animation's loop count (Netscape's, and its old spelling).
-_GIF_APPLICATIONS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")
-
-
-def _gif_extra(data: bytes) -> str | None:
-    """What a GIF holds besides its picture, block by block: a comment or plain text extension, an application's
-    other than an animation's loop (XMP is one), bytes between its blocks or after its trailer; None when nothing
-    (or when it ends early: nothing more is in it)."""
-
-    def sub_blocks(pos: int) -> int:  # the position after a run of sub-blocks
-        while pos < len(data) and data[pos]:
-            pos += 1 + data[pos]
-        return pos + 1
-
-    pos = 13 + (3 << ((data[10] & 7) + 1) if data[10] & 0x80 else 0) if len(data) > 10 else len(data)
-    while pos < len(data):
-        block = data[pos]
-        if block == 0x3B:  # trailer
-            return "bytes after the end of the image" if pos + 1 < len(data) else None
-        if block == 0x2C:  # an image: its descriptor, its local colour table, its LZW code size and data
-            packed = data[pos + 9] if pos + 9 < len(data) else 0
-            pos = sub_blocks(pos + 10 + (3 << ((packed & 7) + 1) if packed & 0x80 else 0) + 1)
-        elif block == 0x21 and pos + 1 < len(data):
-            label = data[pos + 1]
-            if label in (0xFE, 0x01):
-                return "text in its comment extension" if label == 0xFE else "text in its plain text extension"
-            if label == 0xFF and data[pos + 3 : pos + 14] not in _GIF_APPLICATIONS:
-                return "an application's extension (metadata such as XMP)"
-            pos = sub_blocks(pos + 2)
-        else:
-            return "bytes between its blocks"
-    return None
-
-
 def image_extra(data: bytes) -> str | None:
-    """What a PNG, JPEG or WebP file holds besides its picture (text chunks, EXIF, XMP, a comment: the registry
-    images' one rule, :func:`generator._internal.rasters.extra_content`), or a GIF (:func:`_gif_extra`), wherever
-    it is committed: a screenshot's
-    compressed text or a photo's EXIF author (UTF-16, as Windows writes it) is read by no other rule here."""
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return _gif_extra(data)
-    for offset, magic, fmt in _RASTERS:
-        if data.startswith(magic, offset) and (fmt != "WEBP" or data.startswith(b"RIFF")):
-            return extra_content(data, fmt)
-    return None
+    """What a PNG, JPEG, WebP or GIF file (by its first bytes) holds besides its picture (text chunks, EXIF, XMP, a
+    comment: the registry images' one rule, :func:`generator._internal.rasters.extra_content`), wherever it is
+    committed: a screenshot's compressed text or a photo's EXIF author (UTF-16, as Windows writes it) is read by no
+    other rule here."""
+    fmt = raster_format(data)
+    return None if fmt is None else extra_content(data, fmt)
 
 
 def _inflates(data: bytes) -> bool:
@@ -1503,8 +1456,10 @@ def secret_in(
             "accepted. Commit its contents as plain files instead (or keep it outside the repository)",
             OPAQUE_CODE,
         )
-    extra = None if rel is not None and layout.classify(rel).kind == layout.PathKind.ISSUER_ASSET else image_extra(data)
-    if extra is not None:  # an issuer's image is told so by its own check (generator._internal.images), once
+    extra = image_extra(data)
+    # An issuer's image is told so by its own check (generator._internal.images), once; classified only when it
+    # holds more (the full check reads every award here: no second classification each).
+    if extra is not None and (rel is None or layout.classify(rel).kind != layout.PathKind.ISSUER_ASSET):
         return (
             1,
             f"is an image that holds {extra} besides its picture: a screenshot's or a camera's metadata can name "
