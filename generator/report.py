@@ -117,9 +117,11 @@ def _named_here(registry_name: object, own: object, unnamed: object = None) -> s
     page names it (verify.js renderFacts): another name the file gives it is quoted as the file's words (anyone can
     write a registered issuer's DID and another name into a file; its issuer's own key may sign any name), by the
     page's rule (quoted). Made safe for a terminal here, part by part.
-    What the registry does not define is named by the file (``own``, else ``unnamed``)."""
+    What the registry does not define is named by the file: its name (``own``) quoted as its words, else ``unnamed``
+    (an issuer's DID: an identifier, no words of its issuer's choosing). On one line with the tool's own words, a bare
+    name could say what the tool says ("MSc — issued by Oxford (registered here)"); the page gives each its own row."""
     if registry_name is None:
-        return terminal_safe(str(own or unnamed))
+        return quoted(own) if own else terminal_safe(str(unnamed))
     calls = f"; the file calls it {quoted(own)}" if own is not None and own != registry_name else ""
     return f"{terminal_safe(str(registry_name))}{calls}"
 
@@ -144,6 +146,8 @@ def format_result(result: VerificationResult) -> str:
             # quoted and said so, never written as the registry's names are (verify.js renderFacts, the same words).
             named = f"{quoted(facts['credential_name'])} {NOT_DEFINED_HERE}"
         by = _named_here(facts.get("registry_name"), facts.get("issuer_name"), facts.get("issuer"))
+        if facts.get("registry_name") is None:
+            by += " (not registered here)"  # as the page's Issuer row says it (verify.js renderFacts)
         lines.append(_Safe(f"  {claims}{named} — issued by {by}"))  # made safe in parts, the file's words quoted
     if result.award_hash:
         lines.append(f"  hash {result.award_hash}")

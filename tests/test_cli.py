@@ -812,6 +812,32 @@ def test_a_file_s_name_is_quoted_by_one_rule_on_the_page_and_by_credreg_verify(
     assert line.startswith(f"  claims: {name!r} {NOT_DEFINED_HERE} — issued by "), result.stdout
 
 
+@pytest.mark.parametrize("any_issuer", [True, False])
+def test_an_unregistered_issuer_s_names_are_quoted_as_the_file_s_words(
+    signer: Signer, tmp_path: Path, any_issuer: bool
+) -> None:
+    """An issuer not registered here names itself and its credential as it likes, and its key signs it: the CLI wrote
+    both bare on one line ("MSc Medicine — issued by Oxford University (registered here as oxford)" read as the
+    registry's words), where the page gives each its own row and says "(not registered here)". Both names are now
+    quoted as the file's (report.quoted) and the issuer said to be not registered here, valid or not."""
+    from tests.verify.test_proof_shape import foreign
+
+    doc = foreign(
+        signer,
+        issuer_name="Oxford University (registered here as oxford)",
+        achievement_name="MSc Medicine — issued by Oxford",
+    )
+    path = tmp_path / "foreign.json"
+    path.write_text(json.dumps(doc))
+    result = run("--root", str(signer.root), "verify", *(["--any-issuer"] if any_issuer else []), str(path))
+    line = next(line for line in result.stdout.splitlines() if "MSc Medicine" in line)
+    claims = "" if any_issuer else "claims: "
+    assert line == (
+        f"  {claims}'MSc Medicine — issued by Oxford' — issued by "
+        "'Oxford University (registered here as oxford)' (not registered here)"
+    ), result.stdout
+
+
 def test_a_quoted_name_is_python_s_repr_and_starts_no_workflow_command() -> None:
     """The file's words quoted (report.quoted) are the page's pyRepr of them, which test_text_js holds equal to
     Python's repr for every character; a workflow command's "##[" in them is shown escaped as terminal_safe shows it

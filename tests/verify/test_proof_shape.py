@@ -38,14 +38,22 @@ SEED = bytes(range(32))
 
 
 def foreign(
-    signer: Signer, *, purpose: str = "assertionMethod", created: Any = "2025-01-01T00:00:00Z"
+    signer: Signer,
+    *,
+    purpose: str = "assertionMethod",
+    created: Any = "2025-01-01T00:00:00Z",
+    issuer_name: str = "Someone",
+    achievement_name: str | None = None,
 ) -> dict[str, Any]:
-    """A credential of a did:key issuer (not registered here), both proofs made with ``purpose`` at ``created``."""
+    """A credential of a did:key issuer (not registered here), both proofs made with ``purpose`` at ``created``;
+    the issuer and (when given) its achievement named as the caller says."""
     did = did_key_from_public(ed25519.public_from_seed(SEED))
     award = signer.award().award
     unsigned = {k: copy.deepcopy(v) for k, v in award.items() if k not in ("proof", "credentialStatus")}
-    unsigned["issuer"] = {"id": did, "type": ["Profile"], "name": "Someone"}
+    unsigned["issuer"] = {"id": did, "type": ["Profile"], "name": issuer_name}
     unsigned["credentialSubject"]["achievement"]["id"] = "https://elsewhere.example/achievements/sql/"
+    if achievement_name is not None:
+        unsigned["credentialSubject"]["achievement"]["name"] = achievement_name
     unsigned["credentialSubject"]["achievement"]["creator"] = unsigned["issuer"]
     method = f"{did}#{did.removeprefix('did:key:')}"
     proofs = [
