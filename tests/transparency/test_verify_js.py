@@ -2031,3 +2031,50 @@ def test_a_returning_visitor_is_not_shown_the_log_without_the_witnesses_it_saw(
     assert "this browser saw this log cosigned by 2 of the 2 witnesses" in carol["reason"], carol
     # A first visitor's memory: the view a host shows without witnesses passes it (the limit docs state).
     assert node(op="check", site=f"{site}/", hash=award, visitor="policy-erin")["status"] == "passed"
+
+
+def test_a_returning_visitor_is_not_shown_a_log_under_another_key_without_the_witnesses_it_saw(
+    node: Node, log_repo: LogRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The browser kept its memory of the log (the checkpoint, and the witnesses and quorum it was cosigned by) under
+    the log's name alone. Whoever holds the repository and the site rewrote history (the award's revocation, or a
+    key's retirement, taken out), put a log key of its own in registry/governance.yaml, published the log again from
+    scratch under a new name, and served a policy naming no witness: a returning visitor started afresh ("cosigned by
+    0 of 0 witnesses") and passed, as a first visitor would; the log it had seen, and its witnesses, were forgotten.
+    The witnesses and quorum are now remembered for the site, whatever the log's name: a log under another name and
+    key must be cosigned by the witnesses this browser saw the site's log cosigned by (a registry that moves to a new
+    log key keeps its witnesses, who cosign the new log)."""
+    from generator.transparency import publish
+    from generator.transparency.keys import generate_note_key
+
+    site, award = _cosigned_site(log_repo, tmp_path)
+    assert node(op="check", site=f"{site}/", hash=award, visitor="rename-carol")["status"] == "passed"
+
+    # The holder's own log: a new key under a new name in the governance it pushes, the whole history logged anew
+    # (by a publisher of its own: credreg names a log after the site, which the page does not know).
+    signer = generate_note_key(tmp_path / "own.key", "credentials.example.org/log2", "log")
+    monkeypatch.setattr(publish, "log_origin", lambda _site: signer.name)
+    governance = log_repo.root / "registry/governance.yaml"
+    text = governance.read_text()
+    governance.write_text(
+        text[: text.index("log:\n")] + f"log:\n  vkey: {signer.verifier.vkey}\n  witnesses: []\n  quorum: 0\n"
+    )
+    commit_all(log_repo.root, "a log key of the holder's own, no witness")
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    state = tmp_path / "own-state"
+    publish_log(log_repo.root, registry, state, signer)
+    shutil.rmtree(site / "log")
+    serve_log(registry, state, site)
+    assert json.loads((site / "log/policy.json").read_text())["quorum"] == 0
+
+    # A first visitor cannot tell (the limit docs/transparency-log.md states); carol saw the site's log witnessed.
+    assert node(op="check", site=f"{site}/", hash=award, visitor="rename-erin")["status"] == "passed"
+    carol = node(op="check", site=f"{site}/", hash=award, visitor="rename-carol")
+    assert carol["status"] == "failed", carol
+    assert carol["reason"] == (
+        "the log does not check out: this browser saw this site's log (credentials.example.org/log) cosigned by 1 of "
+        "the 1 witnesses its policy listed then; this checkpoint (of the log credentials.example.org/log2) is "
+        "cosigned by 0 of them (log/policy.json now lists 0, quorum 0): a log shown without the witnesses it had (if "
+        "the registry replaced its witnesses, forgetting this site's data in the browser forgets what it saw)"
+    )

@@ -1070,6 +1070,13 @@ async function provenRecord(site, edge, cp, hash, entry, kind, document) {
   return award.index;
 }
 
+/**
+ * The browser's memory (localStorage, one per site) of the witnesses' keys and the quorum the site's log was last
+ * seen cosigned by, and that log's name: kept for the site, not per log name as the checkpoint is, so that a log
+ * under another name and key is held to the witnesses the site's log had.
+ */
+const SITE_WITNESSES = "credreg-log-witnesses";
+
 async function checkLog(site, hash, policy, memory, document, entry, now, kind) {
   const read = bytesReader(site);
   const vkey = await parseVkey(policy.vkey);
@@ -1125,6 +1132,13 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   } catch {
     seen = null;
   }
+  // The witnesses and quorum this site's log was cosigned by, whatever the log's name (SITE_WITNESSES).
+  let siteSaw = null;
+  try {
+    siteSaw = memory ? JSON.parse(memory.getItem(SITE_WITNESSES) ?? "null") : null;
+  } catch {
+    siteSaw = null;
+  }
   let history = "";
   if (seen && Number.isSafeInteger(seen.size) && typeof seen.root === "string") {
     const seenRoot = base64(seen.root);
@@ -1146,13 +1160,19 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   // alerts on a policy other than the one saved beside its checkpoint, monitor.py). Else the log key alone vouched
   // for it, and for the index it commits to, which no witness recomputed.
   // (One its own policy's quorum did not cosign fails on that, below.)
-  const saw = seen && Array.isArray(seen.witnesses) && Number.isSafeInteger(seen.quorum) ? seen : null;
+  // Those of the site's log first, whatever its name: a host holding the repository and the site that puts a log
+  // key of its own in the governance and publishes its history anew under another name, with a policy naming no
+  // witness, would else be judged as a first visit. (The log's own memory is the one a browser before this kept.)
+  const policyOf = (m) => (m && Array.isArray(m.witnesses) && Number.isSafeInteger(m.quorum) ? m : null);
+  const saw = policyOf(siteSaw) ?? policyOf(seen);
   if (saw !== null && cosigned >= quorum) {
     const by = new Set(saw.witnesses.filter((key) => cosigners.has(key))).size;
     if (by < saw.quorum) {
+      const renamed = typeof saw.origin === "string" && saw.origin !== cp.origin;
       throw new LogError(
-        `this browser saw this log cosigned by ${saw.quorum} of the ${saw.witnesses.length} witnesses its policy ` +
-          `listed then; this checkpoint is cosigned by ${by} of them (log/policy.json now lists ${named.size}, ` +
+        `this browser saw ${renamed ? `this site's log (${saw.origin})` : "this log"} cosigned by ${saw.quorum} of ` +
+          `the ${saw.witnesses.length} witnesses its policy listed then; this checkpoint` +
+          `${renamed ? ` (of the log ${cp.origin})` : ""} is cosigned by ${by} of them (log/policy.json now lists ${named.size}, ` +
           `quorum ${quorum}): a log shown without the witnesses it had (if the registry replaced its witnesses, ` +
           "forgetting this site's data in the browser forgets what it saw)",
       );
@@ -1177,6 +1197,14 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
       memory.setItem(key, JSON.stringify({ size: cp.size, root: base64Encode(cp.root), witnesses, quorum: needs }));
     } catch {
       // storage full or disabled: the check itself stands
+    }
+  }
+  const sitePolicy = JSON.stringify({ origin: cp.origin, witnesses, quorum: needs });
+  if (memory && cosigned >= quorum && JSON.stringify(siteSaw) !== sitePolicy) {
+    try {
+      memory.setItem(SITE_WITNESSES, sitePolicy);
+    } catch {
+      // as above
     }
   }
 
