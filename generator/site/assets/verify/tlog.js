@@ -1071,11 +1071,57 @@ async function provenRecord(site, edge, cp, hash, entry, kind, document) {
 }
 
 /**
- * The browser's memory (localStorage, one per site) of the witnesses' keys and the quorum the site's log was last
- * seen cosigned by, and that log's name: kept for the site, not per log name as the checkpoint is, so that a log
- * under another name and key is held to the witnesses the site's log had.
+ * The browser's memory (localStorage) of the witnesses' keys and the quorum the site's log was last seen cosigned by,
+ * and that log's name: kept for the site (this prefix and the site's root: sites on one origin, as a host's project
+ * pages are, each have their own), not per log name as the checkpoint is (LOG_MEMORY), so that a log under another
+ * name and key is held to the witnesses the site's log had.
  */
-const SITE_WITNESSES = "credreg-log-witnesses";
+const SITE_WITNESSES = "credreg-log-witnesses:";
+/** The browser's memory of one log (LOG_MEMORY and its name): its largest checkpoint, its witnesses and quorum. */
+const LOG_MEMORY = "credreg-log:";
+
+/**
+ * Every memory of witnesses this browser holds for the site at `root`, each {origin, key, witnesses, quorum}: the
+ * site's (SITE_WITNESSES), then that of each log named under the site (credreg names a log after its site,
+ * transparency/log.py log_origin), that of `origin` first. A page before the site's memory kept only a log's; and
+ * each is held, none standing in for another, so that one written weaker (a policy naming no witness, taken up as a
+ * first visit to a log under a new name) does not undo the others.
+ */
+function rememberedWitnesses(memory, root, origin) {
+  if (!memory) return [];
+  const read = (key) => {
+    try {
+      return JSON.parse(memory.getItem(key) ?? "null");
+    } catch {
+      return null; // not this page's JSON: nothing remembered under it
+    }
+  };
+  const policyOf = (m) =>
+    m && Array.isArray(m.witnesses) && m.witnesses.every((k) => typeof k === "string") && Number.isSafeInteger(m.quorum)
+      ? m
+      : null;
+  const found = [];
+  const siteKey = SITE_WITNESSES + root.href;
+  const sitePolicy = policyOf(read(siteKey));
+  if (sitePolicy !== null) found.push({ ...sitePolicy, key: siteKey, origin: String(sitePolicy.origin ?? origin) });
+  const under = `${root.host}${root.pathname}`;
+  const names = [origin];
+  try {
+    for (let i = 0; i < memory.length; i++) {
+      const key = memory.key(i);
+      if (typeof key !== "string" || !key.startsWith(LOG_MEMORY)) continue;
+      const name = key.slice(LOG_MEMORY.length);
+      if (name !== origin && name.startsWith(under)) names.push(name);
+    }
+  } catch {
+    // a memory that cannot list its keys: the site's, and this log's
+  }
+  for (const name of names) {
+    const policy = policyOf(read(LOG_MEMORY + name));
+    if (policy !== null) found.push({ ...policy, key: LOG_MEMORY + name, origin: name });
+  }
+  return found;
+}
 
 async function checkLog(site, hash, policy, memory, document, entry, now, kind) {
   const read = bytesReader(site);
@@ -1125,19 +1171,12 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   const quorum = Number.isInteger(policy.quorum) ? policy.quorum : 0;
 
   // A returning visitor: this checkpoint must extend the largest one this browser saw.
-  const key = `credreg-log:${cp.origin}`;
+  const key = LOG_MEMORY + cp.origin;
   let seen = null;
   try {
     seen = memory ? JSON.parse(memory.getItem(key) ?? "null") : null;
   } catch {
     seen = null;
-  }
-  // The witnesses and quorum this site's log was cosigned by, whatever the log's name (SITE_WITNESSES).
-  let siteSaw = null;
-  try {
-    siteSaw = memory ? JSON.parse(memory.getItem(SITE_WITNESSES) ?? "null") : null;
-  } catch {
-    siteSaw = null;
   }
   let history = "";
   if (seen && Number.isSafeInteger(seen.size) && typeof seen.root === "string") {
@@ -1160,15 +1199,14 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   // alerts on a policy other than the one saved beside its checkpoint, monitor.py). Else the log key alone vouched
   // for it, and for the index it commits to, which no witness recomputed.
   // (One its own policy's quorum did not cosign fails on that, below.)
-  // Those of the site's log first, whatever its name: a host holding the repository and the site that puts a log
-  // key of its own in the governance and publishes its history anew under another name, with a policy naming no
-  // witness, would else be judged as a first visit. (The log's own memory is the one a browser before this kept.)
-  const policyOf = (m) => (m && Array.isArray(m.witnesses) && Number.isSafeInteger(m.quorum) ? m : null);
-  const saw = policyOf(siteSaw) ?? policyOf(seen);
-  if (saw !== null && cosigned >= quorum) {
+  // Each memory this browser holds for the site, whatever the log's name (rememberedWitnesses): a host holding the
+  // repository and the site that puts a log key of its own in the governance and publishes its history anew under
+  // another name, with a policy naming no witness, would else be judged as a first visit.
+  const remembered = rememberedWitnesses(memory, site.root, cp.origin);
+  for (const saw of cosigned >= quorum ? remembered : []) {
     const by = new Set(saw.witnesses.filter((key) => cosigners.has(key))).size;
     if (by < saw.quorum) {
-      const renamed = typeof saw.origin === "string" && saw.origin !== cp.origin;
+      const renamed = saw.origin !== cp.origin;
       throw new LogError(
         `this browser saw ${renamed ? `this site's log (${saw.origin})` : "this log"} cosigned by ${saw.quorum} of ` +
           `the ${saw.witnesses.length} witnesses its policy listed then; this checkpoint` +
@@ -1182,27 +1220,37 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   // monitor.py RunVerdict.may_save): the browser's memory is of the log everyone is shown. One signed by the log key
   // alone (a fork shown to this visitor, larger than the real log) would else make every later view of the log the
   // witnesses cosign fail here as "a rollback or a split view", and that log's growth be judged against the fork.
-  // With it, the witnesses' keys and the quorum it must be cosigned by from then on: the policy's now when that
-  // implies the one remembered (any set of cosigners meeting it meets the old: `quorum` less the witnesses new here
-  // is the old quorum at least), else the one remembered. A policy that only adds a witness, or names none, would
-  // else be taken up from a checkpoint the old witnesses cosigned, and a later view cosigned by the new one alone
-  // (the host's own) pass.
+  // With it, the witnesses' keys and the quorum it must be cosigned by from then on, in each memory: the policy's
+  // now when that implies the one remembered there (any set of cosigners meeting it meets the old: `quorum` less the
+  // witnesses new here is the old quorum at least), else the one remembered. A policy that only adds a witness, or
+  // names none, would else be taken up from a checkpoint the old witnesses cosigned, and a later view cosigned by
+  // the new one alone (the host's own) pass. No memory is written weaker than it was, and each is held.
   const policyKeys = [...named].sort();
-  const implies =
-    saw === null || !(saw.quorum > 0) || quorum - policyKeys.filter((k) => !saw.witnesses.includes(k)).length >= saw.quorum;
-  const [witnesses, needs] = implies ? [policyKeys, quorum] : [saw.witnesses, saw.quorum];
-  const samePolicy = saw !== null && saw.quorum === needs && saw.witnesses.join() === witnesses.join();
-  if (memory && cosigned >= quorum && (!seen || !(seen.size >= cp.size) || !samePolicy)) {
+  const kept = (saw) =>
+    saw === undefined ||
+    !(saw.quorum > 0) ||
+    quorum - policyKeys.filter((k) => !saw.witnesses.includes(k)).length >= saw.quorum
+      ? [policyKeys, quorum]
+      : [saw.witnesses, saw.quorum];
+  const same = (saw, [witnesses, needs]) => saw !== undefined && saw.quorum === needs && saw.witnesses.join() === witnesses.join();
+  const logSaw = remembered.find((m) => m.key === key);
+  const siteSaw = remembered.find((m) => m.key.startsWith(SITE_WITNESSES));
+  const [witnesses, needs] = kept(logSaw);
+  if (memory && cosigned >= quorum && (!seen || !(seen.size >= cp.size) || !same(logSaw, [witnesses, needs]))) {
     try {
       memory.setItem(key, JSON.stringify({ size: cp.size, root: base64Encode(cp.root), witnesses, quorum: needs }));
     } catch {
       // storage full or disabled: the check itself stands
     }
   }
-  const sitePolicy = JSON.stringify({ origin: cp.origin, witnesses, quorum: needs });
-  if (memory && cosigned >= quorum && JSON.stringify(siteSaw) !== sitePolicy) {
+  const forSite = siteSaw === undefined ? [witnesses, needs] : kept(siteSaw);
+  if (memory && cosigned >= quorum && !(same(siteSaw, forSite) && siteSaw.origin === cp.origin)) {
     try {
-      memory.setItem(SITE_WITNESSES, sitePolicy);
+      const [siteWitnesses, siteNeeds] = forSite;
+      memory.setItem(
+        SITE_WITNESSES + site.root.href,
+        JSON.stringify({ origin: cp.origin, witnesses: siteWitnesses, quorum: siteNeeds }),
+      );
     } catch {
       // as above
     }
