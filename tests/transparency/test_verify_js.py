@@ -2135,3 +2135,31 @@ def test_a_site_remembers_its_own_witnesses_not_those_of_another_site_on_its_ori
     other = node(op="check", site=f"{site}/", root="https://pages.example.net/b/", hash=award, visitor="pages-carol")
     assert other["status"] == "passed", other
 
+
+def test_a_log_no_witness_cosigned_is_said_to_rest_on_the_registry_alone_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A log whose policy names no witness (quorum 0) passed as "cosigned by 0 of 0 witnesses", words that read as a
+    count of witnesses that did their part. Both sides now say what it is (UNWITNESSED_CLAUSE, held equal here):
+    no witness cosigned it, and only the registry vouches for the log."""
+    from generator.transparency.inclusion import UNWITNESSED_CLAUSE, log_check
+
+    governance = log_repo.root / "registry/governance.yaml"
+    text = governance.read_text()
+    vkey = log_repo.signer.verifier.vkey
+    governance.write_text(text[: text.index("log:\n")] + f"log:\n  vkey: {vkey}\n  witnesses: []\n  quorum: 0\n")
+    commit_all(log_repo.root, "a log no witness watches")
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
+    site = tmp_path / "site"
+    serve_log(registry, log_repo.state, site)
+    award_path = log_repo.award_files()[0]
+    award, document = award_path.stem, json.loads(award_path.read_text())
+
+    py = log_check(registry, LogSource(site / "log"), award, document)
+    js = node(op="check", site=f"{site}/", hash=award, visitor="unwitnessed", document=document)
+    assert (py.status.value, py.reason) == (js["status"], js["reason"]), (py, js)
+    assert py.status.value == "passed", py
+    assert f" of 421, checkpoint signed by the registry{UNWITNESSED_CLAUSE}; its status list " in py.reason, py.reason
+    assert "0 of 0" not in py.reason

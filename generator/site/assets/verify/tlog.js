@@ -1077,6 +1077,8 @@ async function provenRecord(site, edge, cp, hash, entry, kind, document) {
  * name and key is held to the witnesses the site's log had.
  */
 const SITE_WITNESSES = "credreg-log-witnesses:";
+/** A log no witness cosigned, its policy naming none (inclusion.py UNWITNESSED_CLAUSE): not "0 of 0 witnesses". */
+const UNWITNESSED = "; no witness cosigned it: that signature alone vouches for the log";
 /** The browser's memory of one log (LOG_MEMORY and its name): its largest checkpoint, its witnesses and quorum. */
 const LOG_MEMORY = "credreg-log:";
 
@@ -1310,8 +1312,9 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
 
   const cosignedAt = quorumCosignature(times, quorum, now);
   const reason =
-    `recorded in the public log as entry ${index} of ${cp.size}, checkpoint signed by the registry and ` +
-    `cosigned by ${cosigned} of ${quorum} witnesses${freshness(cosignedAt, now, quorum)}${history}` +
+    `recorded in the public log as entry ${index} of ${cp.size}, checkpoint signed by the registry` +
+    (cosigned === 0 && quorum <= 0 ? UNWITNESSED : ` and cosigned by ${cosigned} of ${quorum} witnesses`) +
+    `${freshness(cosignedAt, now, quorum)}${history}` +
     // generator/transparency/demo.py: a log published with a key made for one build and thrown away.
     (policy.demo === true ? " (a demo log, signed by a throwaway key made for this build: it guarantees nothing)" : "");
   // A status list given on its own is its latest version here (provenRecord): no list of its own to bind.
