@@ -106,6 +106,9 @@ __all__ = [
 
 #: A demo log's label (tlog.js has the same words, held equal by tests/transparency/test_verify_js.py).
 DEMO_CLAUSE = " (a demo log, signed by a throwaway key made for this build: it guarantees nothing)"
+#: A log no witness cosigned, its policy naming none (quorum 0): said for what it is, not "cosigned by 0 of 0
+#: witnesses" (tlog.js has the same words, held equal by tests/transparency/test_verify_js.py).
+UNWITNESSED_CLAUSE = "; no witness cosigned it: that signature alone vouches for the log"
 CHECK_ID = "log"
 LABEL = "Public log"
 #: A registry id (an issuer's), as an award's log entry names it without percent-encoding.
@@ -881,8 +884,12 @@ def _beware(binding: ListBinding) -> str:
 def _recorded(found: LogInclusion, signer: str, now: dt.datetime | None) -> str:
     """Where the log records it, whose key signed the checkpoint, its witnesses, how fresh, whether a demo."""
     return (
-        f"recorded in the public log as entry {found.index} of {found.size}, checkpoint signed by {signer} "
-        f"and cosigned by {found.cosigned} of {found.quorum} witnesses"
+        f"recorded in the public log as entry {found.index} of {found.size}, checkpoint signed by {signer}"
+        + (
+            UNWITNESSED_CLAUSE
+            if found.cosigned == 0 and found.quorum <= 0
+            else f" and cosigned by {found.cosigned} of {found.quorum} witnesses"
+        )
         + freshness(found.cosignatures, now or dt.datetime.now(dt.UTC), found.quorum)
         + (DEMO_CLAUSE if found.demo else "")
     )

@@ -78,7 +78,14 @@ const memories = new Map();
 function memory(name) {
   if (!memories.has(name)) {
     const items = new Map();
-    memories.set(name, { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => items.set(k, String(v)) });
+    // As localStorage: its keys enumerable (a browser's memory kept by an older page is read by its keys).
+    memories.set(name, {
+      getItem: (k) => items.get(k) ?? null,
+      setItem: (k, v) => items.set(k, String(v)),
+      removeItem: (k) => items.delete(k),
+      key: (i) => [...items.keys()][i] ?? null,
+      get length() { return items.size; },
+    });
   }
   return memories.get(name);
 }
@@ -118,9 +125,14 @@ async function handle(req) {
     const roots = [unhex(req.oldRoot), unhex(req.newRoot)];
     return { ok: await T.verifyConsistency(req.old, req.size, ...roots, req.proof.map(unhex)) };
   }
+  if (req.op === "forget") {
+    // What a browser that ran an older page holds: its memory without the keys that page did not write.
+    memory(req.visitor).removeItem(req.key);
+    return {};
+  }
   if (req.op === "check") {
     const load = file(req.site);
-    const site = new SiteData(new URL("https://site.test/"), async (path, options) => {
+    const site = new SiteData(new URL(req.root ?? "https://site.test/"), async (path, options) => {
       const b = await load(path);
       return b === null || options?.binary ? b : Buffer.from(b).toString();
     });
@@ -132,7 +144,7 @@ async function handle(req) {
   }
   if (req.op === "listcheck") {
     const load = file(req.site);
-    const site = new SiteData(new URL("https://site.test/"), async (path, options) => {
+    const site = new SiteData(new URL(req.root ?? "https://site.test/"), async (path, options) => {
       const b = await load(path);
       return b === null || options?.binary ? b : Buffer.from(b).toString();
     });
@@ -2031,3 +2043,123 @@ def test_a_returning_visitor_is_not_shown_the_log_without_the_witnesses_it_saw(
     assert "this browser saw this log cosigned by 2 of the 2 witnesses" in carol["reason"], carol
     # A first visitor's memory: the view a host shows without witnesses passes it (the limit docs state).
     assert node(op="check", site=f"{site}/", hash=award, visitor="policy-erin")["status"] == "passed"
+
+
+def test_a_returning_visitor_is_not_shown_a_log_under_another_key_without_the_witnesses_it_saw(
+    node: Node, log_repo: LogRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The browser kept its memory of the log (the checkpoint, and the witnesses and quorum it was cosigned by) under
+    the log's name alone. Whoever holds the repository and the site rewrote history (the award's revocation, or a
+    key's retirement, taken out), put a log key of its own in registry/governance.yaml, published the log again from
+    scratch under a new name, and served a policy naming no witness: a returning visitor started afresh ("cosigned by
+    0 of 0 witnesses") and passed, as a first visitor would; the log it had seen, and its witnesses, were forgotten.
+    The witnesses and quorum are now remembered for the site, whatever the log's name: a log under another name and
+    key must be cosigned by the witnesses this browser saw the site's log cosigned by (a registry that moves to a new
+    log key keeps its witnesses, who cosign the new log)."""
+    site, award = _cosigned_site(log_repo, tmp_path)
+    assert node(op="check", site=f"{site}/", hash=award, visitor="rename-carol")["status"] == "passed"
+    _own_log(log_repo, tmp_path, monkeypatch, site)
+
+    # A first visitor cannot tell (the limit docs/transparency-log.md states); carol saw the site's log witnessed.
+    assert node(op="check", site=f"{site}/", hash=award, visitor="rename-erin")["status"] == "passed"
+    carol = node(op="check", site=f"{site}/", hash=award, visitor="rename-carol")
+    assert carol["status"] == "failed", carol
+    assert carol["reason"] == (
+        "the log does not check out: this browser saw this site's log (credentials.example.org/log) cosigned by 1 of "
+        "the 1 witnesses its policy listed then; this checkpoint (of the log credentials.example.org/log2) is "
+        "cosigned by 0 of them (log/policy.json now lists 0, quorum 0): a log shown without the witnesses it had (if "
+        "the registry replaced its witnesses, forgetting this site's data in the browser forgets what it saw)"
+    )
+
+
+def _own_log(log_repo: LogRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site: Path) -> None:
+    """The holder's own log served in ``site``: a new key under a new name in the governance it pushes, the whole
+    history logged anew (by a publisher of its own: credreg names a log after the site, which the page does not
+    know), with a policy that names no witness."""
+    from generator.transparency import publish
+    from generator.transparency.keys import generate_note_key
+
+    signer = generate_note_key(tmp_path / "own.key", "credentials.example.org/log2", "log")
+    monkeypatch.setattr(publish, "log_origin", lambda _site: signer.name)
+    governance = log_repo.root / "registry/governance.yaml"
+    text = governance.read_text()
+    governance.write_text(
+        text[: text.index("log:\n")] + f"log:\n  vkey: {signer.verifier.vkey}\n  witnesses: []\n  quorum: 0\n"
+    )
+    commit_all(log_repo.root, "a log key of the holder's own, no witness")
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    state = tmp_path / "own-state"
+    publish_log(log_repo.root, registry, state, signer)
+    shutil.rmtree(site / "log")
+    serve_log(registry, state, site)
+    assert json.loads((site / "log/policy.json").read_text())["quorum"] == 0
+
+
+def test_a_browser_that_ran_the_older_page_is_not_shown_a_log_under_another_key_without_its_witnesses(
+    node: Node, log_repo: LogRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site-wide memory of the witnesses (credreg-log-witnesses) is written by this page only: a browser that ran
+    the page before it holds the witnesses under the log's name alone (credreg-log:NAME). That memory was read only
+    for a log of the same name, so such a returning visitor (every one, the day the page changed) shown the holder's
+    own log under another name with no witness passed it as a first visit, and the page then wrote that policy (no
+    witness, quorum 0) as the site's: from then on it stood in for the witnesses remembered under the old name, and
+    even the site's own log, shown without them, passed. Every log name's memory is now held as well."""
+    site, award = _cosigned_site(log_repo, tmp_path)
+    root = "https://credentials.example.org/"  # the site the fixture's log is named after
+    assert node(op="check", site=f"{site}/", root=root, hash=award, visitor="older-carol")["status"] == "passed"
+    node(op="forget", visitor="older-carol", key=f"credreg-log-witnesses:{root}")
+    _own_log(log_repo, tmp_path, monkeypatch, site)
+
+    carol = node(op="check", site=f"{site}/", root=root, hash=award, visitor="older-carol")
+    assert carol["status"] == "failed", carol
+    assert (
+        "this browser saw this site's log (credentials.example.org/log) cosigned by 1 of the 1 witnesses"
+        in (carol["reason"])
+    ), carol
+    # Nor is anything written that would stand in for the witnesses: a second look fails alike.
+    assert node(op="check", site=f"{site}/", root=root, hash=award, visitor="older-carol")["status"] == "failed"
+
+
+def test_a_site_remembers_its_own_witnesses_not_those_of_another_site_on_its_origin(
+    node: Node, log_repo: LogRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sites on one origin (a host's project pages: one localStorage) are registries of their own. The memory of the
+    witnesses kept for "the site" under one key held a visitor of one such registry to the witnesses of another:
+    its honest log, under its own name, failed ("this browser saw this site's log ... a log shown without the
+    witnesses it had"). Each site's memory is now kept under its root."""
+    site, award = _cosigned_site(log_repo, tmp_path)
+    first = node(op="check", site=f"{site}/", root="https://pages.example.net/a/", hash=award, visitor="pages-carol")
+    assert first["status"] == "passed", first
+    _own_log(log_repo, tmp_path, monkeypatch, site)  # another registry's log, under its own name, no witness
+    other = node(op="check", site=f"{site}/", root="https://pages.example.net/b/", hash=award, visitor="pages-carol")
+    assert other["status"] == "passed", other
+
+
+def test_a_log_no_witness_cosigned_is_said_to_rest_on_the_registry_alone_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A log whose policy names no witness (quorum 0) passed as "cosigned by 0 of 0 witnesses", words that read as a
+    count of witnesses that did their part. Both sides now say what it is (UNWITNESSED_CLAUSE, held equal here):
+    no witness cosigned it, and only the registry vouches for the log."""
+    from generator.transparency.inclusion import UNWITNESSED_CLAUSE, log_check
+
+    governance = log_repo.root / "registry/governance.yaml"
+    text = governance.read_text()
+    vkey = log_repo.signer.verifier.vkey
+    governance.write_text(text[: text.index("log:\n")] + f"log:\n  vkey: {vkey}\n  witnesses: []\n  quorum: 0\n")
+    commit_all(log_repo.root, "a log no witness watches")
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
+    site = tmp_path / "site"
+    serve_log(registry, log_repo.state, site)
+    award_path = log_repo.award_files()[0]
+    award, document = award_path.stem, json.loads(award_path.read_text())
+
+    py = log_check(registry, LogSource(site / "log"), award, document)
+    js = node(op="check", site=f"{site}/", hash=award, visitor="unwitnessed", document=document)
+    assert (py.status.value, py.reason) == (js["status"], js["reason"]), (py, js)
+    assert py.status.value == "passed", py
+    assert f" of 421, checkpoint signed by the registry{UNWITNESSED_CLAUSE}; its status list " in py.reason, py.reason
+    assert "0 of 0" not in py.reason

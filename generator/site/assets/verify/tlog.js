@@ -1070,6 +1070,61 @@ async function provenRecord(site, edge, cp, hash, entry, kind, document) {
   return award.index;
 }
 
+/**
+ * The browser's memory (localStorage) of the witnesses' keys and the quorum the site's log was last seen cosigned by,
+ * and that log's name: kept for the site (this prefix and the site's root: sites on one origin, as a host's project
+ * pages are, each have their own), not per log name as the checkpoint is (LOG_MEMORY), so that a log under another
+ * name and key is held to the witnesses the site's log had.
+ */
+const SITE_WITNESSES = "credreg-log-witnesses:";
+/** A log no witness cosigned, its policy naming none (inclusion.py UNWITNESSED_CLAUSE): not "0 of 0 witnesses". */
+const UNWITNESSED = "; no witness cosigned it: that signature alone vouches for the log";
+/** The browser's memory of one log (LOG_MEMORY and its name): its largest checkpoint, its witnesses and quorum. */
+const LOG_MEMORY = "credreg-log:";
+
+/**
+ * Every memory of witnesses this browser holds for the site at `root`, each {origin, key, witnesses, quorum}: the
+ * site's (SITE_WITNESSES), then that of each log named under the site (credreg names a log after its site,
+ * transparency/log.py log_origin), that of `origin` first. A page before the site's memory kept only a log's; and
+ * each is held, none standing in for another, so that one written weaker (a policy naming no witness, taken up as a
+ * first visit to a log under a new name) does not undo the others.
+ */
+function rememberedWitnesses(memory, root, origin) {
+  if (!memory) return [];
+  const read = (key) => {
+    try {
+      return JSON.parse(memory.getItem(key) ?? "null");
+    } catch {
+      return null; // not this page's JSON: nothing remembered under it
+    }
+  };
+  const policyOf = (m) =>
+    m && Array.isArray(m.witnesses) && m.witnesses.every((k) => typeof k === "string") && Number.isSafeInteger(m.quorum)
+      ? m
+      : null;
+  const found = [];
+  const siteKey = SITE_WITNESSES + root.href;
+  const sitePolicy = policyOf(read(siteKey));
+  if (sitePolicy !== null) found.push({ ...sitePolicy, key: siteKey, origin: String(sitePolicy.origin ?? origin) });
+  const under = `${root.host}${root.pathname}`;
+  const names = [origin];
+  try {
+    for (let i = 0; i < memory.length; i++) {
+      const key = memory.key(i);
+      if (typeof key !== "string" || !key.startsWith(LOG_MEMORY)) continue;
+      const name = key.slice(LOG_MEMORY.length);
+      if (name !== origin && name.startsWith(under)) names.push(name);
+    }
+  } catch {
+    // a memory that cannot list its keys: the site's, and this log's
+  }
+  for (const name of names) {
+    const policy = policyOf(read(LOG_MEMORY + name));
+    if (policy !== null) found.push({ ...policy, key: LOG_MEMORY + name, origin: name });
+  }
+  return found;
+}
+
 async function checkLog(site, hash, policy, memory, document, entry, now, kind) {
   const read = bytesReader(site);
   const vkey = await parseVkey(policy.vkey);
@@ -1118,7 +1173,7 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   const quorum = Number.isInteger(policy.quorum) ? policy.quorum : 0;
 
   // A returning visitor: this checkpoint must extend the largest one this browser saw.
-  const key = `credreg-log:${cp.origin}`;
+  const key = LOG_MEMORY + cp.origin;
   let seen = null;
   try {
     seen = memory ? JSON.parse(memory.getItem(key) ?? "null") : null;
@@ -1146,13 +1201,18 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   // alerts on a policy other than the one saved beside its checkpoint, monitor.py). Else the log key alone vouched
   // for it, and for the index it commits to, which no witness recomputed.
   // (One its own policy's quorum did not cosign fails on that, below.)
-  const saw = seen && Array.isArray(seen.witnesses) && Number.isSafeInteger(seen.quorum) ? seen : null;
-  if (saw !== null && cosigned >= quorum) {
+  // Each memory this browser holds for the site, whatever the log's name (rememberedWitnesses): a host holding the
+  // repository and the site that puts a log key of its own in the governance and publishes its history anew under
+  // another name, with a policy naming no witness, would else be judged as a first visit.
+  const remembered = rememberedWitnesses(memory, site.root, cp.origin);
+  for (const saw of cosigned >= quorum ? remembered : []) {
     const by = new Set(saw.witnesses.filter((key) => cosigners.has(key))).size;
     if (by < saw.quorum) {
+      const renamed = saw.origin !== cp.origin;
       throw new LogError(
-        `this browser saw this log cosigned by ${saw.quorum} of the ${saw.witnesses.length} witnesses its policy ` +
-          `listed then; this checkpoint is cosigned by ${by} of them (log/policy.json now lists ${named.size}, ` +
+        `this browser saw ${renamed ? `this site's log (${saw.origin})` : "this log"} cosigned by ${saw.quorum} of ` +
+          `the ${saw.witnesses.length} witnesses its policy listed then; this checkpoint` +
+          `${renamed ? ` (of the log ${cp.origin})` : ""} is cosigned by ${by} of them (log/policy.json now lists ${named.size}, ` +
           `quorum ${quorum}): a log shown without the witnesses it had (if the registry replaced its witnesses, ` +
           "forgetting this site's data in the browser forgets what it saw)",
       );
@@ -1162,21 +1222,39 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   // monitor.py RunVerdict.may_save): the browser's memory is of the log everyone is shown. One signed by the log key
   // alone (a fork shown to this visitor, larger than the real log) would else make every later view of the log the
   // witnesses cosign fail here as "a rollback or a split view", and that log's growth be judged against the fork.
-  // With it, the witnesses' keys and the quorum it must be cosigned by from then on: the policy's now when that
-  // implies the one remembered (any set of cosigners meeting it meets the old: `quorum` less the witnesses new here
-  // is the old quorum at least), else the one remembered. A policy that only adds a witness, or names none, would
-  // else be taken up from a checkpoint the old witnesses cosigned, and a later view cosigned by the new one alone
-  // (the host's own) pass.
+  // With it, the witnesses' keys and the quorum it must be cosigned by from then on, in each memory: the policy's
+  // now when that implies the one remembered there (any set of cosigners meeting it meets the old: `quorum` less the
+  // witnesses new here is the old quorum at least), else the one remembered. A policy that only adds a witness, or
+  // names none, would else be taken up from a checkpoint the old witnesses cosigned, and a later view cosigned by
+  // the new one alone (the host's own) pass. No memory is written weaker than it was, and each is held.
   const policyKeys = [...named].sort();
-  const implies =
-    saw === null || !(saw.quorum > 0) || quorum - policyKeys.filter((k) => !saw.witnesses.includes(k)).length >= saw.quorum;
-  const [witnesses, needs] = implies ? [policyKeys, quorum] : [saw.witnesses, saw.quorum];
-  const samePolicy = saw !== null && saw.quorum === needs && saw.witnesses.join() === witnesses.join();
-  if (memory && cosigned >= quorum && (!seen || !(seen.size >= cp.size) || !samePolicy)) {
+  const kept = (saw) =>
+    saw === undefined ||
+    !(saw.quorum > 0) ||
+    quorum - policyKeys.filter((k) => !saw.witnesses.includes(k)).length >= saw.quorum
+      ? [policyKeys, quorum]
+      : [saw.witnesses, saw.quorum];
+  const same = (saw, [witnesses, needs]) => saw !== undefined && saw.quorum === needs && saw.witnesses.join() === witnesses.join();
+  const logSaw = remembered.find((m) => m.key === key);
+  const siteSaw = remembered.find((m) => m.key.startsWith(SITE_WITNESSES));
+  const [witnesses, needs] = kept(logSaw);
+  if (memory && cosigned >= quorum && (!seen || !(seen.size >= cp.size) || !same(logSaw, [witnesses, needs]))) {
     try {
       memory.setItem(key, JSON.stringify({ size: cp.size, root: base64Encode(cp.root), witnesses, quorum: needs }));
     } catch {
       // storage full or disabled: the check itself stands
+    }
+  }
+  const forSite = siteSaw === undefined ? [witnesses, needs] : kept(siteSaw);
+  if (memory && cosigned >= quorum && !(same(siteSaw, forSite) && siteSaw.origin === cp.origin)) {
+    try {
+      const [siteWitnesses, siteNeeds] = forSite;
+      memory.setItem(
+        SITE_WITNESSES + site.root.href,
+        JSON.stringify({ origin: cp.origin, witnesses: siteWitnesses, quorum: siteNeeds }),
+      );
+    } catch {
+      // as above
     }
   }
 
@@ -1234,8 +1312,9 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
 
   const cosignedAt = quorumCosignature(times, quorum, now);
   const reason =
-    `recorded in the public log as entry ${index} of ${cp.size}, checkpoint signed by the registry and ` +
-    `cosigned by ${cosigned} of ${quorum} witnesses${freshness(cosignedAt, now, quorum)}${history}` +
+    `recorded in the public log as entry ${index} of ${cp.size}, checkpoint signed by the registry` +
+    (cosigned === 0 && quorum <= 0 ? UNWITNESSED : ` and cosigned by ${cosigned} of ${quorum} witnesses`) +
+    `${freshness(cosignedAt, now, quorum)}${history}` +
     // generator/transparency/demo.py: a log published with a key made for one build and thrown away.
     (policy.demo === true ? " (a demo log, signed by a throwaway key made for this build: it guarantees nothing)" : "");
   // A status list given on its own is its latest version here (provenRecord): no list of its own to bind.
