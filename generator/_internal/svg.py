@@ -31,7 +31,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-__all__ = ["SvgResult", "inspect_svg", "result_problem", "sanitize_svg", "svg_problem"]
+__all__ = ["SvgResult", "inspect_svg", "result_problem", "sanitize_svg", "svg_problem", "unseen_content"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -260,6 +260,10 @@ def _clean(element: ET.Element, removed: list[str]) -> None:
             del element.attrib[name]
             removed.append(f"{_named(local)} on <{_named(here)}>")
     for child in list(element):
+        if _is_comment(child):  # shown by no viewer, published with the repository byte for byte
+            element.remove(child)
+            removed.append("a comment")
+            continue
         ns, local = _local(child.tag) if isinstance(child.tag, str) else (None, "")
         if ns != SVG_NS or local not in _ELEMENTS:
             element.remove(child)
@@ -420,15 +424,11 @@ def inspect_svg(data: bytes) -> SvgResult | None:
     declaration = re.match(r"\s*<\?xml\s", text)
     if text.count("<?") > (1 if declaration else 0):
         removed.append("processing instructions")
-    # The encoding is forced, so the parser reads exactly the characters checked above (no UTF-16 detour).
-    parser = ET.XMLParser(encoding="utf-8")  # noqa: S314 - no DTD reaches it (refused above)
-    try:
-        parser.feed(text.encode("utf-8"))
-        root = parser.close()
-    except (ET.ParseError, RecursionError):
+    root = _parsed(text)
+    if root is None or root.tag != f"{{{SVG_NS}}}svg" or _depth(root) > MAX_DEPTH:
         return None
-    if root.tag != f"{{{SVG_NS}}}svg" or _depth(root) > MAX_DEPTH:
-        return None
+    if _outside_root(text):
+        removed.append("a comment")
     _clean(root, removed)
     try:
         _drawn(root)
@@ -436,6 +436,73 @@ def inspect_svg(data: bytes) -> SvgResult | None:
         return None
     _canonical(root)
     return SvgResult(bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)), tuple(removed))
+
+
+def _parsed(text: str) -> ET.Element | None:
+    """The element tree of ``text``, its comments kept (as elements whose tag is :data:`ET.Comment`: named and
+    removed, as everything else no viewer shows)."""
+    # The encoding is forced, so the parser reads exactly the characters given (no UTF-16 detour).
+    parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True), encoding="utf-8")  # noqa: S314 - see callers
+    try:
+        parser.feed(text.encode("utf-8"))
+        return parser.close()
+    except (ET.ParseError, RecursionError):
+        return None
+
+
+def _outside_root(text: str) -> bool:
+    """Whether ``text`` holds a comment before or after its root element (the tree builder keeps none there)."""
+    start, end = text.find("<svg"), text.rfind("</svg>")
+    return "<!--" in text[: max(start, 0)] or (end >= 0 and "<!--" in text[end:])
+
+
+def _is_comment(element: ET.Element) -> bool:
+    return element.tag is ET.Comment  # type: ignore[comparison-overlap]  # typeshed types a tag as a string
+
+
+#: Where an SVG in the repository starts to say so: its root element within the first bytes (past a declaration,
+#: comments, a DOCTYPE). A file not starting so is not parsed at all: the full check reads every file.
+_SVG_HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<(?:\?xml|!--|!DOCTYPE|svg)", re.IGNORECASE)
+
+
+def unseen_content(data: bytes) -> str | None:
+    """What an SVG file anywhere in the repository (by its bytes: any name) holds that no viewer shows, in words:
+    a comment, ``<metadata>`` or any text outside ``<text>``, ``<title>`` and ``<desc>`` (the issuer images' rule:
+    :func:`_clean`), or an entity declaration (text substituted where the reader cannot see it). ``None`` when it
+    holds its drawing and shown text only, or is no SVG. Scripts, styles and the rest of the issuer images'
+    allow-list are not asked of a document's diagram (a script's or a style sheet's text is code, searched as any
+    file's text is): only what could carry a name unseen."""
+    if _SVG_HEAD.match(data) is None or b"<svg" not in data:
+        return None
+    try:
+        text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lowered = text.lower()
+    if "<!entity" in lowered:
+        return "an entity declaration (text the drawing substitutes unseen)"
+    if "<!doctype" in lowered:  # a DOCTYPE with no entities (old exporters write SVG 1.1's): the parser can't read it
+        text = re.sub(r"<!DOCTYPE[^>\[]*>", "", text, count=1, flags=re.IGNORECASE)
+    root = _parsed(text)
+    if root is None or _local(root.tag if isinstance(root.tag, str) else "") != (SVG_NS, "svg"):
+        return None
+    if _outside_root(text):
+        return "a comment"
+    stack: list[tuple[ET.Element, bool]] = [(root, False)]  # an element, and whether it is in shown text
+    while stack:
+        element, in_text = stack.pop()
+        if _is_comment(element):
+            return "a comment"
+        ns, local = _local(element.tag) if isinstance(element.tag, str) else (None, "")
+        if local == "metadata" and (len(element) or (element.text or "").strip()):
+            return "metadata (<metadata>)"
+        if ns == SVG_NS and local in ("foreignObject", "script", "style"):
+            continue  # its HTML is drawn, as a page's text is; a script or style sheet is code, read as such
+        shown = in_text or (ns == SVG_NS and local in _TEXT_HOLDERS)
+        if not shown and ((element.text or "").strip() or any((child.tail or "").strip() for child in element)):
+            return f"text in <{_named(local)}>, which the drawing does not show"
+        stack += [(child, shown) for child in element]
+    return None
 
 
 def sanitize_svg(data: bytes) -> bytes | None:

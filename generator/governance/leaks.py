@@ -81,8 +81,9 @@ import yaml
 
 from generator import layout
 from generator._internal.git import git_output, git_stream, not_read_from_disk
-from generator._internal.rasters import extra_content, raster_format
+from generator._internal.rasters import extra_content, raster_format, unwalked_format
 from generator._internal.source import SourceError, parse_json
+from generator._internal.svg import unseen_content
 from generator._internal.text import drop_ignored
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
 from generator.crypto.ed25519 import public_from_seed
@@ -1467,8 +1468,27 @@ def secret_in(
             "Commit the picture only (export it again without metadata, e.g. `exiftool -all= FILE`)",
             IMAGE_CODE,
         )
+    unwalked = unwalked_format(data)
+    if unwalked is not None:
+        return (
+            1,
+            f"is a {unwalked} image, whose metadata (EXIF, XMP, a description, an author) no check here reads and "
+            "the repository would publish byte for byte: the registry and its pages use PNG, JPEG, WebP, GIF and "
+            "SVG only. Convert it to PNG with its pixels only (e.g. `magick FILE -strip FILE.png`)",
+            IMAGE_CODE,
+        )
+    text = _utf16_as_utf8(data)  # the bytes themselves below: raw key material may start as a BOM does
+    # An SVG's comments and metadata (an issuer's SVG is told by its own check, generator._internal.svg, once).
+    unseen = unseen_content(text) if b"<svg" in text else None
+    if unseen is not None and (rel is None or layout.classify(rel).kind != layout.PathKind.ISSUER_ASSET):
+        return (
+            1,
+            f"is an SVG holding {unseen}: no viewer shows it, it can name people (an author, a list pasted into "
+            "it), and the repository publishes it byte for byte. Commit the drawing only (Inkscape's 'Plain SVG', "
+            "or `scour --remove-metadata --enable-comment-stripping`)",
+            IMAGE_CODE,
+        )
     hit = private_key_line(data, registered, tokens)
-    text = _utf16_as_utf8(data)  # the bytes themselves above: raw key material may start as a BOM does
     if hit is None and text is not data:
         hit = private_key_line(text, registered, tokens)
     if hit is not None:

@@ -1,0 +1,162 @@
+"""No recipient identifiable by a guess: what a file carries that no reviewer sees (an SVG's comments and metadata,
+an image format's metadata the search does not walk) and a cohort saved as a people file are refused
+(generator/governance/leaks.py, generator/_internal/svg.py, generator/_internal/rasters.py)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from generator._internal.svg import svg_problem
+from generator.governance.leaks import secret_in
+from tests.governance.conftest import Repo, only
+
+# Assembled at run time: no line of this file is itself a list of addresses (the full check searches it).
+DOMAIN = "acme-academy" + ".org"
+THREE = tuple(f"{name}@{DOMAIN}" for name in ("bo", "cy", "dee"))
+NAMES = "Bo Lind, Cy Moe and Dee Ray passed Python 101"
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">{}<rect width="10" height="10"/></svg>'
+
+
+def _svg(inner: str, head: str = "") -> bytes:
+    return (head + SVG.format(inner)).encode()
+
+
+HIDDEN_SVGS = {
+    "comment": _svg(f"<!-- {NAMES} -->"),
+    "comment-before-root": _svg("", head=f'<?xml version="1.0"?>\n<!-- {NAMES} -->\n'),
+    "metadata": _svg(f"<metadata>{NAMES}</metadata>"),
+    "rdf-creator": _svg(
+        '<metadata><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>' + NAMES + "</dc:creator></rdf:RDF></metadata>"
+    ),
+    "text-in-a-group": _svg(f"<g>{NAMES}</g>"),
+}
+
+
+@pytest.mark.parametrize("name", HIDDEN_SVGS)
+@pytest.mark.parametrize("rel", ["docs/diagram.svg", "notes/march/cohort.svg", "README.svg"])
+def test_an_svg_carrying_unseen_text_anywhere_is_refused(name: str, rel: str) -> None:
+    """A hole: an SVG outside the registry's images was read as text only, so a comment or <metadata> naming the
+    cohort (no address: no list rule sees it) passed both checks, unseen in every viewer, published with the
+    repository. An SVG anywhere now holds its drawing and its shown text only, the issuer images' rule."""
+    found = secret_in(HIDDEN_SVGS[name], rel=rel)
+    assert found is not None, (name, rel)
+    assert found[2] == "governance.image-metadata"
+    assert "scour" in found[1] or "Plain SVG" in found[1]
+
+
+def test_an_issuer_svg_comment_is_refused() -> None:
+    """A hole: the parser dropped an issuer SVG's comments unnamed, so the site published the drawing without them
+    but the check passed the file, and the repository published the comment byte for byte."""
+    problem = svg_problem(HIDDEN_SVGS["comment"])
+    assert problem is not None
+    assert "comment" in problem
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _svg('<title>Python 101</title><desc>A badge</desc><text x="1" y="5">Acme Academy</text>'),
+        _svg("", head='<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'),
+        _svg('<g id="layer1"><text x="1" y="5"><tspan>Bo Lind</tspan></text></g>'),
+    ],
+)
+def test_an_svg_holding_its_drawing_only_passes(data: bytes) -> None:
+    assert secret_in(data, rel="docs/diagram.svg") is None
+
+
+def test_addresses_shown_in_an_svgs_text_are_a_list() -> None:
+    """A cohort drawn as an SVG's <text> rows (one line of XML) is a list as the same rows in a text file are."""
+    rows = "".join(f'<text x="0" y="{i}">{a[:2].title()} Lind {a}</text>' for i, a in enumerate(THREE))
+    found = secret_in(_svg(rows), rel="docs/cohort.svg")
+    assert found is not None
+    assert found[2] == "governance.recipients"
+
+
+def test_both_checks_refuse_an_svg_comment_naming_the_cohort(repo: Repo) -> None:
+    repo.write("docs/diagram.svg", HIDDEN_SVGS["comment"].decode())
+    problem = only(repo.check("reg-admin"), "governance.image-metadata")
+    assert problem.location.path == "docs/diagram.svg"
+
+
+def _pillow(fmt: str, **params: Any) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, fmt, **params)
+    return out.getvalue()
+
+
+def _tiff_with_artist() -> bytes:
+    from PIL import Image, TiffImagePlugin
+
+    info = TiffImagePlugin.ImageFileDirectory_v2()
+    info[315] = NAMES  # Artist
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, "TIFF", tiffinfo=info)
+    return out.getvalue()
+
+
+def _heif_like(brand: bytes) -> bytes:
+    """An ISO-BMFF file's start (ftyp, then a meta box holding Exif), as AVIF and HEIC write it."""
+    ftyp = b"ftyp" + brand + b"\0\0\0\0" + b"mif1" + brand
+    meta = b"meta\0\0\0\0" + b"Exif\0\0" + NAMES.encode()
+    return (
+        len(ftyp).to_bytes(4, "big")[:0]
+        + (4 + len(ftyp)).to_bytes(4, "big")
+        + ftyp
+        + ((4 + len(meta)).to_bytes(4, "big") + meta)
+    )
+
+
+OTHER_IMAGES = {
+    "tiff-artist": _tiff_with_artist,
+    "tiff-plain": lambda: _pillow("TIFF"),
+    "bmp": lambda: _pillow("BMP"),
+    "avif": lambda: _heif_like(b"avif"),
+    "heic": lambda: _heif_like(b"heic"),
+}
+
+
+@pytest.mark.parametrize("name", OTHER_IMAGES)
+def test_an_image_format_whose_metadata_is_not_walked_is_refused(name: str) -> None:
+    """A hole: TIFF (its tags are EXIF's: Artist, ImageDescription, XMP), BMP and AVIF/HEIC (Exif and XMP boxes)
+    were read as bytes only, so an author or a pasted list in their metadata passed. The registry publishes none
+    of them: the message says to convert the file to PNG."""
+    found = secret_in(OTHER_IMAGES[name](), rel="docs/photo.img")
+    assert found is not None, name
+    assert found[2] == "governance.image-metadata"
+    assert "PNG" in found[1]
+
+
+def _ico(entries: list[bytes]) -> bytes:
+    head = b"\0\0\1\0" + len(entries).to_bytes(2, "little")
+    offset = 6 + 16 * len(entries)
+    table = b""
+    for data in entries:
+        table += b"\x04\x04\0\0\1\0\x20\0" + len(data).to_bytes(4, "little") + offset.to_bytes(4, "little")
+        offset += len(data)
+    return head + table + b"".join(entries)
+
+
+def _png_text() -> bytes:
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Comment", NAMES, zip=True)
+    return _pillow("PNG", pnginfo=info)
+
+
+def test_an_icon_holding_a_png_with_text_is_refused() -> None:
+    """A favicon's entries are PNGs (or bitmaps): a text chunk in one is metadata as in any PNG."""
+    found = secret_in(_ico([_png_text()]), rel="docs/favicon.ico")
+    assert found is not None
+    assert found[2] == "governance.image-metadata"
+
+
+def test_an_icon_holding_its_pictures_only_passes() -> None:
+    assert secret_in(_pillow("ICO"), rel="docs/favicon.ico") is None
+    assert secret_in(_ico([_pillow("PNG")]), rel="docs/favicon.ico") is None
