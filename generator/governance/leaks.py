@@ -1550,6 +1550,11 @@ def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
         award = change.status is ChangeStatus.ADDED and layout.classify(change.path).kind in layout.AWARD_KINDS
         if not award or (pr.root / change.path).is_symlink():
             searched.append(change.path)
+    check_commit_messages(pr, problems)
+    history: list[frozenset[str]] = []  # Git's authors' and committers' addresses, read once when asked
+    for rel in searched:
+        if _PEOPLE_FILE.fullmatch(rel) is not None and (pr.root / rel).is_file() and not (pr.root / rel).is_symlink():
+            _check_people_file(pr, rel, history, problems)
     # A changed file the work tree does not show as Git commits it (a sparse checkout left it out; skip-worktree,
     # assume-unchanged): the diff names it from Git's index, so its blob is searched, and the disk's copy too when
     # there is one (as repository_search reads them; a link's blob is its target).
@@ -1562,6 +1567,75 @@ def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
                 said.add((hit[0], hit[2]))
                 line, message, code = hit
                 problems.add(rel, message, line=line, code=code)
+
+
+def _addresses(text: str) -> dict[str, int]:
+    """The people's addresses ``text`` names (no example or role mailbox), each with its first line."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if "@" in line:
+            for match in _MAILBOX.finditer(line):
+                named = _someones_address(match[0].strip(_AROUND_ADDRESS))
+                if named is not None and not _ROLE_MAILBOX.match(named):
+                    found.setdefault(named.lower(), number)
+    return found
+
+
+def _check_people_file(pr: PullRequest, rel: str, history: list[frozenset[str]], problems: ProblemList) -> None:
+    """A people file (:data:`_PEOPLE_FILE`) names the project's people: the addresses a pull request adds to one
+    are Git's history's (a commit's author or committer) or role mailboxes. :data:`_LISTED` others are a list of
+    recipients saved under the name (a cohort as the root's AUTHORS)."""
+    try:
+        text = _head(pr.root / rel).decode("utf-8", errors="replace")
+    except OSError:
+        return
+    before = pr.base.read(rel)
+    kept = _addresses(before.decode("utf-8", errors="replace")) if before else {}
+    new = {address: line for address, line in _addresses(text).items() if address not in kept}
+    if len(new) < _LISTED:
+        return
+    if not history:
+        listed = git_output(pr.root, "log", "--format=%ae%n%ce%n%aE%n%cE", "HEAD", "--") or b""
+        history.append(frozenset(listed.decode("utf-8", errors="replace").lower().split()))
+    unknown = {address: line for address, line in new.items() if address not in history[0]}
+    if len(unknown) >= _LISTED:
+        problems.add(
+            rel,
+            f"adds {len(unknown)} addresses that are no commit's author or committer in this repository's history "
+            "(nor role mailboxes such as security@ or help@): a people file lists the project's own people, and "
+            "these read as a list of recipients. Remove them; recipients are never published, only keyed hashes "
+            "of their addresses. If they are the project's contributors, the check reads the history Git has: "
+            "fetch it whole (actions/checkout: fetch-depth: 0)",
+            line=min(unknown.values()),
+            code="governance.recipients",
+        )
+
+
+#: A Git trailer naming a person of the commit (``Co-authored-by: Bo Lind <bo@…>``, ``Signed-off-by:``, ``Cc:``):
+#: the commit's own people, as a people file's are (:data:`_PEOPLE_FILE`); emptied, so line numbers stay.
+_TRAILER = re.compile(rb"(?im)^(?:[a-z]+-)*by:[^\n]*$|^cc:[^\n]*$")
+
+
+def check_commit_messages(pr: PullRequest, problems: ProblemList) -> None:
+    """Every commit message of the pull request's range (what Git has of it: a shallow clone's last commits) is
+    searched by the text rules of :func:`secret_in`: a cohort or a key pasted into one (``git commit -F
+    cohort.txt``) is published with the history for good, as a file's would be. Each is named ``commit <id>``."""
+    listed = git_output(pr.root, "log", "-z", "--format=%H%n%B", f"{pr.base.commit}..HEAD", "--") or b""
+    for entry in listed.split(b"\0"):
+        sha, _, body = entry.strip(b"\n").partition(b"\n")
+        if not body:
+            continue
+        hit = secret_in(_TRAILER.sub(b"", body))
+        if hit is None:
+            continue
+        line, message, code = hit
+        problems.add(
+            f"commit {sha.decode('ascii', 'replace')[:12]}",
+            f"its message (line {line}) {message}. Reword the commit (git rebase -i, reword) so that "
+            "no commit of the pull request carries it",
+            line=None,
+            code=code,
+        )
 
 
 def _texts(root: Path, rel: str, committed: dict[str, bytes], *, links: bool) -> list[bytes]:

@@ -160,3 +160,65 @@ def test_an_icon_holding_a_png_with_text_is_refused() -> None:
 def test_an_icon_holding_its_pictures_only_passes() -> None:
     assert secret_in(_pillow("ICO"), rel="docs/favicon.ico") is None
     assert secret_in(_ico([_pillow("PNG")]), rel="docs/favicon.ico") is None
+
+
+def _commit_range_check(repo: Repo, message: str) -> list[Any]:
+    from generator.check import CheckOptions, run_check
+    from tests.governance.conftest import errors
+
+    repo.write("docs/notes.md", "# Notes\n\nThe March cohort passed.\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", message)
+    report = run_check(repo.root, CheckOptions(base="HEAD~1", actor="reg-admin", progress=False))
+    return errors(report)
+
+
+def test_a_commit_message_in_the_pull_request_holding_a_cohort_is_refused(repo: Repo) -> None:
+    """A hole: the pull-request check searched the files a pull request changes, never its commits' messages, so a
+    cohort pasted into one (``git commit -F cohort.txt``) passed and was published with the history for good."""
+    message = "Award the March cohort\n\n" + "".join(f"- {a[:2].title()} Lind <{a}>\n" for a in THREE)
+    found = _commit_range_check(repo, message)
+    assert [p.code for p in found] == ["governance.recipients"], found
+    assert found[0].location.path.startswith("commit ")
+    assert "reword" in found[0].message
+
+
+def test_an_honest_commit_message_passes(repo: Repo) -> None:
+    """Git's trailers name the commit's own people (GitHub writes one a co-author): three of them are no cohort."""
+    trailers = "".join(f"Co-authored-by: {a[:2].title()} Lind <{a}>\n" for a in THREE)
+    message = f"Award the March cohort\n\n{trailers}Signed-off-by: Eve Kay <eve@{DOMAIN}>\n"
+    assert _commit_range_check(repo, message) == []
+
+
+def _pr_adds_people_file(repo: Repo, rel: str, text: str) -> list[Any]:
+    from generator.check import CheckOptions, run_check
+    from tests.governance.conftest import errors
+
+    repo.write(rel, text)
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "Update the project's people")
+    report = run_check(repo.root, CheckOptions(base="HEAD~1", actor="reg-admin", progress=False))
+    return [p for p in errors(report) if p.code == "governance.recipients"]
+
+
+@pytest.mark.parametrize("rel", ["AUTHORS", "docs/CONTRIBUTORS.md", ".github/MAINTAINERS", ".mailmap"])
+def test_a_cohort_saved_as_a_people_file_is_refused(repo: Repo, rel: str) -> None:
+    """A hole: a people file's rows were never read, so a cohort committed as the root's AUTHORS (``Name
+    <address>``, as an address book exports it) passed. Addresses a pull request adds to one are now the
+    project's people when Git's history has them as a commit's author or committer, or role mailboxes."""
+    text = "".join(f"{a[:2].title()} Lind <{a}>\n" for a in THREE)
+    found = _pr_adds_people_file(repo, rel, text)
+    assert [p.location.path for p in found] == [rel], found
+    assert "commit" in found[0].message
+
+
+def test_a_people_file_of_committers_and_role_mailboxes_passes(repo: Repo) -> None:
+    """The project's committers (this repository's: author@example.org is an example address, so real-looking
+    ones are committed here first) and role mailboxes are its people: such an AUTHORS passes."""
+    for a in THREE:
+        repo.write(f"docs/{a[:2]}.md", f"# {a[:2]}\n")
+        repo.git("add", "-A")
+        repo.git("-c", f"user.email={a}", "-c", f"user.name={a[:2].title()} Lind", "commit", "-q", "-m", "docs")
+    text = "# Authors\n\n" + "".join(f"{a[:2].title()} Lind <{a}>\n" for a in THREE)
+    text += f"Security team <security@{DOMAIN}>\nHelp desk <help@{DOMAIN}>\nPress <press@{DOMAIN}>\n"
+    assert _pr_adds_people_file(repo, "AUTHORS", text) == []
