@@ -1550,8 +1550,8 @@ def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
         award = change.status is ChangeStatus.ADDED and layout.classify(change.path).kind in layout.AWARD_KINDS
         if not award or (pr.root / change.path).is_symlink():
             searched.append(change.path)
-    check_commit_messages(pr, problems)
-    history: list[frozenset[str]] = []  # Git's authors' and committers' addresses, read once when asked
+    history: list[_History] = []  # the base's authors' and committers' addresses, read once when asked
+    check_commit_messages(pr, problems, history)
     for rel in searched:
         if _PEOPLE_FILE.fullmatch(rel) is not None and (pr.root / rel).is_file() and not (pr.root / rel).is_symlink():
             _check_people_file(pr, rel, history, problems)
@@ -1581,10 +1581,57 @@ def _addresses(text: str) -> dict[str, int]:
     return found
 
 
-def _check_people_file(pr: PullRequest, rel: str, history: list[frozenset[str]], problems: ProblemList) -> None:
+@dataclass(frozen=True)
+class _History:
+    """The base's history as Git has it: its commits' authors' and committers' addresses, and whether that is all
+    of it (a shallow clone, actions/checkout's default, holds the last commits only)."""
+
+    addresses: frozenset[str]
+    whole: bool
+
+
+_SHALLOW = (
+    "this clone holds only part of the history (a shallow clone: actions/checkout's fetch-depth), so the check "
+    "cannot tell. Fetch the whole history (actions/checkout: fetch-depth: 0; locally git fetch --unshallow) and "
+    "run the check again"
+)
+
+
+def _shallow_commits(root: Path) -> frozenset[str]:
+    """The commits a shallow clone was cut at (Git's ``shallow`` file): none in a whole clone."""
+    where = (git_output(root, "rev-parse", "--git-path", "shallow") or b"").decode("utf-8", "replace").strip()
+    path = root / where if where else None
+    if path is None or not path.is_file():
+        return frozenset()
+    return frozenset(path.read_text(encoding="ascii", errors="replace").split())
+
+
+def _base_history(pr: PullRequest, history: list[_History]) -> _History:
+    """:class:`_History` of the base commit, read once. The base's only: the pull request's own commits are
+    whatever it says (``git -c user.email=… commit`` makes anyone a committer), so they count for nothing."""
+    if not history:
+        listed = git_output(pr.root, "log", "--format=%H%n%ae%n%ce%n%aE%n%cE", pr.base.commit, "--") or b""
+        words = listed.decode("utf-8", errors="replace").lower().split()
+        cut = _shallow_commits(pr.root)
+        history.append(_History(frozenset(words), whole=not cut or cut.isdisjoint(words)))
+    return history[0]
+
+
+def _unknown_addresses(
+    pr: PullRequest, new: dict[str, int], history: list[_History]
+) -> tuple[dict[str, int], _History] | None:
+    """The addresses of ``new`` the base's history does not have, when they are :data:`_LISTED` or more."""
+    if len(new) < _LISTED:
+        return None
+    known = _base_history(pr, history)
+    unknown = {address: line for address, line in new.items() if address not in known.addresses}
+    return (unknown, known) if len(unknown) >= _LISTED else None
+
+
+def _check_people_file(pr: PullRequest, rel: str, history: list[_History], problems: ProblemList) -> None:
     """A people file (:data:`_PEOPLE_FILE`) names the project's people: the addresses a pull request adds to one
-    are Git's history's (a commit's author or committer) or role mailboxes. :data:`_LISTED` others are a list of
-    recipients saved under the name (a cohort as the root's AUTHORS)."""
+    are the base's history's (a commit's author or committer) or role mailboxes. :data:`_LISTED` others are a list
+    of recipients saved under the name (a cohort as the root's AUTHORS)."""
     try:
         text = _head(pr.root / rel).decode("utf-8", errors="replace")
     except OSError:
@@ -1592,45 +1639,90 @@ def _check_people_file(pr: PullRequest, rel: str, history: list[frozenset[str]],
     before = pr.base.read(rel)
     kept = _addresses(before.decode("utf-8", errors="replace")) if before else {}
     new = {address: line for address, line in _addresses(text).items() if address not in kept}
-    if len(new) < _LISTED:
+    found = _unknown_addresses(pr, new, history)
+    if found is None:
         return
-    if not history:
-        listed = git_output(pr.root, "log", "--format=%ae%n%ce%n%aE%n%cE", "HEAD", "--") or b""
-        history.append(frozenset(listed.decode("utf-8", errors="replace").lower().split()))
-    unknown = {address: line for address, line in new.items() if address not in history[0]}
-    if len(unknown) >= _LISTED:
-        problems.add(
-            rel,
-            f"adds {len(unknown)} addresses that are no commit's author or committer in this repository's history "
-            "(nor role mailboxes such as security@ or help@): a people file lists the project's own people, and "
-            "these read as a list of recipients. Remove them; recipients are never published, only keyed hashes "
-            "of their addresses. If they are the project's contributors, the check reads the history Git has: "
-            "fetch it whole (actions/checkout: fetch-depth: 0)",
-            line=min(unknown.values()),
-            code="governance.recipients",
+    unknown, known = found
+    if not known.whole:
+        message = (
+            f"adds {len(unknown)} addresses that are no commit's author or committer in the part of the history "
+            f"this clone holds: a people file lists the project's own people, and whether these are is told by "
+            f"the whole history, but {_SHALLOW}"
         )
+    else:
+        message = (
+            f"adds {len(unknown)} addresses that are no commit's author or committer in the base's history (nor "
+            "role mailboxes such as security@ or help@; the pull request's own commits do not count): a people "
+            "file lists the project's own people, and these read as a list of recipients. Remove them; recipients "
+            "are never published, only keyed hashes of their addresses"
+        )
+    problems.add(rel, message, line=min(unknown.values()), code="governance.recipients")
 
 
 #: A Git trailer naming a person of the commit (``Co-authored-by: Bo Lind <bo@…>``, ``Signed-off-by:``, ``Cc:``):
-#: the commit's own people, as a people file's are (:data:`_PEOPLE_FILE`); emptied, so line numbers stay.
+#: the commit's own people, as a people file's are (:data:`_PEOPLE_FILE`): its addresses are read by that rule,
+#: and the line emptied for the text search, so line numbers stay.
 _TRAILER = re.compile(rb"(?im)^(?:[a-z]+-)*by:[^\n]*$|^cc:[^\n]*$")
 
 
-def check_commit_messages(pr: PullRequest, problems: ProblemList) -> None:
-    """Every commit message of the pull request's range (what Git has of it: a shallow clone's last commits) is
-    searched by the text rules of :func:`secret_in`: a cohort or a key pasted into one (``git commit -F
-    cohort.txt``) is published with the history for good, as a file's would be. Each is named ``commit <id>``."""
+def _range_cut(pr: PullRequest, shas: list[str]) -> bool:
+    """Whether a shallow clone cut the pull request's range: one of its commits is a cut (Git lists none past
+    it) whose parents, by its own object, are not the base's history."""
+    cut = _shallow_commits(pr.root).intersection(shas)
+    if not cut:
+        return False
+    ancestry = set((git_output(pr.root, "rev-list", pr.base.commit, "--") or b"").decode("ascii", "replace").split())
+    for sha in cut:
+        raw = git_output(pr.root, "cat-file", "commit", sha) or b""
+        head = raw.partition(b"\n\n")[0].decode("ascii", "replace")
+        parents = [line[7:] for line in head.splitlines() if line.startswith("parent ")]
+        if any(parent not in ancestry for parent in parents):
+            return True
+    return False
+
+
+def check_commit_messages(pr: PullRequest, problems: ProblemList, history: list[_History]) -> None:
+    """Every commit message of the pull request's range is searched by the text rules of :func:`secret_in`: a
+    cohort or a key pasted into one (``git commit -F cohort.txt``) is published with the history for good, as a
+    file's would be. Each is named ``commit <id>``. Its trailers' addresses are the people file's rule's
+    (:func:`_check_people_file`). A range a shallow clone cut is said to be unread, never passed."""
     listed = git_output(pr.root, "log", "-z", "--format=%H%n%B", f"{pr.base.commit}..HEAD", "--") or b""
-    for entry in listed.split(b"\0"):
-        sha, _, body = entry.strip(b"\n").partition(b"\n")
+    entries = [entry.strip(b"\n").partition(b"\n") for entry in listed.split(b"\0") if entry.strip(b"\n")]
+    if _range_cut(pr, [sha.decode("ascii", "replace") for sha, _, _ in entries]):
+        problems.add(
+            "commit messages",
+            "the pull request's commits are not all here to be searched (a cohort or a key in a message is "
+            f"published with the history for good): {_SHALLOW}",
+            line=None,
+            code="governance.recipients",
+        )
+    for sha, _, body in entries:
         if not body:
             continue
+        where = f"commit {sha.decode('ascii', 'replace')[:12]}"
+        trailers = b"\n".join(match[0] for match in _TRAILER.finditer(body)).decode("utf-8", errors="replace")
+        found = _unknown_addresses(pr, _addresses(trailers), history)
+        if found is not None:
+            unknown, known = found
+            problems.add(
+                where,
+                f"its trailers (Co-authored-by, Cc, …) name {len(unknown)} addresses that are no commit's author "
+                "or committer in the base's history (nor role mailboxes): a commit's own people are few, and "
+                "these read as a list of recipients, published with the history for good. "
+                + (
+                    f"Whether they are the project's people is told by the whole history, but {_SHALLOW}"
+                    if not known.whole
+                    else "Reword the commit (git rebase -i, reword) to name its co-authors only"
+                ),
+                line=None,
+                code="governance.recipients",
+            )
         hit = secret_in(_TRAILER.sub(b"", body))
         if hit is None:
             continue
         line, message, code = hit
         problems.add(
-            f"commit {sha.decode('ascii', 'replace')[:12]}",
+            where,
             f"its message (line {line}) {message}. Reword the commit (git rebase -i, reword) so that "
             "no commit of the pull request carries it",
             line=None,

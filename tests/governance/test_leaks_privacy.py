@@ -184,7 +184,12 @@ def test_a_commit_message_in_the_pull_request_holding_a_cohort_is_refused(repo: 
 
 
 def test_an_honest_commit_message_passes(repo: Repo) -> None:
-    """Git's trailers name the commit's own people (GitHub writes one a co-author): three of them are no cohort."""
+    """Git's trailers name the commit's own people (GitHub writes one a co-author): three of the project's
+    committers are no cohort, nor is one outsider beside them."""
+    for a in THREE:
+        repo.write(f"docs/{a[:2]}.md", f"# {a[:2]}\n")
+        repo.git("add", "-A")
+        repo.git("-c", f"user.email={a}", "-c", f"user.name={a[:2].title()} Lind", "commit", "-q", "-m", "docs")
     trailers = "".join(f"Co-authored-by: {a[:2].title()} Lind <{a}>\n" for a in THREE)
     message = f"Award the March cohort\n\n{trailers}Signed-off-by: Eve Kay <eve@{DOMAIN}>\n"
     assert _commit_range_check(repo, message) == []
@@ -222,3 +227,96 @@ def test_a_people_file_of_committers_and_role_mailboxes_passes(repo: Repo) -> No
     text = "# Authors\n\n" + "".join(f"{a[:2].title()} Lind <{a}>\n" for a in THREE)
     text += f"Security team <security@{DOMAIN}>\nHelp desk <help@{DOMAIN}>\nPress <press@{DOMAIN}>\n"
     assert _pr_adds_people_file(repo, "AUTHORS", text) == []
+
+
+def test_a_people_file_of_addresses_the_pull_request_commits_as_is_refused(repo: Repo) -> None:
+    """A hole: the history read was HEAD's, which holds the pull request's own commits, so a pull request that
+    first committed once as each address of the cohort (``git -c user.email=… commit``: anyone can) made them
+    "committers" and its AUTHORS of the cohort passed. The history is the base's only."""
+    repo.write("docs/start.md", "# Start\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "docs")
+    for a in THREE:
+        repo.write(f"docs/{a[:2]}.md", f"# {a[:2]}\n")
+        repo.git("add", "-A")
+        repo.git("-c", f"user.email={a}", "-c", f"user.name={a[:2].title()} Lind", "commit", "-q", "-m", "docs")
+    repo.write("AUTHORS", "".join(f"{a[:2].title()} Lind <{a}>\n" for a in THREE))
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "Update the project's people")
+    from generator.check import CheckOptions, run_check
+    from tests.governance.conftest import errors
+
+    report = run_check(repo.root, CheckOptions(base="HEAD~4", actor="reg-admin", progress=False))
+    found = [p for p in errors(report) if p.code == "governance.recipients"]
+    assert [p.location.path for p in found] == ["AUTHORS"], found
+
+
+def test_a_cohort_as_a_commits_trailers_is_refused(repo: Repo) -> None:
+    """A hole: every trailer line (``…-by:``, ``Cc:``) was blanked before the search, so a cohort written as
+    ``Cc: a, b, c`` or as three ``Reported-by:`` lines passed and was published with the history for good. A
+    trailer's addresses are now the people file's rule: the base's committers, role mailboxes, or fewer than
+    three others."""
+    one_line = "Award the March cohort\n\nCc: " + ", ".join(f"<{a}>" for a in THREE) + "\n"
+    found = _commit_range_check(repo, one_line)
+    assert [p.code for p in found] == ["governance.recipients"], found
+    assert "trailer" in found[0].message
+
+
+def test_trailers_naming_few_outsiders_pass(repo: Repo) -> None:
+    """An honest "Reported-by" and a co-author who never committed here are the commit's own people."""
+    message = f"Fix the page\n\nReported-by: Eve Kay <eve@{DOMAIN}>\nCo-authored-by: Bo Lind <{THREE[0]}>\n"
+    assert _commit_range_check(repo, message) == []
+
+
+def _merged_pull_request(repo: Repo, tmp_path: Any, depth: int | None) -> list[Any]:
+    """A pull request of two commits (a cohort in the first one's message; an AUTHORS of the base's committers in
+    the second), merged as GitHub does, cloned as actions/checkout clones it (``depth``: its fetch-depth), and
+    checked against the merge commit's first parent."""
+    import subprocess
+
+    from generator.check import CheckOptions, run_check
+    from tests.governance.conftest import errors
+
+    for a in THREE:
+        repo.write(f"docs/{a[:2]}.md", f"# {a[:2]}\n")
+        repo.git("add", "-A")
+        repo.git("-c", f"user.email={a}", "-c", f"user.name={a[:2].title()} Lind", "commit", "-q", "-m", "docs")
+    repo.write("docs/later.md", "# Later\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "docs")
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.git("checkout", "-q", "-b", "pr")
+    repo.write("docs/notes.md", "# Notes\n")
+    repo.git("add", "-A")
+    cohort = "".join(f"- Someone <{a.replace('@', '.x@')}>\n" for a in THREE)
+    repo.git("commit", "-q", "-m", f"Award the March cohort\n\n{cohort}")
+    repo.write("AUTHORS", "".join(f"{a[:2].title()} Lind <{a}>\n" for a in THREE))
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "Update the project's people")
+    repo.git("checkout", "-q", "-b", "merged", base)
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request", "pr")
+    clone = tmp_path / "clone"
+    shallow = ["--depth", str(depth)] if depth else []
+    subprocess.run(
+        ["git", "clone", "-q", *shallow, "--branch", "merged", repo.root.as_uri(), str(clone)],
+        check=True,
+        capture_output=True,
+    )
+    report = run_check(clone, CheckOptions(base="HEAD^1", actor="reg-admin", progress=False))
+    return errors(report)
+
+
+def test_a_shallow_clone_says_it_cannot_judge(repo: Repo, tmp_path: Any) -> None:
+    """A hole: in CI's clone (fetch-depth 2) the range held the merge commit and the pull request's last commit,
+    so a cohort in an earlier commit's message passed unread; and the base's committers were cut off, so an honest
+    AUTHORS of them was refused as a cohort. A cut range and a cut history now say the check cannot tell, and how
+    to fetch the whole history; neither passes."""
+    found = _merged_pull_request(repo, tmp_path, depth=2)
+    assert {p.location.path for p in found} == {"commit messages", "AUTHORS"}, found
+    assert all("fetch-depth: 0" in p.message and "cannot tell" in p.message for p in found), found
+
+
+def test_a_whole_clone_judges_the_pull_requests_every_commit(repo: Repo, tmp_path: Any) -> None:
+    found = _merged_pull_request(repo, tmp_path, depth=None)
+    assert [p.location.path[:7] for p in found] == ["commit "], found
+    assert "reword" in found[0].message.lower()
