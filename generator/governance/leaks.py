@@ -1081,7 +1081,9 @@ def structured_recipients_line(data: bytes) -> int | None:
 _ITEM_MARK = re.compile(r"[ \t]*(?:>[ \t]*)*(?:[-*+\u2022][ \t]+|[0-9]{1,9}[.)][ \t]+)?(?:\[[ xX]\][ \t]+)?")
 #: An HTML tag, read as a cell's edge (``<li>``, ``<td>``); not an autolink (``<bo@…>``: a tag's name is followed
 #: by a space, a ``/`` or its ``>``). Up to the next ``<`` at most: linear on a run of unclosed tags.
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^<>]*)?>")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9_.:-]*(?:[\s/][^<>]*)?>")
+#: A tag's quoted attribute value (``aria-label="…"``, ``data-who='…'``, ``inkscape:label="…"``).
+_ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 #: A Markdown link (``[Bo](mailto:bo@…)``): its text and its target, each a cell. Neither part crosses a bracket of
 #: its kind, so a run of ``[`` is read in linear time.
 _MD_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()\s]*)\)")
@@ -1103,9 +1105,15 @@ _LISTED = 3
 
 
 def _tag_cells(match: re.Match[str]) -> str:
-    """A tag as a cell's edge; a link's ``mailto:`` target kept as a cell of its own (``<a href="mailto:…">``)."""
-    target = _MAILTO.search(match[0])
-    return f"|{target[1]}|" if target else "|"
+    """A tag as a cell's edge, each of its attributes' values a cell of its own: no page shows an ``aria-label``,
+    a ``title`` until hovered, a ``data-*`` value or an editor's label, and a cohort there is a list as anywhere; a
+    link's ``mailto:`` target is its address (``<a href="mailto:…">``)."""
+    cells = [target[1] for target in _MAILTO.finditer(match[0])]  # quoted or not (``href=mailto:…``)
+    for quoted in _ATTRIBUTE_VALUE.finditer(match[0]):
+        value = quoted[1] if quoted[1] is not None else quoted[2]
+        if "mailto:" not in value.lower():
+            cells.append(value)
+    return "|" + "|".join(cells) + "|" if cells else "|"
 
 
 def _row_cells(line: str) -> list[str]:

@@ -320,3 +320,32 @@ def test_a_whole_clone_judges_the_pull_requests_every_commit(repo: Repo, tmp_pat
     found = _merged_pull_request(repo, tmp_path, depth=None)
     assert [p.location.path[:7] for p in found] == ["commit "], found
     assert "reword" in found[0].message.lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect aria-label="{0}, {1}, {2}" width="1" height="1"/></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:i="http://www.inkscape.org/namespaces/inkscape">\n'
+        '<g i:label="{0}"/>\n<g i:label="{1}"/>\n<g i:label="{2}"/>\n</svg>',
+        '<p title="{0}; {1}; {2}">The March cohort</p>',
+        "<ul>\n<li data-who='{0}'>Bo</li>\n<li data-who='{1}'>Cy</li>\n<li data-who='{2}'>Dee</li>\n</ul>",
+    ],
+)
+@pytest.mark.parametrize("rel", ["docs/diagram.svg", "docs/cohort.html", "docs/cohort.md"])
+def test_a_cohort_in_markup_attributes_is_a_list(text: str, rel: str) -> None:
+    """A hole: a tag was read as a cell's edge and its attributes dropped (a ``mailto:`` target aside), so a cohort
+    in an SVG's ``aria-label`` or Inkscape labels, or an HTML ``title`` or ``data-*`` attribute, passed every list
+    rule: unseen on the page, published with the repository. An attribute's value is now a cell of its own."""
+    found = secret_in(text.format(*THREE).encode(), rel=rel)
+    assert found is not None, rel
+    assert found[2] == "governance.recipients", found
+
+
+def test_markup_attributes_without_a_list_pass() -> None:
+    """Honest markup: one author's address in a meta tag, links, classes, a picture's alternative text."""
+    text = (
+        f'<meta name="author" content="Bo Lind <{THREE[0]}>">\n<img src="a.png" alt="Bo, Cy and Dee, our team">\n'
+        '<a class="x, y" href="https://example.org/a@b">the page</a>\n<a href="mailto:help@acme-academy.org">help</a>\n'
+    )
+    assert secret_in(text.encode(), rel="docs/index.html") is None
