@@ -450,10 +450,49 @@ def _parsed(text: str) -> ET.Element | None:
         return None
 
 
-def _outside_root(text: str) -> bool:
-    """Whether ``text`` holds a comment before or after its root element (the tree builder keeps none there)."""
+def _outside_root(text: str, *, editors: bool = False) -> bool:
+    """Whether ``text`` holds a comment before or after its root element (the tree builder keeps none there);
+    with ``editors``, one that is no editor's own (:data:`_EDITOR_COMMENT`)."""
     start, end = text.find("<svg"), text.rfind("</svg>")
-    return "<!--" in text[: max(start, 0)] or (end >= 0 and "<!--" in text[end:])
+    outside = text[: max(start, 0)] + (text[end:] if end >= 0 else "")
+    if not editors:
+        return "<!--" in outside
+    return any(_EDITOR_COMMENT.fullmatch(said) is None for said in re.findall(r"<!--(.*?)(?:-->|\Z)", outside, re.S))
+
+
+#: What an editor writes in every file it saves, word for word, nothing free in it (a version's digits): its
+#: comment (Inkscape's creator line, Illustrator's generator line), and Inkscape 0.92's <metadata> of a format and
+#: a type with an empty title (:func:`_editors_metadata`). Anything more is refused as any comment is.
+_EDITOR_COMMENT = re.compile(
+    r" Created with Inkscape \(http://www\.inkscape\.org/\) "
+    r"| Generator: Adobe Illustrator [0-9.]{1,12}, SVG Export Plug-In \. "
+    r"SVG Version: [0-9.]{1,8} Build [0-9]{1,6}\)\s{0,4}"
+)
+_RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_EDITORS_METADATA: dict[tuple[str | None, str], dict[str, str]] = {
+    ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "RDF"): {},
+    ("http://creativecommons.org/ns#", "Work"): {f"{{{_RDF_NS}}}about": ""},
+    ("http://purl.org/dc/elements/1.1/", "format"): {},
+    ("http://purl.org/dc/elements/1.1/", "type"): {f"{{{_RDF_NS}}}resource": "http://purl.org/dc/dcmitype/StillImage"},
+    ("http://purl.org/dc/elements/1.1/", "title"): {},
+}
+
+
+def _editors_metadata(metadata: ET.Element) -> bool:
+    """Whether ``metadata`` is Inkscape's own (:data:`_EDITOR_COMMENT`): its elements, their attributes exactly,
+    and no text but the format's ``image/svg+xml``."""
+    if set(metadata.attrib) - {"id"} or (metadata.text or "").strip():
+        return False
+    for element in metadata.iter():
+        if element is metadata:
+            continue
+        expected = _EDITORS_METADATA.get(_local(element.tag) if isinstance(element.tag, str) else (None, ""))
+        if expected is None or element.attrib != expected or (element.tail or "").strip():
+            return False
+        said = (element.text or "").strip()
+        if said and (said != "image/svg+xml" or _local(element.tag)[1] != "format"):
+            return False
+    return True
 
 
 def _is_comment(element: ET.Element) -> bool:
@@ -486,16 +525,20 @@ def unseen_content(data: bytes) -> str | None:
     root = _parsed(text)
     if root is None or _local(root.tag if isinstance(root.tag, str) else "") != (SVG_NS, "svg"):
         return None
-    if _outside_root(text):
+    if _outside_root(text, editors=True):
         return "a comment"
     stack: list[tuple[ET.Element, bool]] = [(root, False)]  # an element, and whether it is in shown text
     while stack:
         element, in_text = stack.pop()
         if _is_comment(element):
-            return "a comment"
+            if _EDITOR_COMMENT.fullmatch(element.text or "") is None:
+                return "a comment"
+            continue
         ns, local = _local(element.tag) if isinstance(element.tag, str) else (None, "")
-        if local == "metadata" and (len(element) or (element.text or "").strip()):
-            return "metadata (<metadata>)"
+        if local == "metadata":
+            if (len(element) or (element.text or "").strip()) and not _editors_metadata(element):
+                return "metadata (<metadata>)"
+            continue
         if ns == SVG_NS and local in ("foreignObject", "script", "style"):
             continue  # its HTML is drawn, as a page's text is; a script or style sheet is code, read as such
         shown = in_text or (ns == SVG_NS and local in _TEXT_HOLDERS)

@@ -349,3 +349,81 @@ def test_markup_attributes_without_a_list_pass() -> None:
         '<a class="x, y" href="https://example.org/a@b">the page</a>\n<a href="mailto:help@acme-academy.org">help</a>\n'
     )
     assert secret_in(text.encode(), rel="docs/index.html") is None
+
+
+INKSCAPE_092 = """<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<!-- Created with Inkscape (http://www.inkscape.org/) -->
+
+<svg
+   xmlns:dc="http://purl.org/dc/elements/1.1/"
+   xmlns:cc="http://creativecommons.org/ns#"
+   xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+   xmlns:svg="http://www.w3.org/2000/svg"
+   xmlns="http://www.w3.org/2000/svg"
+   xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
+   xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+   width="210mm" height="297mm" viewBox="0 0 210 297" version="1.1" id="svg8"
+   inkscape:version="0.92.4 (5da689c313, 2019-01-14)" sodipodi:docname="flow.svg">
+  <defs id="defs2" />
+  <sodipodi:namedview id="base" pagecolor="#ffffff" inkscape:zoom="0.35" inkscape:current-layer="layer1" />
+  <metadata id="metadata5">
+    <rdf:RDF>
+      <cc:Work rdf:about="">
+        <dc:format>image/svg+xml</dc:format>
+        <dc:type rdf:resource="http://purl.org/dc/dcmitype/StillImage" />
+        <dc:title></dc:title>
+      </cc:Work>
+    </rdf:RDF>
+  </metadata>
+  <g inkscape:label="Layer 1" inkscape:groupmode="layer" id="layer1">
+    <rect style="fill:#ccc" width="50" height="20" x="10" y="10" />
+    <text x="12" y="25">Issuer</text>
+  </g>
+</svg>
+"""
+
+ILLUSTRATOR = """<?xml version="1.0" encoding="utf-8"?>
+<!-- Generator: Adobe Illustrator 27.5.0, SVG Export Plug-In . SVG Version: 6.00 Build 0)  -->
+<svg version="1.1" id="Layer_1" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" x="0px"
+   y="0px" viewBox="0 0 100 100" style="enable-background:new 0 0 100 100;" xml:space="preserve">
+<style type="text/css">
+  .st0{fill:#1D1D1B;}
+</style>
+<rect x="10" y="10" class="st0" width="80" height="80"/>
+</svg>
+"""
+
+
+@pytest.mark.parametrize("data", [INKSCAPE_092, ILLUSTRATOR], ids=["inkscape-0.92", "illustrator"])
+def test_an_editors_usual_svg_passes(data: str) -> None:
+    """A false refusal: Inkscape's 'Inkscape SVG' (its creator comment, a <metadata> of a format and a type, no
+    title) and Illustrator's export (its generator comment) were refused, though they name nobody: the editors'
+    own words, exactly, with nothing free in them, are their drawing's."""
+    assert secret_in(data.encode(), rel="docs/flow.svg") is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (
+            "Created with Inkscape (http://www.inkscape.org/)",
+            f"Created with Inkscape (http://www.inkscape.org/) {NAMES}",
+        ),
+        ("<dc:title></dc:title>", f"<dc:title>{NAMES}</dc:title>"),
+        (
+            "<dc:format>image/svg+xml</dc:format>",
+            f"<dc:format>image/svg+xml</dc:format><dc:creator>{NAMES}</dc:creator>",
+        ),
+    ],
+)
+def test_an_editors_svg_carrying_more_is_refused(old: str, new: str) -> None:
+    found = secret_in(INKSCAPE_092.replace(old, new).encode(), rel="docs/flow.svg")
+    assert found is not None
+    assert found[2] == "governance.image-metadata"
+
+
+def test_an_illustrator_comment_carrying_more_is_refused() -> None:
+    data = ILLUSTRATOR.replace("Build 0)  -->", f"Build 0) {NAMES} -->")
+    found = secret_in(data.encode(), rel="docs/flow.svg")
+    assert found is not None
+    assert found[2] == "governance.image-metadata"
