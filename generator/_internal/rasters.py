@@ -114,12 +114,34 @@ def _ico(data: bytes) -> str | None:
         if offset != pos:
             return "bytes between its images"
         entry = data[offset : offset + size]
-        if entry.startswith(b"\x89PNG\r\n\x1a\n"):
-            found = _png(entry)
-            if found is not None:
-                return found
+        found = _png(entry) if entry.startswith(b"\x89PNG\r\n\x1a\n") else _icon_bitmap(entry)
+        if found is not None:
+            return found
         pos = offset + size
     return _AFTER_END if pos < len(data) else None
+
+
+def _icon_bitmap(entry: bytes) -> str | None:
+    """An icon's bitmap entry: a BITMAPINFOHEADER, its palette, its pixels and its mask (twice the picture's
+    height between them), and nothing after them but zeros: an entry whose size holds more carries it unseen."""
+    if len(entry) < 40 or int.from_bytes(entry[:4], "little") != 40:
+        return "a bitmap with a header other than an icon's"
+    width = int.from_bytes(entry[4:8], "little", signed=True)
+    height = abs(int.from_bytes(entry[8:12], "little", signed=True)) // 2
+    bits, compression = int.from_bytes(entry[14:16], "little"), int.from_bytes(entry[16:20], "little")
+    colours = int.from_bytes(entry[32:36], "little") or (1 << bits if bits <= 8 else 0)
+    if width <= 0 or compression not in (0, 3):
+        return None  # no bitmap a reader shows; its bytes are searched as any file's
+    expected = (
+        40
+        + (12 if compression == 3 else 0)
+        + 4 * colours
+        + ((width * bits + 31) // 32) * 4 * height
+        + ((width + 31) // 32) * 4 * height
+    )
+    # Writers differ on the mask's length (Pillow writes a fixed one, zeros past a small icon's mask): past it,
+    # zeros are padding, anything else is carried.
+    return "bytes after its bitmap's pixels" if entry[expected:].strip(b"\0") else None
 
 
 def _name(kind: bytes) -> str:

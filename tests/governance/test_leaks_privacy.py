@@ -427,3 +427,20 @@ def test_an_illustrator_comment_carrying_more_is_refused() -> None:
     found = secret_in(data.encode(), rel="docs/flow.svg")
     assert found is not None
     assert found[2] == "governance.image-metadata"
+
+
+def _icon_bitmap() -> bytes:
+    """The bitmap entry (a DIB: header, pixels, mask) of an icon as Pillow writes one."""
+    icon = _pillow("ICO", bitmap_format="bmp", sizes=[(4, 4)])
+    offset, size = int.from_bytes(icon[18:22], "little"), int.from_bytes(icon[14:18], "little")
+    return icon[offset : offset + size]
+
+
+def test_an_icon_bitmap_carrying_more_than_its_pixels_is_refused() -> None:
+    """A hole: an icon's bitmap entry was taken whole whatever its size, so the cohort's names written after its
+    pixels and mask, inside the entry (its size in the directory grown to hold them), passed unseen."""
+    bitmap = _icon_bitmap()
+    assert secret_in(_ico([bitmap]), rel="docs/favicon.ico") is None
+    found = secret_in(_ico([bitmap + NAMES.encode()]), rel="docs/favicon.ico")
+    assert found is not None
+    assert found[2] == "governance.image-metadata"
