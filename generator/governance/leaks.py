@@ -1578,11 +1578,12 @@ def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
 
 
 def _addresses(text: str) -> dict[str, int]:
-    """The people's addresses ``text`` names (no example or role mailbox), each with its first line."""
+    """The people's addresses ``text`` names (no example or role mailbox), each with its first line: read as the
+    list rules read a line (:func:`generator.models.award.as_read`: ``bo＠…``, ``bo&#64;…``, ``bo%40…``)."""
     found: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), 1):
-        if "@" in line:
-            for match in _MAILBOX.finditer(line):
+        if _AT_IN_LINE.search(line) is not None or "\\" in line:
+            for match in _MAILBOX.finditer(as_read(line)):
                 named = _someones_address(match[0].strip(_AROUND_ADDRESS))
                 if named is not None and not _ROLE_MAILBOX.match(named):
                     found.setdefault(named.lower(), number)
@@ -1694,9 +1695,9 @@ def check_commit_messages(pr: PullRequest, problems: ProblemList, history: list[
     cohort or a key pasted into one (``git commit -F cohort.txt``) is published with the history for good, as a
     file's would be. Each is named ``commit <id>``. Its trailers' addresses are the people file's rule's
     (:func:`_check_people_file`). A range a shallow clone cut is said to be unread, never passed."""
-    listed = git_output(pr.root, "log", "-z", "--format=%H%n%B", f"{pr.base.commit}..HEAD", "--") or b""
+    listed = git_output(pr.root, "log", "-z", "--format=%H %ae %ce%n%B", f"{pr.base.commit}..HEAD", "--") or b""
     entries = [entry.strip(b"\n").partition(b"\n") for entry in listed.split(b"\0") if entry.strip(b"\n")]
-    if _range_cut(pr, [sha.decode("ascii", "replace") for sha, _, _ in entries]):
+    if _range_cut(pr, [head.split(b" ", 1)[0].decode("ascii", "replace") for head, _, _ in entries]):
         problems.add(
             "commit messages",
             "the pull request's commits are not all here to be searched (a cohort or a key in a message is "
@@ -1704,12 +1705,15 @@ def check_commit_messages(pr: PullRequest, problems: ProblemList, history: list[
             line=None,
             code="governance.recipients",
         )
-    for sha, _, body in entries:
+    for head, _, body in entries:
         if not body:
             continue
-        where = f"commit {sha.decode('ascii', 'replace')[:12]}"
+        sha, *own = head.decode("utf-8", errors="replace").lower().split(" ")
+        where = f"commit {sha[:12]}"
+        # The commit's own author and committer (a Signed-off-by of oneself) are in its header already.
         trailers = b"\n".join(match[0] for match in _TRAILER.finditer(body)).decode("utf-8", errors="replace")
-        found = _unknown_addresses(pr, _addresses(trailers), history)
+        named = {address: line for address, line in _addresses(trailers).items() if address not in own}
+        found = _unknown_addresses(pr, named, history)
         if found is not None:
             unknown, known = found
             problems.add(

@@ -444,3 +444,29 @@ def test_an_icon_bitmap_carrying_more_than_its_pixels_is_refused() -> None:
     found = secret_in(_ico([bitmap + NAMES.encode()]), rel="docs/favicon.ico")
     assert found is not None
     assert found[2] == "governance.image-metadata"
+
+
+def test_a_first_contributors_sign_off_beside_two_co_authors_passes(repo: Repo) -> None:
+    """A false refusal: a first-time contributor's own Signed-off-by (the DCO's) counted as an outsider, so with two
+    co-authors the commit read as a list. The commit's own author and committer are published in its header
+    anyway: its trailers naming them add nobody."""
+    eve = f"eve@{DOMAIN}"
+    repo.write("docs/notes.md", "# Notes\n")
+    repo.git("add", "-A")
+    message = f"Fix the page\n\nCo-authored-by: Bo Lind <{THREE[0]}>\nCo-authored-by: Cy Moe <{THREE[1]}>\n"
+    message += f"Signed-off-by: Eve Kay <{eve}>\n"
+    repo.git("-c", f"user.email={eve}", "-c", "user.name=Eve Kay", "commit", "-q", "-m", message)
+    from generator.check import CheckOptions, run_check
+    from tests.governance.conftest import errors
+
+    assert errors(run_check(repo.root, CheckOptions(base="HEAD~1", actor="reg-admin", progress=False))) == []
+
+
+def test_a_cohort_with_escaped_at_signs_saved_as_a_people_file_is_refused(repo: Repo) -> None:
+    """A hole: a people file's addresses were read as typed, so a cohort written with a full-width at sign, an
+    HTML reference or a percent escape (``bo＠…``, ``cy&#64;…``, ``dee%40…``: each reads as an address, as award
+    text is read) was no address at all and the AUTHORS passed. They are read as the list rules read them."""
+    forms = ("\uff20", "&#64;", "%40")
+    text = "".join(f"{a[:2].title()} Lind <{a.replace('@', at)}>\n" for a, at in zip(THREE, forms, strict=True))
+    found = _pr_adds_people_file(repo, "AUTHORS", text)
+    assert [p.location.path for p in found] == ["AUTHORS"], found
