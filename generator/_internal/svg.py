@@ -527,6 +527,11 @@ def unseen_content(data: bytes) -> str | None:
         return None
     if _outside_root(text, editors=True):
         return "a comment"
+    if root.get("content", "").strip():  # no SVG attribute: draw.io's copy of the diagram, deflated by default
+        return (
+            "an editor's copy of the diagram in its root's content attribute (draw.io: export again with "
+            "'Include a copy of my diagram' unticked)"
+        )
     stack: list[tuple[ET.Element, bool]] = [(root, False)]  # an element, and whether it is in shown text
     while stack:
         element, in_text = stack.pop()

@@ -462,6 +462,29 @@ def test_a_first_contributors_sign_off_beside_two_co_authors_passes(repo: Repo) 
     assert errors(run_check(repo.root, CheckOptions(base="HEAD~1", actor="reg-admin", progress=False))) == []
 
 
+DRAWIO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
+    'width="121px" height="61px" viewBox="-0.5 -0.5 121 61" content="{}"><defs/><g>'
+    '<rect x="0" y="0" width="120" height="60" fill="#ffffff" stroke="#000000" pointer-events="all"/>'
+    '<text x="59.5" y="34.5">Issuer</text></g></svg>'
+)
+
+
+def test_draw_ios_copy_of_the_diagram_is_refused() -> None:
+    """A hole: draw.io's export keeps a copy of the diagram in the root's ``content`` attribute, deflated and in
+    base64 by default: whatever its labels, notes and tooltips hold (a cohort's addresses) no rule can read, and no
+    viewer shows it. Such a copy is refused, saying to export without it."""
+    packed = (
+        "&lt;mxfile host=&quot;app.diagrams.net&quot;&gt;&lt;diagram id=&quot;a&quot;&gt;7VZNb9swDP01Pm6w5a/0"
+        "&lt;/diagram&gt;&lt;/mxfile&gt;"
+    )
+    found = secret_in(DRAWIO.format(packed).encode(), rel="docs/flow.svg")
+    assert found is not None
+    assert found[2] == "governance.image-metadata"
+    assert "Include a copy of my diagram" in found[1]
+    assert secret_in(DRAWIO.replace(' content="{}"', "").encode(), rel="docs/flow.svg") is None
+
+
 def test_a_cohort_with_escaped_at_signs_saved_as_a_people_file_is_refused(repo: Repo) -> None:
     """A hole: a people file's addresses were read as typed, so a cohort written with a full-width at sign, an
     HTML reference or a percent escape (``bo＠…``, ``cy&#64;…``, ``dee%40…``: each reads as an address, as award
