@@ -11,7 +11,7 @@ unknown or private chunk, nothing after the image's end. The pixels themselves a
 
 from __future__ import annotations
 
-__all__ = ["extra_content", "raster_format"]
+__all__ = ["extra_content", "raster_format", "unwalked_format"]
 
 #: PNG chunks that describe the picture (and APNG's frames), with the most bytes each may hold (``None``: the
 #: compressed pixels). No free text, no embedded file; and a bound, as Pillow reads what it needs of a chunk and
@@ -49,6 +49,36 @@ def raster_format(data: bytes) -> str | None:
         return "WEBP"
     if data.startswith((b"GIF87a", b"GIF89a")):
         return "GIF"
+    if data[:4] in (b"\0\0\1\0", b"\0\0\2\0") and len(data) > 6 and data[4:6] != b"\0\0":
+        return "ICO"
+    return None
+
+
+#: ISO-BMFF brands of HEIF images (HEIC, AVIF and their sequences): an ``ftyp`` box's major brand.
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis")
+#: A BMP's DIB header sizes (core, info, v2-v5): with its reserved zeros, what tells ``BM`` from text.
+_BMP_HEADERS = (12, 40, 52, 56, 64, 108, 124)
+
+
+def unwalked_format(data: bytes) -> str | None:
+    """The image format ``data`` starts like, by its first bytes, when it is one whose metadata no walker here
+    reads and the registry has no use for: TIFF (its tags are EXIF's: an artist, a description, XMP, IPTC), BMP
+    (a V5 header embeds a colour profile, and bytes may sit between its header and pixels), HEIF and AVIF (Exif
+    and XMP items in a ``meta`` box), JPEG XL (Exif and XMP boxes). Issuer images are PNG, JPEG, WebP, GIF or
+    SVG, and a page or a document shows those everywhere: such a file is converted rather than walked."""
+    if data[:4] in (b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"):
+        return "TIFF"
+    if (
+        data.startswith(b"BM")
+        and len(data) >= 18
+        and data[6:10] == b"\0\0\0\0"
+        and int.from_bytes(data[14:18], "little") in _BMP_HEADERS
+    ):
+        return "BMP"
+    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        return "AVIF" if data[8:12] in (b"avif", b"avis") else "HEIF (HEIC)"
+    if data.startswith((b"\xff\x0a", b"\0\0\0\x0cJXL \r\n\x87\n")):
+        return "JPEG XL"
     return None
 
 
@@ -64,7 +94,54 @@ def extra_content(data: bytes, fmt: str) -> str | None:
         return _webp(data)
     if fmt == "GIF":
         return _gif(data)
+    if fmt == "ICO":
+        return _ico(data)
     return None
+
+
+def _ico(data: bytes) -> str | None:
+    """An icon (a favicon) entry by entry: each a PNG, walked as one, or a bitmap (no metadata of its own); its
+    entries one after the other from the end of its directory, with nothing between them or after them."""
+    count = int.from_bytes(data[4:6], "little")
+    pos = 6 + 16 * count
+    if pos > len(data):
+        return None  # truncated: not an icon any reader shows
+    spans = sorted(
+        (int.from_bytes(data[at + 12 : at + 16], "little"), int.from_bytes(data[at + 8 : at + 12], "little"))
+        for at in range(6, pos, 16)
+    )
+    for offset, size in spans:
+        if offset != pos:
+            return "bytes between its images"
+        entry = data[offset : offset + size]
+        found = _png(entry) if entry.startswith(b"\x89PNG\r\n\x1a\n") else _icon_bitmap(entry)
+        if found is not None:
+            return found
+        pos = offset + size
+    return _AFTER_END if pos < len(data) else None
+
+
+def _icon_bitmap(entry: bytes) -> str | None:
+    """An icon's bitmap entry: a BITMAPINFOHEADER, its palette, its pixels and its mask (twice the picture's
+    height between them), and nothing after them but zeros: an entry whose size holds more carries it unseen."""
+    if len(entry) < 40 or int.from_bytes(entry[:4], "little") != 40:
+        return "a bitmap with a header other than an icon's"
+    width = int.from_bytes(entry[4:8], "little", signed=True)
+    height = abs(int.from_bytes(entry[8:12], "little", signed=True)) // 2
+    bits, compression = int.from_bytes(entry[14:16], "little"), int.from_bytes(entry[16:20], "little")
+    colours = int.from_bytes(entry[32:36], "little") or (1 << bits if bits <= 8 else 0)
+    if width <= 0 or compression not in (0, 3):
+        return None  # no bitmap a reader shows; its bytes are searched as any file's
+    expected = (
+        40
+        + (12 if compression == 3 else 0)
+        + 4 * colours
+        + ((width * bits + 31) // 32) * 4 * height
+        + ((width + 31) // 32) * 4 * height
+    )
+    # Writers differ on the mask's length (Pillow writes a fixed one, zeros past a small icon's mask): past it,
+    # zeros are padding, anything else is carried.
+    return "bytes after its bitmap's pixels" if entry[expected:].strip(b"\0") else None
 
 
 def _name(kind: bytes) -> str:

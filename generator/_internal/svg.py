@@ -31,7 +31,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-__all__ = ["SvgResult", "inspect_svg", "result_problem", "sanitize_svg", "svg_problem"]
+__all__ = ["SvgResult", "inspect_svg", "result_problem", "sanitize_svg", "svg_problem", "unseen_content"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -260,6 +260,10 @@ def _clean(element: ET.Element, removed: list[str]) -> None:
             del element.attrib[name]
             removed.append(f"{_named(local)} on <{_named(here)}>")
     for child in list(element):
+        if _is_comment(child):  # shown by no viewer, published with the repository byte for byte
+            element.remove(child)
+            removed.append("a comment")
+            continue
         ns, local = _local(child.tag) if isinstance(child.tag, str) else (None, "")
         if ns != SVG_NS or local not in _ELEMENTS:
             element.remove(child)
@@ -420,15 +424,11 @@ def inspect_svg(data: bytes) -> SvgResult | None:
     declaration = re.match(r"\s*<\?xml\s", text)
     if text.count("<?") > (1 if declaration else 0):
         removed.append("processing instructions")
-    # The encoding is forced, so the parser reads exactly the characters checked above (no UTF-16 detour).
-    parser = ET.XMLParser(encoding="utf-8")  # noqa: S314 - no DTD reaches it (refused above)
-    try:
-        parser.feed(text.encode("utf-8"))
-        root = parser.close()
-    except (ET.ParseError, RecursionError):
+    root = _parsed(text)
+    if root is None or root.tag != f"{{{SVG_NS}}}svg" or _depth(root) > MAX_DEPTH:
         return None
-    if root.tag != f"{{{SVG_NS}}}svg" or _depth(root) > MAX_DEPTH:
-        return None
+    if _outside_root(text):
+        removed.append("a comment")
     _clean(root, removed)
     try:
         _drawn(root)
@@ -436,6 +436,121 @@ def inspect_svg(data: bytes) -> SvgResult | None:
         return None
     _canonical(root)
     return SvgResult(bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)), tuple(removed))
+
+
+def _parsed(text: str) -> ET.Element | None:
+    """The element tree of ``text``, its comments kept (as elements whose tag is :data:`ET.Comment`: named and
+    removed, as everything else no viewer shows)."""
+    # The encoding is forced, so the parser reads exactly the characters given (no UTF-16 detour).
+    parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True), encoding="utf-8")  # noqa: S314 - see callers
+    try:
+        parser.feed(text.encode("utf-8"))
+        return parser.close()
+    except (ET.ParseError, RecursionError):
+        return None
+
+
+def _outside_root(text: str, *, editors: bool = False) -> bool:
+    """Whether ``text`` holds a comment before or after its root element (the tree builder keeps none there);
+    with ``editors``, one that is no editor's own (:data:`_EDITOR_COMMENT`)."""
+    start, end = text.find("<svg"), text.rfind("</svg>")
+    outside = text[: max(start, 0)] + (text[end:] if end >= 0 else "")
+    if not editors:
+        return "<!--" in outside
+    return any(_EDITOR_COMMENT.fullmatch(said) is None for said in re.findall(r"<!--(.*?)(?:-->|\Z)", outside, re.S))
+
+
+#: What an editor writes in every file it saves, word for word, nothing free in it (a version's digits): its
+#: comment (Inkscape's creator line, Illustrator's generator line), and Inkscape 0.92's <metadata> of a format and
+#: a type with an empty title (:func:`_editors_metadata`). Anything more is refused as any comment is.
+_EDITOR_COMMENT = re.compile(
+    r" Created with Inkscape \(http://www\.inkscape\.org/\) "
+    r"| Generator: Adobe Illustrator [0-9.]{1,12}, SVG Export Plug-In \. "
+    r"SVG Version: [0-9.]{1,8} Build [0-9]{1,6}\)\s{0,4}"
+)
+_RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_EDITORS_METADATA: dict[tuple[str | None, str], dict[str, str]] = {
+    ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "RDF"): {},
+    ("http://creativecommons.org/ns#", "Work"): {f"{{{_RDF_NS}}}about": ""},
+    ("http://purl.org/dc/elements/1.1/", "format"): {},
+    ("http://purl.org/dc/elements/1.1/", "type"): {f"{{{_RDF_NS}}}resource": "http://purl.org/dc/dcmitype/StillImage"},
+    ("http://purl.org/dc/elements/1.1/", "title"): {},
+}
+
+
+def _editors_metadata(metadata: ET.Element) -> bool:
+    """Whether ``metadata`` is Inkscape's own (:data:`_EDITOR_COMMENT`): its elements, their attributes exactly,
+    and no text but the format's ``image/svg+xml``."""
+    if set(metadata.attrib) - {"id"} or (metadata.text or "").strip():
+        return False
+    for element in metadata.iter():
+        if element is metadata:
+            continue
+        expected = _EDITORS_METADATA.get(_local(element.tag) if isinstance(element.tag, str) else (None, ""))
+        if expected is None or element.attrib != expected or (element.tail or "").strip():
+            return False
+        said = (element.text or "").strip()
+        if said and (said != "image/svg+xml" or _local(element.tag)[1] != "format"):
+            return False
+    return True
+
+
+def _is_comment(element: ET.Element) -> bool:
+    return element.tag is ET.Comment  # type: ignore[comparison-overlap]  # typeshed types a tag as a string
+
+
+#: Where an SVG in the repository starts to say so: its root element within the first bytes (past a declaration,
+#: comments, a DOCTYPE). A file not starting so is not parsed at all: the full check reads every file.
+_SVG_HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<(?:\?xml|!--|!DOCTYPE|svg)", re.IGNORECASE)
+
+
+def unseen_content(data: bytes) -> str | None:
+    """What an SVG file anywhere in the repository (by its bytes: any name) holds that no viewer shows, in words:
+    a comment, ``<metadata>`` or any text outside ``<text>``, ``<title>`` and ``<desc>`` (the issuer images' rule:
+    :func:`_clean`), or an entity declaration (text substituted where the reader cannot see it). ``None`` when it
+    holds its drawing and shown text only, or is no SVG. Scripts, styles and the rest of the issuer images'
+    allow-list are not asked of a document's diagram (a script's or a style sheet's text is code, searched as any
+    file's text is): only what could carry a name unseen."""
+    if _SVG_HEAD.match(data) is None or b"<svg" not in data:
+        return None
+    try:
+        text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lowered = text.lower()
+    if "<!entity" in lowered:
+        return "an entity declaration (text the drawing substitutes unseen)"
+    if "<!doctype" in lowered:  # a DOCTYPE with no entities (old exporters write SVG 1.1's): the parser can't read it
+        text = re.sub(r"<!DOCTYPE[^>\[]*>", "", text, count=1, flags=re.IGNORECASE)
+    root = _parsed(text)
+    if root is None or _local(root.tag if isinstance(root.tag, str) else "") != (SVG_NS, "svg"):
+        return None
+    if _outside_root(text, editors=True):
+        return "a comment"
+    if root.get("content", "").strip():  # no SVG attribute: draw.io's copy of the diagram, deflated by default
+        return (
+            "an editor's copy of the diagram in its root's content attribute (draw.io: export again with "
+            "'Include a copy of my diagram' unticked)"
+        )
+    stack: list[tuple[ET.Element, bool]] = [(root, False)]  # an element, and whether it is in shown text
+    while stack:
+        element, in_text = stack.pop()
+        if _is_comment(element):
+            if _EDITOR_COMMENT.fullmatch(element.text or "") is None:
+                return "a comment"
+            continue
+        ns, local = _local(element.tag) if isinstance(element.tag, str) else (None, "")
+        if local == "metadata":
+            if (len(element) or (element.text or "").strip()) and not _editors_metadata(element):
+                return "metadata (<metadata>)"
+            continue
+        if ns == SVG_NS and local in ("foreignObject", "script", "style"):
+            continue  # its HTML is drawn, as a page's text is; a script or style sheet is code, read as such
+        shown = in_text or (ns == SVG_NS and local in _TEXT_HOLDERS)
+        if not shown and ((element.text or "").strip() or any((child.tail or "").strip() for child in element)):
+            return f"text in <{_named(local)}>, which the drawing does not show"
+        stack += [(child, shown) for child in element]
+    return None
 
 
 def sanitize_svg(data: bytes) -> bytes | None:

@@ -104,7 +104,10 @@ class GitBase:
         if resolved.returncode != 0:
             raise UsageError(
                 f"--base {rev}: no such commit in this repository",
-                ["in CI, fetch enough history to contain it (actions/checkout: fetch-depth: 0, or 2 for a merge)"],
+                [
+                    "in CI, fetch the whole history (actions/checkout: fetch-depth: 0): the check reads every "
+                    "commit of the range"
+                ],
             )
         prefix = _git(root, "rev-parse", "--show-prefix").stdout.decode().strip()
         return cls(root, resolved.stdout.decode().strip(), prefix)

@@ -81,8 +81,9 @@ import yaml
 
 from generator import layout
 from generator._internal.git import git_output, git_stream, not_read_from_disk
-from generator._internal.rasters import extra_content, raster_format
+from generator._internal.rasters import extra_content, raster_format, unwalked_format
 from generator._internal.source import SourceError, parse_json
+from generator._internal.svg import unseen_content
 from generator._internal.text import drop_ignored
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
 from generator.crypto.ed25519 import public_from_seed
@@ -1080,7 +1081,9 @@ def structured_recipients_line(data: bytes) -> int | None:
 _ITEM_MARK = re.compile(r"[ \t]*(?:>[ \t]*)*(?:[-*+\u2022][ \t]+|[0-9]{1,9}[.)][ \t]+)?(?:\[[ xX]\][ \t]+)?")
 #: An HTML tag, read as a cell's edge (``<li>``, ``<td>``); not an autolink (``<bo@…>``: a tag's name is followed
 #: by a space, a ``/`` or its ``>``). Up to the next ``<`` at most: linear on a run of unclosed tags.
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^<>]*)?>")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9_.:-]*(?:[\s/][^<>]*)?>")
+#: A tag's quoted attribute value (``aria-label="…"``, ``data-who='…'``, ``inkscape:label="…"``).
+_ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 #: A Markdown link (``[Bo](mailto:bo@…)``): its text and its target, each a cell. Neither part crosses a bracket of
 #: its kind, so a run of ``[`` is read in linear time.
 _MD_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()\s]*)\)")
@@ -1102,9 +1105,15 @@ _LISTED = 3
 
 
 def _tag_cells(match: re.Match[str]) -> str:
-    """A tag as a cell's edge; a link's ``mailto:`` target kept as a cell of its own (``<a href="mailto:…">``)."""
-    target = _MAILTO.search(match[0])
-    return f"|{target[1]}|" if target else "|"
+    """A tag as a cell's edge, each of its attributes' values a cell of its own: no page shows an ``aria-label``,
+    a ``title`` until hovered, a ``data-*`` value or an editor's label, and a cohort there is a list as anywhere; a
+    link's ``mailto:`` target is its address (``<a href="mailto:…">``)."""
+    cells = [target[1] for target in _MAILTO.finditer(match[0])]  # quoted or not (``href=mailto:…``)
+    for quoted in _ATTRIBUTE_VALUE.finditer(match[0]):
+        value = quoted[1] if quoted[1] is not None else quoted[2]
+        if "mailto:" not in value.lower():
+            cells.append(value)
+    return "|" + "|".join(cells) + "|" if cells else "|"
 
 
 def _row_cells(line: str) -> list[str]:
@@ -1467,8 +1476,27 @@ def secret_in(
             "Commit the picture only (export it again without metadata, e.g. `exiftool -all= FILE`)",
             IMAGE_CODE,
         )
+    unwalked = unwalked_format(data)
+    if unwalked is not None:
+        return (
+            1,
+            f"is a {unwalked} image, whose metadata (EXIF, XMP, a description, an author) no check here reads and "
+            "the repository would publish byte for byte: the registry and its pages use PNG, JPEG, WebP, GIF and "
+            "SVG only. Convert it to PNG with its pixels only (e.g. `magick FILE -strip FILE.png`)",
+            IMAGE_CODE,
+        )
+    text = _utf16_as_utf8(data)  # the bytes themselves below: raw key material may start as a BOM does
+    # An SVG's comments and metadata (an issuer's SVG is told by its own check, generator._internal.svg, once).
+    unseen = unseen_content(text) if b"<svg" in text else None
+    if unseen is not None and (rel is None or layout.classify(rel).kind != layout.PathKind.ISSUER_ASSET):
+        return (
+            1,
+            f"is an SVG holding {unseen}: no viewer shows it, it can name people (an author, a list pasted into "
+            "it), and the repository publishes it byte for byte. Commit the drawing only (Inkscape's 'Plain SVG', "
+            "or `scour --remove-metadata --enable-comment-stripping`)",
+            IMAGE_CODE,
+        )
     hit = private_key_line(data, registered, tokens)
-    text = _utf16_as_utf8(data)  # the bytes themselves above: raw key material may start as a BOM does
     if hit is None and text is not data:
         hit = private_key_line(text, registered, tokens)
     if hit is not None:
@@ -1530,6 +1558,11 @@ def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
         award = change.status is ChangeStatus.ADDED and layout.classify(change.path).kind in layout.AWARD_KINDS
         if not award or (pr.root / change.path).is_symlink():
             searched.append(change.path)
+    history: list[_History] = []  # the base's authors' and committers' addresses, read once when asked
+    check_commit_messages(pr, problems, history)
+    for rel in searched:
+        if _PEOPLE_FILE.fullmatch(rel) is not None and (pr.root / rel).is_file() and not (pr.root / rel).is_symlink():
+            _check_people_file(pr, rel, history, problems)
     # A changed file the work tree does not show as Git commits it (a sparse checkout left it out; skip-worktree,
     # assume-unchanged): the diff names it from Git's index, so its blob is searched, and the disk's copy too when
     # there is one (as repository_search reads them; a link's blob is its target).
@@ -1542,6 +1575,171 @@ def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
                 said.add((hit[0], hit[2]))
                 line, message, code = hit
                 problems.add(rel, message, line=line, code=code)
+
+
+def _addresses(text: str) -> dict[str, int]:
+    """The people's addresses ``text`` names (no example or role mailbox), each with its first line: read as the
+    list rules read a line (:func:`generator.models.award.as_read`: ``bo＠…``, ``bo&#64;…``, ``bo%40…``)."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if _AT_IN_LINE.search(line) is not None or "\\" in line:
+            for match in _MAILBOX.finditer(as_read(line)):
+                named = _someones_address(match[0].strip(_AROUND_ADDRESS))
+                if named is not None and not _ROLE_MAILBOX.match(named):
+                    found.setdefault(named.lower(), number)
+    return found
+
+
+@dataclass(frozen=True)
+class _History:
+    """The base's history as Git has it: its commits' authors' and committers' addresses, and whether that is all
+    of it (a shallow clone, actions/checkout's default, holds the last commits only)."""
+
+    addresses: frozenset[str]
+    whole: bool
+
+
+_SHALLOW = (
+    "this clone holds only part of the history (a shallow clone: actions/checkout's fetch-depth), so the check "
+    "cannot tell. Fetch the whole history (actions/checkout: fetch-depth: 0; locally git fetch --unshallow) and "
+    "run the check again"
+)
+
+
+def _shallow_commits(root: Path) -> frozenset[str]:
+    """The commits a shallow clone was cut at (Git's ``shallow`` file): none in a whole clone."""
+    where = (git_output(root, "rev-parse", "--git-path", "shallow") or b"").decode("utf-8", "replace").strip()
+    path = root / where if where else None
+    if path is None or not path.is_file():
+        return frozenset()
+    return frozenset(path.read_text(encoding="ascii", errors="replace").split())
+
+
+def _base_history(pr: PullRequest, history: list[_History]) -> _History:
+    """:class:`_History` of the base commit, read once. The base's only: the pull request's own commits are
+    whatever it says (``git -c user.email=… commit`` makes anyone a committer), so they count for nothing."""
+    if not history:
+        listed = git_output(pr.root, "log", "--format=%H%n%ae%n%ce%n%aE%n%cE", pr.base.commit, "--") or b""
+        words = listed.decode("utf-8", errors="replace").lower().split()
+        cut = _shallow_commits(pr.root)
+        history.append(_History(frozenset(words), whole=not cut or cut.isdisjoint(words)))
+    return history[0]
+
+
+def _unknown_addresses(
+    pr: PullRequest, new: dict[str, int], history: list[_History]
+) -> tuple[dict[str, int], _History] | None:
+    """The addresses of ``new`` the base's history does not have, when they are :data:`_LISTED` or more."""
+    if len(new) < _LISTED:
+        return None
+    known = _base_history(pr, history)
+    unknown = {address: line for address, line in new.items() if address not in known.addresses}
+    return (unknown, known) if len(unknown) >= _LISTED else None
+
+
+def _check_people_file(pr: PullRequest, rel: str, history: list[_History], problems: ProblemList) -> None:
+    """A people file (:data:`_PEOPLE_FILE`) names the project's people: the addresses a pull request adds to one
+    are the base's history's (a commit's author or committer) or role mailboxes. :data:`_LISTED` others are a list
+    of recipients saved under the name (a cohort as the root's AUTHORS)."""
+    try:
+        text = _head(pr.root / rel).decode("utf-8", errors="replace")
+    except OSError:
+        return
+    before = pr.base.read(rel)
+    kept = _addresses(before.decode("utf-8", errors="replace")) if before else {}
+    new = {address: line for address, line in _addresses(text).items() if address not in kept}
+    found = _unknown_addresses(pr, new, history)
+    if found is None:
+        return
+    unknown, known = found
+    if not known.whole:
+        message = (
+            f"adds {len(unknown)} addresses that are no commit's author or committer in the part of the history "
+            f"this clone holds: a people file lists the project's own people, and whether these are is told by "
+            f"the whole history, but {_SHALLOW}"
+        )
+    else:
+        message = (
+            f"adds {len(unknown)} addresses that are no commit's author or committer in the base's history (nor "
+            "role mailboxes such as security@ or help@; the pull request's own commits do not count): a people "
+            "file lists the project's own people, and these read as a list of recipients. Remove them; recipients "
+            "are never published, only keyed hashes of their addresses"
+        )
+    problems.add(rel, message, line=min(unknown.values()), code="governance.recipients")
+
+
+#: A Git trailer naming a person of the commit (``Co-authored-by: Bo Lind <bo@…>``, ``Signed-off-by:``, ``Cc:``):
+#: the commit's own people, as a people file's are (:data:`_PEOPLE_FILE`): its addresses are read by that rule,
+#: and the line emptied for the text search, so line numbers stay.
+_TRAILER = re.compile(rb"(?im)^(?:[a-z]+-)*by:[^\n]*$|^cc:[^\n]*$")
+
+
+def _range_cut(pr: PullRequest, shas: list[str]) -> bool:
+    """Whether a shallow clone cut the pull request's range: one of its commits is a cut (Git lists none past
+    it) whose parents, by its own object, are not the base's history."""
+    cut = _shallow_commits(pr.root).intersection(shas)
+    if not cut:
+        return False
+    ancestry = set((git_output(pr.root, "rev-list", pr.base.commit, "--") or b"").decode("ascii", "replace").split())
+    for sha in cut:
+        raw = git_output(pr.root, "cat-file", "commit", sha) or b""
+        head = raw.partition(b"\n\n")[0].decode("ascii", "replace")
+        parents = [line[7:] for line in head.splitlines() if line.startswith("parent ")]
+        if any(parent not in ancestry for parent in parents):
+            return True
+    return False
+
+
+def check_commit_messages(pr: PullRequest, problems: ProblemList, history: list[_History]) -> None:
+    """Every commit message of the pull request's range is searched by the text rules of :func:`secret_in`: a
+    cohort or a key pasted into one (``git commit -F cohort.txt``) is published with the history for good, as a
+    file's would be. Each is named ``commit <id>``. Its trailers' addresses are the people file's rule's
+    (:func:`_check_people_file`). A range a shallow clone cut is said to be unread, never passed."""
+    listed = git_output(pr.root, "log", "-z", "--format=%H %ae %ce%n%B", f"{pr.base.commit}..HEAD", "--") or b""
+    entries = [entry.strip(b"\n").partition(b"\n") for entry in listed.split(b"\0") if entry.strip(b"\n")]
+    if _range_cut(pr, [head.split(b" ", 1)[0].decode("ascii", "replace") for head, _, _ in entries]):
+        problems.add(
+            "commit messages",
+            "the pull request's commits are not all here to be searched (a cohort or a key in a message is "
+            f"published with the history for good): {_SHALLOW}",
+            line=None,
+            code="governance.recipients",
+        )
+    for head, _, body in entries:
+        if not body:
+            continue
+        sha, *own = head.decode("utf-8", errors="replace").lower().split(" ")
+        where = f"commit {sha[:12]}"
+        # The commit's own author and committer (a Signed-off-by of oneself) are in its header already.
+        trailers = b"\n".join(match[0] for match in _TRAILER.finditer(body)).decode("utf-8", errors="replace")
+        named = {address: line for address, line in _addresses(trailers).items() if address not in own}
+        found = _unknown_addresses(pr, named, history)
+        if found is not None:
+            unknown, known = found
+            problems.add(
+                where,
+                f"its trailers (Co-authored-by, Cc, …) name {len(unknown)} addresses that are no commit's author "
+                "or committer in the base's history (nor role mailboxes): a commit's own people are few, and "
+                "these read as a list of recipients, published with the history for good. "
+                + (
+                    f"Whether they are the project's people is told by the whole history, but {_SHALLOW}"
+                    if not known.whole
+                    else "Reword the commit (git rebase -i, reword) to name its co-authors only"
+                ),
+                line=None,
+                code="governance.recipients",
+            )
+        hit = secret_in(_TRAILER.sub(b"", body))
+        if hit is None:
+            continue
+        line, message, code = hit
+        problems.add(
+            where,
+            f"its message (line {line}) {message}. Reword the commit (git rebase -i, reword) so that "
+            "no commit of the pull request carries it",
+            line=None,
+            code=code,
+        )
 
 
 def _texts(root: Path, rel: str, committed: dict[str, bytes], *, links: bool) -> list[bytes]:

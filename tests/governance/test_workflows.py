@@ -257,15 +257,17 @@ def test_a_pull_request_that_edits_the_checker_is_judged_by_the_base_checker(rep
     repo.git("checkout", "-q", "-b", "merged", base_sha)
     repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request", "pr")
 
-    # actions/checkout of the merge commit, fetch-depth 2, into pr/
+    # actions/checkout of the merge commit into pr/, at the workflow's fetch-depth (0: the whole history)
+    steps = {step.get("name", ""): step for step in _load(PULL_REQUEST)["jobs"]["check"]["steps"]}
+    depth = int(steps["Check out the pull request (its data)"]["with"]["fetch-depth"])
     work = tmp_path / "workspace"
     work.mkdir()
+    shallow = ["--depth", str(depth)] if depth else []
     subprocess.run(
-        ["git", "clone", "-q", "--depth", "2", "--branch", "merged", f"file://{repo.root}", str(work / "pr")],
+        ["git", "clone", "-q", *shallow, "--branch", "merged", f"file://{repo.root}", str(work / "pr")],
         check=True,
         capture_output=True,
     )
-    steps = {step.get("name", ""): step for step in _load(PULL_REQUEST)["jobs"]["check"]["steps"]}
     output = tmp_path / "github-output"
     done = _run_step(
         steps["Check out the base commit (the checker)"], work, {"PR_BASE_SHA": base_sha, "GITHUB_OUTPUT": str(output)}
@@ -402,3 +404,11 @@ def test_only_main_appends_to_the_log_or_deploys() -> None:
         if privileged:
             assert job.get("if") == "github.ref == 'refs/heads/main'", name
     assert {n for n, j in workflow["jobs"].items() if j.get("if")} == {"log", "deploy"}
+
+
+def test_the_pull_request_check_clones_the_whole_history() -> None:
+    """The check searches every commit message of the pull request and reads the base's committers; a clone of
+    depth 2 held the merge commit and the pull request's last commit only (the check then says it cannot tell,
+    tests/governance/test_leaks_privacy.py): the job fetches the whole history, as publish.yml's log job does."""
+    steps = {step.get("name", ""): step for step in _load(PULL_REQUEST)["jobs"]["check"]["steps"]}
+    assert steps["Check out the pull request (its data)"]["with"]["fetch-depth"] == 0
