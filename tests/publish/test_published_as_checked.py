@@ -1,0 +1,126 @@
+"""The build publishes only what the check vetted: the registry's files as the check read them (nothing changed
+between the check and the build's last read) and, in a Git checkout, as committed (a local preview says so)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import check as check_module
+from generator.errors import ProblemsFound
+from generator.publish import site
+from generator.publish.build import build_site
+from tests.conftest import Signer
+from tests.governance.conftest import commit_all, init_repo
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, check=False)
+
+
+def _after_the_check(monkeypatch: pytest.MonkeyPatch, change: callable) -> None:  # type: ignore[valid-type]
+    """Run ``change`` once the real full check has accepted the registry, before the build reads it: a CI step,
+    a hook or a racing process on the build machine."""
+    real = check_module.accepted_check
+
+    def racing(*args: object, **kwargs: object) -> object:
+        accepted = real(*args, **kwargs)  # type: ignore[arg-type]
+        change()
+        return accepted
+
+    monkeypatch.setattr(site, "accepted_check", racing)
+
+
+def test_an_award_changed_after_the_check_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issued = signer.award()
+    where = issued.path.relative_to(signer.root).as_posix()
+
+    def tamper() -> None:
+        award = json.loads(issued.path.read_text())
+        award["credentialSubject"]["achievement"]["name"] = "MSc Data Science (Distinction)"
+        issued.path.write_text(json.dumps(award, indent=2))
+
+    _after_the_check(monkeypatch, tamper)
+    out = tmp_path / "site"
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, out)
+    assert any(p.location.path == where for p in refused.value.problems), refused.value.problems
+    assert "nothing was built" in str(refused.value)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_a_file_added_after_the_check_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issued = signer.award()
+    status = signer.root / "registry" / "issuers" / "acme-academy" / "status"
+    extra = status / "1.json"
+
+    def add() -> None:
+        status.mkdir(parents=True, exist_ok=True)
+        extra.write_bytes(issued.path.read_bytes())  # a "status list" nobody checked
+
+    _after_the_check(monkeypatch, add)
+    out = tmp_path / "site"
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, out)
+    assert [p.location.path for p in refused.value.problems] == [extra.relative_to(signer.root).as_posix()]
+    assert not out.exists()
+
+
+def test_a_build_changes_nothing_of_the_registry_and_passes(signer: Signer, tmp_path: Path) -> None:
+    signer.award()
+    build_site(signer.root, tmp_path / "site")
+    assert (tmp_path / "site" / "verify" / "index.json").is_file()
+
+
+def _committed(signer: Signer) -> None:
+    init_repo(signer.root)
+    signer.award()
+    commit_all(signer.root, "registry")
+
+
+def test_uncommitted_registry_changes_are_refused_unless_previewed(signer: Signer, tmp_path: Path) -> None:
+    _committed(signer)
+    out = tmp_path / "site"
+    built = _run("--root", str(signer.root), "build", "--out", str(out))
+    assert built.returncode == 0, built.stderr
+
+    issued = signer.award(email="grace@example.org")  # valid, but never committed
+    where = issued.path.relative_to(signer.root).as_posix()
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    refused = _run("--root", str(signer.root), "build", "--out", str(out))
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    assert where in refused.stderr
+    assert "--preview" in refused.stderr
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+    preview = _run("--root", str(signer.root), "build", "--out", str(out), "--preview")
+    assert preview.returncode == 0, preview.stderr
+    assert where in preview.stderr  # named as a preview's
+    marker = json.loads((out / "preview.json").read_text())
+    assert marker["uncommitted"] == [where]
+
+    commit_all(signer.root, "the new award")
+    built = _run("--root", str(signer.root), "build", "--out", str(out))
+    assert built.returncode == 0, built.stderr
+    assert not (out / "preview.json").exists()
+
+
+def test_an_ignored_file_in_the_registry_is_refused(signer: Signer, tmp_path: Path) -> None:
+    _committed(signer)
+    issued = signer.award(email="grace@example.org")  # valid, on disk, and never committed: Git ignores it
+    where = issued.path.relative_to(signer.root).as_posix()
+    (signer.root / ".gitignore").write_text(f"/{where}\n")
+    commit_all(signer.root, "ignore one award")
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, tmp_path / "site")
+    assert [p.location.path for p in refused.value.problems] == [where]
