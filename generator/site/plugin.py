@@ -144,7 +144,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         if self.registry is None:
             here = Path(config.config_file_path).parent
             root = Path(self.config.root) if self.config.root else layout.find_root(here)
-            self.registry, self.checked, self.vetted = load_for_build(root)
+            # `mkdocs serve` is a local look at one's changes, as `credreg serve` is: a preview of uncommitted files.
+            self.registry, self.checked, self.vetted = load_for_build(root, preview=self.serving)
         return self.registry
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -182,6 +183,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         first_paragraph = governance.description.split("\n\n", 1)[0].replace("\n", " ")
         config.site_description = Markup.escape(first_paragraph.replace("*", "").replace("`", "").strip())
         config.extra["csp"] = page_csp(governance.verification_data_url)
+        config.extra["credreg_preview"] = self.vetted is not None and self.vetted.marker() is not None
         if self.data_out is None and governance.verification_data_url is not None:
             # Plain `mkdocs build`: the data goes beside the site, as `credreg build` puts it, and only into a
             # folder that rule accepts (new, empty or a build's data, apart from the site): it replaces it whole.

@@ -108,11 +108,14 @@ def test_uncommitted_registry_changes_are_refused_unless_previewed(signer: Signe
     assert where in preview.stderr  # named as a preview's
     marker = json.loads((out / "preview.json").read_text())
     assert marker["uncommitted"] == [where]
+    assert "A preview, not for publishing" in (out / "index.html").read_text()
 
     commit_all(signer.root, "the new award")
     built = _run("--root", str(signer.root), "build", "--out", str(out))
     assert built.returncode == 0, built.stderr
     assert not (out / "preview.json").exists()
+    assert "A preview, not for publishing" not in (out / "index.html").read_text()
+    assert 'class="md-banner"' not in (out / "index.html").read_text()
 
 
 def test_an_ignored_file_in_the_registry_is_refused(signer: Signer, tmp_path: Path) -> None:
