@@ -15,7 +15,7 @@ from generator.errors import ProblemsFound
 from generator.publish import site
 from generator.publish.build import build_site
 from tests.conftest import Signer
-from tests.governance.conftest import commit_all, init_repo
+from tests.governance.conftest import commit_all, git, init_repo
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -127,3 +127,15 @@ def test_an_ignored_file_in_the_registry_is_refused(signer: Signer, tmp_path: Pa
     with pytest.raises(ProblemsFound) as refused:
         build_site(signer.root, tmp_path / "site")
     assert [p.location.path for p in refused.value.problems] == [where]
+
+
+def test_a_registry_in_a_folder_of_its_repository_names_its_own_paths(signer: Signer, tmp_path: Path) -> None:
+    issued = signer.award()
+    top = signer.root.parent  # the repository holds the registry in registry-root/ (the keys outside it)
+    init_repo(top)
+    git(top, "add", signer.root.name)
+    git(top, "rm", "-q", "--cached", issued.path.relative_to(top).as_posix())  # never committed
+    git(top, "commit", "-q", "-m", "registry")
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, tmp_path / "site")
+    assert [p.location.path for p in refused.value.problems] == [issued.path.relative_to(signer.root).as_posix()]
