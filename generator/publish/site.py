@@ -72,26 +72,38 @@ _Identity = tuple[int, int, int, int, int, int]
 
 
 def _identities(root: Path) -> dict[str, _Identity]:
-    """Every entry but folders under :data:`VETTED_FOLDERS` (links as links, never followed), by relative path."""
+    """Every entry under :data:`VETTED_FOLDERS` and the folders themselves (links as links, never followed), by
+    relative path. Folders too: one renamed aside, a forged one read in its place and the original renamed back
+    leaves every file in it as it was, but not the folder (a rename sets its change time; its parent's contents
+    changed twice)."""
     found: dict[str, _Identity] = {}
     pending = [root / top for top in VETTED_FOLDERS]
     while pending:
         folder = pending.pop()
         try:
+            st = folder.lstat()
+        except FileNotFoundError:
+            continue
+        found[folder.relative_to(root).as_posix()] = _identity(st)
+        try:
             entries = list(os.scandir(folder))
-        except (FileNotFoundError, NotADirectoryError):
+        except NotADirectoryError:  # a link or a file where the folder was: its identity says so
+            continue
+        except FileNotFoundError:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 pending.append(Path(entry.path))
                 continue
             try:
-                st = entry.stat(follow_symlinks=False)
+                found[Path(entry.path).relative_to(root).as_posix()] = _identity(entry.stat(follow_symlinks=False))
             except FileNotFoundError:
                 continue
-            rel = Path(entry.path).relative_to(root).as_posix()
-            found[rel] = (st.st_dev, st.st_ino, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     return found
+
+
+def _identity(st: os.stat_result) -> _Identity:
+    return (st.st_dev, st.st_ino, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def _uncommitted(root: Path) -> list[str]:

@@ -139,3 +139,39 @@ def test_a_registry_in_a_folder_of_its_repository_names_its_own_paths(signer: Si
     with pytest.raises(ProblemsFound) as refused:
         build_site(signer.root, tmp_path / "site")
     assert [p.location.path for p in refused.value.problems] == [issued.path.relative_to(signer.root).as_posix()]
+
+
+def test_a_folder_swapped_during_the_build_and_back_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder renamed aside after the check, a forged one put in its place for the build to read, and the
+    original renamed back before the build's last look: every file in it is the file the check read (same inode,
+    size, times), yet the build published the forged folder's files. The folders are held to their identity too."""
+    issued = signer.award()
+    issuer = signer.root / "registry" / "issuers" / "acme-academy"
+    aside = tmp_path / "aside"
+    forged = tmp_path / "forged"
+
+    def swap() -> None:
+        import shutil
+
+        shutil.copytree(issuer, forged, symlinks=True)
+        (forged / "status").mkdir(exist_ok=True)
+        (forged / "status" / "1.json").write_bytes(issued.path.read_bytes())  # a "status list" nobody checked
+        issuer.rename(aside)
+        forged.rename(issuer)
+
+    real_confirm = site.Vetted.confirm
+
+    def restore_then_confirm(self: site.Vetted) -> None:
+        issuer.rename(forged)
+        aside.rename(issuer)
+        real_confirm(self)
+
+    _after_the_check(monkeypatch, swap)
+    monkeypatch.setattr(site.Vetted, "confirm", restore_then_confirm)
+    out = tmp_path / "site"
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, out)
+    assert "registry/issuers/acme-academy" in [p.location.path for p in refused.value.problems]
+    assert not out.exists()
