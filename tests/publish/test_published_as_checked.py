@@ -175,3 +175,40 @@ def test_a_folder_swapped_during_the_build_and_back_is_never_published(
         build_site(signer.root, out)
     assert "registry/issuers/acme-academy" in [p.location.path for p in refused.value.problems]
     assert not out.exists()
+
+
+@pytest.mark.parametrize("flag", ["--assume-unchanged", "--skip-worktree"])
+def test_a_change_git_is_told_not_to_look_at_is_refused(signer: Signer, tmp_path: Path, flag: str) -> None:
+    """``git update-index --assume-unchanged`` (or ``--skip-worktree``) has ``git status`` call a changed file
+    clean: the build took it for committed and published text that never was."""
+    _committed(signer)
+    definition = signer.root / "registry" / "issuers" / "acme-academy" / "credentials" / "data-reporting.yaml"
+    where = definition.relative_to(signer.root).as_posix()
+    git(signer.root, "update-index", flag, where)
+    definition.write_text(definition.read_text().replace("description: ", "description: Never committed. ", 1))
+    assert git(signer.root, "status", "--porcelain").strip() == ""  # Git says nothing changed
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, tmp_path / "site")
+    assert [p.location.path for p in refused.value.problems] == [where]
+    # The check refuses such a file already (layout.not-checked-out): nothing of it is published.
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_change_an_fsmonitor_hook_hides_from_git_is_refused(signer: Signer, tmp_path: Path) -> None:
+    """A repository's ``core.fsmonitor`` names a command Git asks what changed: one that answers "nothing" has
+    ``git status`` call a changed file clean (and Git runs it on every status). The build asks Git without it."""
+    _committed(signer)
+    hook = tmp_path / "fsmonitor.sh"
+    hook.write_text("#!/bin/sh\nprintf 'token\\0'\n")
+    hook.chmod(0o755)
+    git(signer.root, "config", "core.fsmonitor", str(hook))
+    git(signer.root, "update-index", "--fsmonitor")
+    git(signer.root, "status", "--porcelain")  # the index now holds the hook's token: it is asked from here on
+    definition = signer.root / "registry" / "issuers" / "acme-academy" / "credentials" / "data-reporting.yaml"
+    where = definition.relative_to(signer.root).as_posix()
+    definition.write_text(definition.read_text().replace("description: ", "description: Never committed. ", 1))
+    assert git(signer.root, "status", "--porcelain", "--", "registry").strip() == ""  # Git says nothing changed
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, tmp_path / "site")
+    assert [(p.location.path, p.code) for p in refused.value.problems] == [(where, "build.uncommitted")]
+    assert not (tmp_path / "site").exists()
