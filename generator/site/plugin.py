@@ -25,6 +25,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import clean_directory
 
 from generator import layout
 from generator._internal.files import write_json_staged
@@ -288,7 +289,18 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         self.prepared.finish()
         # The last read of the registry's files is done: any written since the check began refuses the build.
         if self.vetted is not None:
-            self.vetted.confirm()
+            try:
+                self.vetted.confirm()
+            except ProblemsFound as changed:
+                if self.site_named is not None:
+                    raise  # `credreg build`'s: its staging folder goes, the previous site stays
+                # Plain `mkdocs build` wrote its pages straight into the site's folder: emptied, as mkdocs empties
+                # it before a build, and the verification data beside it, so nothing built from them is left.
+                self.cancel_started()
+                for folder in (Path(config.site_dir), self.data_out):
+                    if folder is not None and folder.is_dir():
+                        clean_directory(str(folder))
+                raise PluginError(changed.explain()) from None
             marker = self.vetted.marker()
             if marker is not None:
                 write_json_staged(Path(config.site_dir) / "preview.json", marker)

@@ -4,6 +4,7 @@ between the check and the build's last read) and, in a Git checkout, as committe
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -212,3 +213,46 @@ def test_a_change_an_fsmonitor_hook_hides_from_git_is_refused(signer: Signer, tm
         build_site(signer.root, tmp_path / "site")
     assert [(p.location.path, p.code) for p in refused.value.problems] == [(where, "build.uncommitted")]
     assert not (tmp_path / "site").exists()
+
+
+def test_plain_mkdocs_build_refuses_a_change_after_the_check_and_leaves_no_site(signer: Signer, tmp_path: Path) -> None:
+    """Plain ``mkdocs build`` (the plugin's other way in) writes its pages straight into the site's folder: a file
+    changed after the check was refused only after the site was written, with a traceback, and the folder kept
+    the site built from what the check never read. Now the refusal is mkdocs' own error, naming the file, and the
+    folder is emptied, as mkdocs empties it before a build."""
+    from tests.publish.test_build import _plain_mkdocs
+
+    issued = signer.award()
+    where = issued.path.relative_to(signer.root).as_posix()
+    _plain_mkdocs(signer.root)
+    site_dir = tmp_path / "mine"
+    script = (
+        "import json, runpy, sys\n"
+        "from pathlib import Path\n"
+        "from generator import check\n"
+        "from generator.publish import site\n"
+        "def racing(*args, **kwargs):\n"
+        "    accepted = check.accepted_check(*args, **kwargs)\n"
+        f"    award = Path({str(issued.path)!r})\n"
+        "    doc = json.loads(award.read_text())\n"
+        "    doc['credentialSubject']['achievement']['name'] = 'MSc Data Science (Distinction)'\n"
+        "    award.write_text(json.dumps(doc, indent=2))\n"
+        "    return accepted\n"
+        "site.accepted_check = racing\n"
+        "sys.argv[0] = 'mkdocs'\n"
+        "runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)\n"
+    )
+    config = str(signer.root / "mkdocs.yml")
+    done = subprocess.run(
+        [sys.executable, "-c", script, "build", "-q", "-f", config, "-d", str(site_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert where in done.stderr
+    assert not (site_dir / "index.html").exists()
+    assert not (site_dir / "verify" / "index.json").exists()
+    assert not any(p.is_file() for p in (tmp_path / "mine-data").rglob("*"))
