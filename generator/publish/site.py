@@ -13,7 +13,9 @@ registry).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,11 +66,12 @@ class PreparedSite:
 #: endorsements, images, definitions, governance, keys. Every file under them is held to :class:`Vetted`.
 VETTED_FOLDERS = ("registry", layout.KEYS_DIR)
 
-#: What a file is on disk, as far as the build can tell without reading it: which file (device, inode), its type
-#: and size, and when it was last written and changed. A write, a rename over it or a removal changes one of them,
-#: and the change time cannot be set back (``touch`` and ``os.utime`` set the others): a file changed and changed
-#: back between two looks is told apart too.
-_Identity = tuple[int, int, int, int, int, int]
+#: What a file is on disk: which file (device, inode), its type and size, when it was last written and changed,
+#: and the SHA-256 of its bytes (a regular file's). A write, a rename over it or a removal changes one of them, and
+#: the change time cannot be set back (``touch`` and ``os.utime`` set the others): a file changed and changed back
+#: between two looks is told apart too. The bytes are compared as well: a write through a shared mapping whose page
+#: was already written to changes neither time nor size.
+_Identity = tuple[int, int, int, int, int, int, bytes]
 
 
 def _identities(root: Path) -> dict[str, _Identity]:
@@ -96,14 +99,30 @@ def _identities(root: Path) -> dict[str, _Identity]:
                 pending.append(Path(entry.path))
                 continue
             try:
-                found[Path(entry.path).relative_to(root).as_posix()] = _identity(entry.stat(follow_symlinks=False))
+                st = entry.stat(follow_symlinks=False)
+                digest = _digest(entry.path) if stat.S_ISREG(st.st_mode) else b""
             except FileNotFoundError:
                 continue
+            found[Path(entry.path).relative_to(root).as_posix()] = _identity(st, digest)
     return found
 
 
-def _identity(st: os.stat_result) -> _Identity:
-    return (st.st_dev, st.st_ino, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+def _identity(st: os.stat_result, digest: bytes = b"") -> _Identity:
+    return (st.st_dev, st.st_ino, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, digest)
+
+
+def _digest(path: str) -> bytes:
+    """The SHA-256 of a regular file's bytes, opened without following a link (one swapped in since its stat:
+    an error, which the next look tells apart anyway). The times are not proof: a process holding the file
+    mapped for writing changes its bytes with no trace in them once its page has been written to."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if isinstance(error, FileNotFoundError):
+            raise
+        return b"unreadable"  # a link or a special file swapped in: its stat differs from the file's
+    with os.fdopen(fd, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").digest()
 
 
 def _uncommitted(root: Path) -> list[str]:

@@ -256,3 +256,35 @@ def test_plain_mkdocs_build_refuses_a_change_after_the_check_and_leaves_no_site(
     assert not (site_dir / "index.html").exists()
     assert not (site_dir / "verify" / "index.json").exists()
     assert not any(p.is_file() for p in (tmp_path / "mine-data").rglob("*"))
+
+
+def test_an_award_changed_through_a_shared_mapping_after_the_check_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that holds a file mapped for writing, its page already written to, changes its bytes with no
+    trace in the file's times or size (the kernel updates them on the page's first write only): the build took
+    the file for the one the check read and published the changed award. The build compares the bytes too."""
+    import mmap
+
+    issued = signer.award()
+    where = issued.path.relative_to(signer.root).as_posix()
+    original = issued.path.read_bytes()
+    name = b'"name": "'
+    at = original.index(name, original.index(b'"achievement"')) + len(name)
+    fd = os.open(issued.path, os.O_RDWR)
+    mapped = mmap.mmap(fd, 0)
+    try:
+        mapped[at : at + 1] = original[at : at + 1]  # the page written once, before the build: bytes unchanged
+
+        def tamper() -> None:
+            mapped[at : at + 1] = b"X" if original[at : at + 1] != b"X" else b"Y"
+
+        _after_the_check(monkeypatch, tamper)
+        out = tmp_path / "site"
+        with pytest.raises(ProblemsFound) as refused:
+            build_site(signer.root, out)
+        assert [p.location.path for p in refused.value.problems] == [where]
+        assert not out.exists()
+    finally:
+        mapped.close()
+        os.close(fd)
