@@ -746,7 +746,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     log_dir = Path(args.log) if args.log else None
     data_out = Path(args.data_out) if args.data_out else None
-    result = build_site(_root(args), Path(args.out), log_dir=log_dir, demo_log=args.demo_log, data_out=data_out)
+    result = build_site(
+        _root(args), Path(args.out), log_dir=log_dir, demo_log=args.demo_log, data_out=data_out, preview=args.preview
+    )
+    if result.uncommitted:
+        _say(
+            f"a preview, not for publishing: built from uncommitted files ({', '.join(result.uncommitted)})",
+            file=sys.stderr,
+        )
     took = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
     _say(f"built {result.pages} pages into {result.out} ({took})")
     return 0
@@ -1030,6 +1037,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo-log",
         action="store_true",
         help="no log declared: serve a demo log of the Git history, signed by a throwaway key (make site)",
+    )
+    build.add_argument(
+        "--preview",
+        action="store_true",
+        help="build from uncommitted registry files too, to look at them locally (refused otherwise); the site "
+        "names them in preview.json: never publish it",
     )
     build.set_defaults(handler=_cmd_build)
 

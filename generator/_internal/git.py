@@ -61,6 +61,10 @@ NEUTRAL = (
     # a failure's message showed the hint, never its cause.
     "-c",
     "advice.graftFileDeprecated=false",
+    # A repository's core.fsmonitor names a command Git runs and believes about which files changed: one that
+    # answers "none" has `git status` call a changed file clean (the build's "as committed" rule passed it).
+    "-c",
+    "core.fsmonitor=false",
 )
 
 #: Environment variables dropped: each changes which repository, index or objects Git reads, or what a

@@ -48,6 +48,8 @@ class BuildResult:
     out: Path
     pages: int
     timings: dict[str, float] = field(default_factory=dict)
+    uncommitted: tuple[str, ...] = ()
+    """A ``preview``'s registry files that are not committed (named in its ``preview.json``)."""
 
 
 def mkdocs_config_file(root: Path) -> Path:
@@ -298,6 +300,7 @@ def build_site(
     log_dir: Path | None = None,
     demo_log: bool = False,
     data_out: Path | None = None,
+    preview: bool = False,
 ) -> BuildResult:
     """Build the site of the registry at ``root`` into ``out`` (replaced only when the build succeeds).
 
@@ -310,6 +313,8 @@ def build_site(
     ``data_out``: when the registry sets ``verification_data_url``, the folder that receives the shards,
     templates and achievements to upload there (default: ``<out>-data``), replaced with the site; and the log's
     tiles and entry bundles, under its ``log/`` (the site's ``log/`` keeps what verifiers trust).
+    ``preview``: build from a Git checkout whose registry files are not all committed (refused otherwise,
+    :class:`~generator.publish.site.Vetted`); the site names them in ``preview.json``.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -325,7 +330,7 @@ def build_site(
             ["give a folder whose path is UTF-8 text"],
         ) from None
     _clear_abandoned(out)  # first: a previous site a killed build left aside is back even if this build is refused
-    registry, checked = load_for_build(root)
+    registry, checked, vetted = load_for_build(root, preview=preview)
     timings["load"] = time.perf_counter() - start
     if registry.governance.model.verification_data_url is not None:  # refused, too, before anything is written
         data_out = data_folder(root, named, data_out)
@@ -345,6 +350,7 @@ def build_site(
         plugin.registry, plugin.now = registry, now  # type: ignore[attr-defined]
         plugin.data_out = data_stage.path if data_stage is not None else None  # type: ignore[attr-defined]
         plugin.checked = checked  # type: ignore[attr-defined]
+        plugin.vetted = vetted  # type: ignore[attr-defined]  # confirmed once the build has read everything
         plugin.site_named = named  # type: ignore[attr-defined]  # and the twins of the whole output judged below
         plugin.demo_statements = demo_log  # type: ignore[attr-defined]  # demo "who defines what" statements too
         plugin.config.frames = frames
@@ -403,4 +409,4 @@ def build_site(
                 shutil.rmtree(folder.path, ignore_errors=True)
             folder.release()
     timings["total"] = time.perf_counter() - start
-    return BuildResult(out, pages, timings)
+    return BuildResult(out, pages, timings, vetted.uncommitted)

@@ -46,7 +46,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 def _build(root: Path, out: Path) -> None:
     started = time.perf_counter()
     try:
-        result = build_site(root, out)
+        result = build_site(root, out, preview=True)  # a local look at one's changes, committed or not
     except CredregError as exc:
         # The message quotes the registry's words (a folder's name, a field's value): printed, not obeyed.
         print(

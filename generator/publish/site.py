@@ -13,6 +13,9 @@ registry).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +23,7 @@ from typing import Any
 
 from generator import layout
 from generator._internal.files import read_inside, regular_files, write_json_staged, write_staged
+from generator._internal.git import git_output
 from generator._internal.images import MAX_IMAGE_BYTES, published_image
 from generator._internal.jobs import Background
 from generator._internal.signals import held_off
@@ -37,7 +41,7 @@ from generator.statements import Statements
 from generator.statuslist import list_file_number
 from generator.verify.registry_check import AwardIndex
 
-__all__ = ["PreparedSite", "load_for_build", "prepare_site"]
+__all__ = ["VETTED_FOLDERS", "PreparedSite", "Vetted", "load_for_build", "prepare_site"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +62,163 @@ class PreparedSite:
             self.search.finish()
 
 
-def load_for_build(root: Path) -> tuple[Registry, AwardIndex]:
+#: What the check reads and the build publishes or derives from: awards, status lists, revocation logs,
+#: endorsements, images, definitions, governance, keys. Every file under them is held to :class:`Vetted`.
+VETTED_FOLDERS = ("registry", layout.KEYS_DIR)
+
+#: What a file is on disk: which file (device, inode), its type and size, when it was last written and changed,
+#: and the SHA-256 of its bytes (a regular file's). A write, a rename over it or a removal changes one of them, and
+#: the change time cannot be set back (``touch`` and ``os.utime`` set the others): a file changed and changed back
+#: between two looks is told apart too. The bytes are compared as well: a write through a shared mapping whose page
+#: was already written to changes neither time nor size.
+_Identity = tuple[int, int, int, int, int, int, bytes]
+
+
+def _identities(root: Path) -> dict[str, _Identity]:
+    """Every entry under :data:`VETTED_FOLDERS` and the folders themselves (links as links, never followed), by
+    relative path. Folders too: one renamed aside, a forged one read in its place and the original renamed back
+    leaves every file in it as it was, but not the folder (a rename sets its change time; its parent's contents
+    changed twice)."""
+    found: dict[str, _Identity] = {}
+    pending = [root / top for top in VETTED_FOLDERS]
+    while pending:
+        folder = pending.pop()
+        try:
+            st = folder.lstat()
+        except FileNotFoundError:
+            continue
+        found[folder.relative_to(root).as_posix()] = _identity(st)
+        try:
+            entries = list(os.scandir(folder))
+        except NotADirectoryError:  # a link or a file where the folder was: its identity says so
+            continue
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+                digest = _digest(entry.path) if stat.S_ISREG(st.st_mode) else b""
+            except FileNotFoundError:
+                continue
+            found[Path(entry.path).relative_to(root).as_posix()] = _identity(st, digest)
+    return found
+
+
+def _identity(st: os.stat_result, digest: bytes = b"") -> _Identity:
+    return (st.st_dev, st.st_ino, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, digest)
+
+
+def _digest(path: str) -> bytes:
+    """The SHA-256 of a regular file's bytes, opened without following a link (one swapped in since its stat:
+    an error, which the next look tells apart anyway). The times are not proof: a process holding the file
+    mapped for writing changes its bytes with no trace in them once its page has been written to."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if isinstance(error, FileNotFoundError):
+            raise
+        return b"unreadable"  # a link or a special file swapped in: its stat differs from the file's
+    with os.fdopen(fd, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").digest()
+
+
+def _uncommitted(root: Path) -> list[str]:
+    """The files under :data:`VETTED_FOLDERS` that are not as committed (changed, staged, untracked or ignored),
+    sorted; none outside a Git work tree (a plain copy has no commit to compare with)."""
+    said = git_output(
+        root,
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=all",
+        "--ignored=matching",
+        "--no-renames",
+        "--",
+        *VETTED_FOLDERS,
+    )
+    if said is None:
+        return []
+    # Git names them from the top of the work tree, which may hold the registry in a folder of its own.
+    prefix = (git_output(root, "rev-parse", "--show-prefix") or b"").strip().decode("utf-8", "surrogateescape")
+    paths = {entry[3:].decode("utf-8", "surrogateescape") for entry in said.split(b"\0") if entry}
+    return sorted(path.removeprefix(prefix) for path in paths)
+
+
+@dataclass(frozen=True, slots=True)
+class Vetted:
+    """The registry's files as they were when the check began, for the build to publish those and no others.
+
+    The check and the build each read the files from disk (the build copies status lists, endorsements and images
+    and derives the verification data from the awards): a file written in between (a CI step, a hook, another
+    process) would be published unchecked. So the build takes the files' identities before the check and looks
+    again once it has read everything (:meth:`confirm`), before its output replaces the previous site: a file
+    changed, added or removed in between refuses the build. And in a Git checkout the build publishes only what
+    is committed: uncommitted files are refused unless ``preview`` (a local look at one's changes), and named in
+    the preview's ``preview.json``."""
+
+    root: Path
+    identities: dict[str, _Identity]
+    preview: bool
+    uncommitted: tuple[str, ...]
+
+    @classmethod
+    def take(cls, root: Path, *, preview: bool = False) -> Vetted:
+        identities = _identities(root)
+        uncommitted = tuple(_uncommitted(root))  # after the identities: a change in between is caught by confirm
+        if uncommitted and not preview:
+            raise ProblemsFound(
+                [
+                    Problem(
+                        Location(rel),
+                        "not committed (changed, untracked or ignored by Git): the site publishes only what is "
+                        "committed; commit it (or remove it), or build with --preview to look at it locally",
+                        code="build.uncommitted",
+                    )
+                    for rel in uncommitted
+                ],
+                "the registry has changes that are not committed; nothing was built",
+            )
+        return cls(root, identities, preview, uncommitted)
+
+    def confirm(self) -> None:
+        """Raise :class:`ProblemsFound` naming every file under :data:`VETTED_FOLDERS` that changed, appeared or
+        went since :meth:`take`: the build may have published it as it is now, which the check never read."""
+        now = _identities(self.root)
+        changed = sorted(rel for rel in self.identities.keys() | now.keys() if self.identities.get(rel) != now.get(rel))
+        if changed:
+            raise ProblemsFound(
+                [
+                    Problem(
+                        Location(rel),
+                        "changed while the site was built, after `credreg check` read it: the site would publish "
+                        "what was never checked; build again once nothing writes to the registry",
+                        code="build.changed",
+                    )
+                    for rel in changed
+                ],
+                "registry files changed during the build; nothing was built",
+            )
+
+    def marker(self) -> dict[str, Any] | None:
+        """``preview.json``'s content for a preview of uncommitted files, else ``None``."""
+        if not (self.preview and self.uncommitted):
+            return None
+        return {"preview": True, "uncommitted": list(self.uncommitted)}
+
+
+def load_for_build(root: Path, *, preview: bool = False) -> tuple[Registry, AwardIndex, Vetted]:
     """The registry, when ``credreg check`` accepts it (the same full check, awards verified, cache allowed),
-    and the check's index of its awards; raises :class:`~generator.errors.ProblemsFound` with every error
-    otherwise, before anything is written."""
-    return accepted_check(root, refusal="the registry has problems that `credreg check` refuses; nothing was built")
+    the check's index of its awards, and the files' :class:`Vetted` state taken before the check (the build calls
+    its :meth:`~Vetted.confirm` once it has read everything); raises :class:`~generator.errors.ProblemsFound` with
+    every error otherwise, before anything is written."""
+    vetted = Vetted.take(root, preview=preview)
+    registry, index = accepted_check(
+        root, refusal="the registry has problems that `credreg check` refuses; nothing was built"
+    )
+    return registry, index, vetted
 
 
 def _issuer_files(registry: Registry, out: Path) -> None:

@@ -25,13 +25,15 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import clean_directory
 
 from generator import layout
+from generator._internal.files import write_json_staged
 from generator._internal.jobs import Background
 from generator.errors import Problem, ProblemsFound
 from generator.guide import expand_markers
 from generator.publish.search import SearchIndexer
-from generator.publish.site import PreparedSite, load_for_build, prepare_site
+from generator.publish.site import PreparedSite, Vetted, load_for_build, prepare_site
 from generator.registry import Registry
 from generator.render.page import PageSpec
 from generator.site import ASSETS_DIR, VERIFY_FRAGMENT
@@ -126,6 +128,9 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         """The awards' public-log records (``credreg build --log``), for their verification shard entries."""
         self.checked: AwardIndex | None = None
         """The accepting check's index of the awards (set with :attr:`registry`): the page counts come from it."""
+        self.vetted: Vetted | None = None
+        """The registry files' state before the check (set with :attr:`registry`): confirmed unchanged once the
+        build has read them all, before anything of the site is final."""
         self.site_named: Path | None = None
         """Set by :func:`generator.publish.build.build_site`: the folder its staging folder becomes, for the names
         in a refusal; it judges the whole output's twins itself (the log's too, added after mkdocs)."""
@@ -140,7 +145,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         if self.registry is None:
             here = Path(config.config_file_path).parent
             root = Path(self.config.root) if self.config.root else layout.find_root(here)
-            self.registry, self.checked = load_for_build(root)
+            # `mkdocs serve` is a local look at one's changes, as `credreg serve` is: a preview of uncommitted files.
+            self.registry, self.checked, self.vetted = load_for_build(root, preview=self.serving)
         return self.registry
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -178,6 +184,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         first_paragraph = governance.description.split("\n\n", 1)[0].replace("\n", " ")
         config.site_description = Markup.escape(first_paragraph.replace("*", "").replace("`", "").strip())
         config.extra["csp"] = page_csp(governance.verification_data_url)
+        config.extra["credreg_preview"] = self.vetted is not None and self.vetted.marker() is not None
         if self.data_out is None and governance.verification_data_url is not None:
             # Plain `mkdocs build`: the data goes beside the site, as `credreg build` puts it, and only into a
             # folder that rule accepts (new, empty or a build's data, apart from the site): it replaces it whole.
@@ -280,6 +287,23 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         assert self.prepared is not None
         write_pages(self.frames.values(), Path(config.site_dir))
         self.prepared.finish()
+        # The last read of the registry's files is done: any written since the check began refuses the build.
+        if self.vetted is not None:
+            try:
+                self.vetted.confirm()
+            except ProblemsFound as changed:
+                if self.site_named is not None:
+                    raise  # `credreg build`'s: its staging folder goes, the previous site stays
+                # Plain `mkdocs build` wrote its pages straight into the site's folder: emptied, as mkdocs empties
+                # it before a build, and the verification data beside it, so nothing built from them is left.
+                self.cancel_started()
+                for folder in (Path(config.site_dir), self.data_out):
+                    if folder is not None and folder.is_dir():
+                        clean_directory(str(folder))
+                raise PluginError(changed.explain()) from None
+            marker = self.vetted.marker()
+            if marker is not None:
+                write_json_staged(Path(config.site_dir) / "preview.json", marker)
         generated = {spec.src_uri for spec in self.prepared.pages} | set(self.frames)
         # Documentation pages first, then generated ones in the order they were made, as mkdocs lists them.
         urls = [

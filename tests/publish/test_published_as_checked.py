@@ -1,0 +1,290 @@
+"""The build publishes only what the check vetted: the registry's files as the check read them (nothing changed
+between the check and the build's last read) and, in a Git checkout, as committed (a local preview says so)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import check as check_module
+from generator.errors import ProblemsFound
+from generator.publish import site
+from generator.publish.build import build_site
+from tests.conftest import Signer
+from tests.governance.conftest import commit_all, git, init_repo
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, check=False)
+
+
+def _after_the_check(monkeypatch: pytest.MonkeyPatch, change: callable) -> None:  # type: ignore[valid-type]
+    """Run ``change`` once the real full check has accepted the registry, before the build reads it: a CI step,
+    a hook or a racing process on the build machine."""
+    real = check_module.accepted_check
+
+    def racing(*args: object, **kwargs: object) -> object:
+        accepted = real(*args, **kwargs)  # type: ignore[arg-type]
+        change()
+        return accepted
+
+    monkeypatch.setattr(site, "accepted_check", racing)
+
+
+def test_an_award_changed_after_the_check_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issued = signer.award()
+    where = issued.path.relative_to(signer.root).as_posix()
+
+    def tamper() -> None:
+        award = json.loads(issued.path.read_text())
+        award["credentialSubject"]["achievement"]["name"] = "MSc Data Science (Distinction)"
+        issued.path.write_text(json.dumps(award, indent=2))
+
+    _after_the_check(monkeypatch, tamper)
+    out = tmp_path / "site"
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, out)
+    assert any(p.location.path == where for p in refused.value.problems), refused.value.problems
+    assert "nothing was built" in str(refused.value)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_a_file_added_after_the_check_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issued = signer.award()
+    status = signer.root / "registry" / "issuers" / "acme-academy" / "status"
+    extra = status / "1.json"
+
+    def add() -> None:
+        status.mkdir(parents=True, exist_ok=True)
+        extra.write_bytes(issued.path.read_bytes())  # a "status list" nobody checked
+
+    _after_the_check(monkeypatch, add)
+    out = tmp_path / "site"
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, out)
+    assert [p.location.path for p in refused.value.problems] == [extra.relative_to(signer.root).as_posix()]
+    assert not out.exists()
+
+
+def test_a_build_changes_nothing_of_the_registry_and_passes(signer: Signer, tmp_path: Path) -> None:
+    signer.award()
+    build_site(signer.root, tmp_path / "site")
+    assert (tmp_path / "site" / "verify" / "index.json").is_file()
+
+
+def _committed(signer: Signer) -> None:
+    init_repo(signer.root)
+    signer.award()
+    commit_all(signer.root, "registry")
+
+
+def test_uncommitted_registry_changes_are_refused_unless_previewed(signer: Signer, tmp_path: Path) -> None:
+    _committed(signer)
+    out = tmp_path / "site"
+    built = _run("--root", str(signer.root), "build", "--out", str(out))
+    assert built.returncode == 0, built.stderr
+
+    issued = signer.award(email="grace@example.org")  # valid, but never committed
+    where = issued.path.relative_to(signer.root).as_posix()
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    refused = _run("--root", str(signer.root), "build", "--out", str(out))
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    assert where in refused.stderr
+    assert "--preview" in refused.stderr
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+    preview = _run("--root", str(signer.root), "build", "--out", str(out), "--preview")
+    assert preview.returncode == 0, preview.stderr
+    assert where in preview.stderr  # named as a preview's
+    marker = json.loads((out / "preview.json").read_text())
+    assert marker["uncommitted"] == [where]
+    assert "A preview, not for publishing" in (out / "index.html").read_text()
+
+    commit_all(signer.root, "the new award")
+    built = _run("--root", str(signer.root), "build", "--out", str(out))
+    assert built.returncode == 0, built.stderr
+    assert not (out / "preview.json").exists()
+    assert "A preview, not for publishing" not in (out / "index.html").read_text()
+    assert 'class="md-banner"' not in (out / "index.html").read_text()
+
+
+def test_an_ignored_file_in_the_registry_is_refused(signer: Signer, tmp_path: Path) -> None:
+    _committed(signer)
+    issued = signer.award(email="grace@example.org")  # valid, on disk, and never committed: Git ignores it
+    where = issued.path.relative_to(signer.root).as_posix()
+    (signer.root / ".gitignore").write_text(f"/{where}\n")
+    commit_all(signer.root, "ignore one award")
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, tmp_path / "site")
+    assert [p.location.path for p in refused.value.problems] == [where]
+
+
+def test_a_registry_in_a_folder_of_its_repository_names_its_own_paths(signer: Signer, tmp_path: Path) -> None:
+    issued = signer.award()
+    top = signer.root.parent  # the repository holds the registry in registry-root/ (the keys outside it)
+    init_repo(top)
+    git(top, "add", signer.root.name)
+    git(top, "rm", "-q", "--cached", issued.path.relative_to(top).as_posix())  # never committed
+    git(top, "commit", "-q", "-m", "registry")
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, tmp_path / "site")
+    assert [p.location.path for p in refused.value.problems] == [issued.path.relative_to(signer.root).as_posix()]
+
+
+def test_a_folder_swapped_during_the_build_and_back_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder renamed aside after the check, a forged one put in its place for the build to read, and the
+    original renamed back before the build's last look: every file in it is the file the check read (same inode,
+    size, times), yet the build published the forged folder's files. The folders are held to their identity too."""
+    issued = signer.award()
+    issuer = signer.root / "registry" / "issuers" / "acme-academy"
+    aside = tmp_path / "aside"
+    forged = tmp_path / "forged"
+
+    def swap() -> None:
+        import shutil
+
+        shutil.copytree(issuer, forged, symlinks=True)
+        (forged / "status").mkdir(exist_ok=True)
+        (forged / "status" / "1.json").write_bytes(issued.path.read_bytes())  # a "status list" nobody checked
+        issuer.rename(aside)
+        forged.rename(issuer)
+
+    real_confirm = site.Vetted.confirm
+
+    def restore_then_confirm(self: site.Vetted) -> None:
+        issuer.rename(forged)
+        aside.rename(issuer)
+        real_confirm(self)
+
+    _after_the_check(monkeypatch, swap)
+    monkeypatch.setattr(site.Vetted, "confirm", restore_then_confirm)
+    out = tmp_path / "site"
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, out)
+    assert "registry/issuers/acme-academy" in [p.location.path for p in refused.value.problems]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("flag", ["--assume-unchanged", "--skip-worktree"])
+def test_a_change_git_is_told_not_to_look_at_is_refused(signer: Signer, tmp_path: Path, flag: str) -> None:
+    """``git update-index --assume-unchanged`` (or ``--skip-worktree``) has ``git status`` call a changed file
+    clean: the build took it for committed and published text that never was."""
+    _committed(signer)
+    definition = signer.root / "registry" / "issuers" / "acme-academy" / "credentials" / "data-reporting.yaml"
+    where = definition.relative_to(signer.root).as_posix()
+    git(signer.root, "update-index", flag, where)
+    definition.write_text(definition.read_text().replace("description: ", "description: Never committed. ", 1))
+    assert git(signer.root, "status", "--porcelain").strip() == ""  # Git says nothing changed
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, tmp_path / "site")
+    assert [p.location.path for p in refused.value.problems] == [where]
+    # The check refuses such a file already (layout.not-checked-out): nothing of it is published.
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_change_an_fsmonitor_hook_hides_from_git_is_refused(signer: Signer, tmp_path: Path) -> None:
+    """A repository's ``core.fsmonitor`` names a command Git asks what changed: one that answers "nothing" has
+    ``git status`` call a changed file clean (and Git runs it on every status). The build asks Git without it."""
+    _committed(signer)
+    hook = tmp_path / "fsmonitor.sh"
+    hook.write_text("#!/bin/sh\nprintf 'token\\0'\n")
+    hook.chmod(0o755)
+    git(signer.root, "config", "core.fsmonitor", str(hook))
+    git(signer.root, "update-index", "--fsmonitor")
+    git(signer.root, "status", "--porcelain")  # the index now holds the hook's token: it is asked from here on
+    definition = signer.root / "registry" / "issuers" / "acme-academy" / "credentials" / "data-reporting.yaml"
+    where = definition.relative_to(signer.root).as_posix()
+    definition.write_text(definition.read_text().replace("description: ", "description: Never committed. ", 1))
+    assert git(signer.root, "status", "--porcelain", "--", "registry").strip() == ""  # Git says nothing changed
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, tmp_path / "site")
+    assert [(p.location.path, p.code) for p in refused.value.problems] == [(where, "build.uncommitted")]
+    assert not (tmp_path / "site").exists()
+
+
+def test_plain_mkdocs_build_refuses_a_change_after_the_check_and_leaves_no_site(signer: Signer, tmp_path: Path) -> None:
+    """Plain ``mkdocs build`` (the plugin's other way in) writes its pages straight into the site's folder: a file
+    changed after the check was refused only after the site was written, with a traceback, and the folder kept
+    the site built from what the check never read. Now the refusal is mkdocs' own error, naming the file, and the
+    folder is emptied, as mkdocs empties it before a build."""
+    from tests.publish.test_build import _plain_mkdocs
+
+    issued = signer.award()
+    where = issued.path.relative_to(signer.root).as_posix()
+    _plain_mkdocs(signer.root)
+    site_dir = tmp_path / "mine"
+    script = (
+        "import json, runpy, sys\n"
+        "from pathlib import Path\n"
+        "from generator import check\n"
+        "from generator.publish import site\n"
+        "def racing(*args, **kwargs):\n"
+        "    accepted = check.accepted_check(*args, **kwargs)\n"
+        f"    award = Path({str(issued.path)!r})\n"
+        "    doc = json.loads(award.read_text())\n"
+        "    doc['credentialSubject']['achievement']['name'] = 'MSc Data Science (Distinction)'\n"
+        "    award.write_text(json.dumps(doc, indent=2))\n"
+        "    return accepted\n"
+        "site.accepted_check = racing\n"
+        "sys.argv[0] = 'mkdocs'\n"
+        "runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)\n"
+    )
+    config = str(signer.root / "mkdocs.yml")
+    done = subprocess.run(
+        [sys.executable, "-c", script, "build", "-q", "-f", config, "-d", str(site_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert where in done.stderr
+    assert not (site_dir / "index.html").exists()
+    assert not (site_dir / "verify" / "index.json").exists()
+    assert not any(p.is_file() for p in (tmp_path / "mine-data").rglob("*"))
+
+
+def test_an_award_changed_through_a_shared_mapping_after_the_check_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that holds a file mapped for writing, its page already written to, changes its bytes with no
+    trace in the file's times or size (the kernel updates them on the page's first write only): the build took
+    the file for the one the check read and published the changed award. The build compares the bytes too."""
+    import mmap
+
+    issued = signer.award()
+    where = issued.path.relative_to(signer.root).as_posix()
+    original = issued.path.read_bytes()
+    name = b'"name": "'
+    at = original.index(name, original.index(b'"achievement"')) + len(name)
+    fd = os.open(issued.path, os.O_RDWR)
+    mapped = mmap.mmap(fd, 0)
+    try:
+        mapped[at : at + 1] = original[at : at + 1]  # the page written once, before the build: bytes unchanged
+
+        def tamper() -> None:
+            mapped[at : at + 1] = b"X" if original[at : at + 1] != b"X" else b"Y"
+
+        _after_the_check(monkeypatch, tamper)
+        out = tmp_path / "site"
+        with pytest.raises(ProblemsFound) as refused:
+            build_site(signer.root, out)
+        assert [p.location.path for p in refused.value.problems] == [where]
+        assert not out.exists()
+    finally:
+        mapped.close()
+        os.close(fd)
