@@ -1558,7 +1558,7 @@ def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
         award = change.status is ChangeStatus.ADDED and layout.classify(change.path).kind in layout.AWARD_KINDS
         if not award or (pr.root / change.path).is_symlink():
             searched.append(change.path)
-    history: list[_History] = []  # the base's authors' and committers' addresses, read once when asked
+    history = _BaseHistory(pr)  # the base's authors' and committers' addresses, read once when asked
     check_commit_messages(pr, problems, history)
     for rel in searched:
         if _PEOPLE_FILE.fullmatch(rel) is not None and (pr.root / rel).is_file() and not (pr.root / rel).is_symlink():
@@ -1590,13 +1590,26 @@ def _addresses(text: str) -> dict[str, int]:
     return found
 
 
-@dataclass(frozen=True)
-class _History:
-    """The base's history as Git has it: its commits' authors' and committers' addresses, and whether that is all
-    of it (a shallow clone, actions/checkout's default, holds the last commits only)."""
+class _BaseHistory:
+    """The base commit's history as Git has it, read once when first asked: its commits' authors' and committers'
+    addresses, and whether that is all of it (a shallow clone, actions/checkout's default, holds the last commits
+    only). The base's only: the pull request's own commits are whatever it says (``git -c user.email=… commit``
+    makes anyone a committer), so they count for nothing."""
 
-    addresses: frozenset[str]
-    whole: bool
+    def __init__(self, pr: PullRequest) -> None:
+        self._pr = pr
+
+    @functools.cached_property
+    def addresses(self) -> frozenset[str]:
+        """Its commits' authors' and committers' addresses, lower-cased (its commits' ids among them, which
+        :attr:`whole` reads: no address is one)."""
+        listed = git_output(self._pr.root, "log", "--format=%H%n%ae%n%ce%n%aE%n%cE", self._pr.base.commit, "--")
+        return frozenset((listed or b"").decode("utf-8", errors="replace").lower().split())
+
+    @functools.cached_property
+    def whole(self) -> bool:
+        cut = _shallow_commits(self._pr.root)
+        return not cut or cut.isdisjoint(self.addresses)
 
 
 _SHALLOW = (
@@ -1615,29 +1628,15 @@ def _shallow_commits(root: Path) -> frozenset[str]:
     return frozenset(path.read_text(encoding="ascii", errors="replace").split())
 
 
-def _base_history(pr: PullRequest, history: list[_History]) -> _History:
-    """:class:`_History` of the base commit, read once. The base's only: the pull request's own commits are
-    whatever it says (``git -c user.email=… commit`` makes anyone a committer), so they count for nothing."""
-    if not history:
-        listed = git_output(pr.root, "log", "--format=%H%n%ae%n%ce%n%aE%n%cE", pr.base.commit, "--") or b""
-        words = listed.decode("utf-8", errors="replace").lower().split()
-        cut = _shallow_commits(pr.root)
-        history.append(_History(frozenset(words), whole=not cut or cut.isdisjoint(words)))
-    return history[0]
-
-
-def _unknown_addresses(
-    pr: PullRequest, new: dict[str, int], history: list[_History]
-) -> tuple[dict[str, int], _History] | None:
+def _unknown_addresses(new: dict[str, int], history: _BaseHistory) -> dict[str, int] | None:
     """The addresses of ``new`` the base's history does not have, when they are :data:`_LISTED` or more."""
     if len(new) < _LISTED:
         return None
-    known = _base_history(pr, history)
-    unknown = {address: line for address, line in new.items() if address not in known.addresses}
-    return (unknown, known) if len(unknown) >= _LISTED else None
+    unknown = {address: line for address, line in new.items() if address not in history.addresses}
+    return unknown if len(unknown) >= _LISTED else None
 
 
-def _check_people_file(pr: PullRequest, rel: str, history: list[_History], problems: ProblemList) -> None:
+def _check_people_file(pr: PullRequest, rel: str, history: _BaseHistory, problems: ProblemList) -> None:
     """A people file (:data:`_PEOPLE_FILE`) names the project's people: the addresses a pull request adds to one
     are the base's history's (a commit's author or committer) or role mailboxes. :data:`_LISTED` others are a list
     of recipients saved under the name (a cohort as the root's AUTHORS)."""
@@ -1648,11 +1647,10 @@ def _check_people_file(pr: PullRequest, rel: str, history: list[_History], probl
     before = pr.base.read(rel)
     kept = _addresses(before.decode("utf-8", errors="replace")) if before else {}
     new = {address: line for address, line in _addresses(text).items() if address not in kept}
-    found = _unknown_addresses(pr, new, history)
-    if found is None:
+    unknown = _unknown_addresses(new, history)
+    if unknown is None:
         return
-    unknown, known = found
-    if not known.whole:
+    if not history.whole:
         message = (
             f"adds {len(unknown)} addresses that are no commit's author or committer in the part of the history "
             f"this clone holds: a people file lists the project's own people, and whether these are is told by "
@@ -1690,7 +1688,7 @@ def _range_cut(pr: PullRequest, shas: list[str]) -> bool:
     return False
 
 
-def check_commit_messages(pr: PullRequest, problems: ProblemList, history: list[_History]) -> None:
+def check_commit_messages(pr: PullRequest, problems: ProblemList, history: _BaseHistory) -> None:
     """Every commit message of the pull request's range is searched by the text rules of :func:`secret_in`: a
     cohort or a key pasted into one (``git commit -F cohort.txt``) is published with the history for good, as a
     file's would be. Each is named ``commit <id>``. Its trailers' addresses are the people file's rule's
@@ -1713,9 +1711,8 @@ def check_commit_messages(pr: PullRequest, problems: ProblemList, history: list[
         # The commit's own author and committer (a Signed-off-by of oneself) are in its header already.
         trailers = b"\n".join(match[0] for match in _TRAILER.finditer(body)).decode("utf-8", errors="replace")
         named = {address: line for address, line in _addresses(trailers).items() if address not in own}
-        found = _unknown_addresses(pr, named, history)
-        if found is not None:
-            unknown, known = found
+        unknown = _unknown_addresses(named, history)
+        if unknown is not None:
             problems.add(
                 where,
                 f"its trailers (Co-authored-by, Cc, …) name {len(unknown)} addresses that are no commit's author "
@@ -1723,7 +1720,7 @@ def check_commit_messages(pr: PullRequest, problems: ProblemList, history: list[
                 "these read as a list of recipients, published with the history for good. "
                 + (
                     f"Whether they are the project's people is told by the whole history, but {_SHALLOW}"
-                    if not known.whole
+                    if not history.whole
                     else "Reword the commit (git rebase -i, reword) to name its co-authors only"
                 ),
                 line=None,

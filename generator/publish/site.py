@@ -90,9 +90,7 @@ def _identities(root: Path) -> dict[str, _Identity]:
         found[folder.relative_to(root).as_posix()] = _identity(st)
         try:
             entries = list(os.scandir(folder))
-        except NotADirectoryError:  # a link or a file where the folder was: its identity says so
-            continue
-        except FileNotFoundError:
+        except (NotADirectoryError, FileNotFoundError):  # a link or a file where it was, or gone: its identity says so
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
@@ -117,9 +115,9 @@ def _digest(path: str) -> bytes:
     mapped for writing changes its bytes with no trace in them once its page has been written to."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as error:
-        if isinstance(error, FileNotFoundError):
-            raise
+    except FileNotFoundError:
+        raise  # gone since its stat: the caller leaves it out, as any entry gone
+    except OSError:
         return b"unreadable"  # a link or a special file swapped in: its stat differs from the file's
     with os.fdopen(fd, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").digest()
