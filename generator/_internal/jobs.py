@@ -6,7 +6,9 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -38,12 +40,18 @@ def fork_context() -> ForkContext:
 class Background(Generic[T]):
     """``fn(*args, **kwargs)`` in a forked process, while this one goes on: for independent work that would
     leave a core idle. The child inherits everything already built (nothing is pickled but the result);
-    :meth:`result` waits for it and returns its value or raises its exception, :meth:`cancel` ends it."""
+    :meth:`result` waits for it and returns its value or raises its exception, :meth:`cancel` ends it.
+
+    The child's temporary files (:mod:`tempfile`'s, and those of the programs it runs, by ``TMPDIR``) go into a
+    folder of the job's own, which the parent removes once the child has ended: a cancelled child is killed, and
+    its own cleanup never runs (every refused or interrupted build left the shard buckets of its verification
+    data behind in the system's temporary folder)."""
 
     def __init__(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> None:
+        self._scratch = tempfile.mkdtemp(prefix="credreg-job-")
         self._conn, child_conn = fork_context().Pipe(duplex=False)
         self._process = fork_context().Process(
-            target=_background_child, args=(os.getpid(), child_conn, fn, args, kwargs), daemon=True
+            target=_background_child, args=(os.getpid(), child_conn, self._scratch, fn, args, kwargs), daemon=True
         )
         self._message: bytes | None = None
         self._reader = threading.Thread(target=self._receive, daemon=True)
@@ -79,6 +87,7 @@ class Background(Generic[T]):
         self._reader.join()
         self._process.join()
         self._conn.close()
+        shutil.rmtree(self._scratch, ignore_errors=True)
         if self._message is None:
             code = self._process.exitcode
             raise RuntimeError(f"a background process ended without a result (exit code {code})")
@@ -101,6 +110,7 @@ class Background(Generic[T]):
         if self._reader.ident is not None:
             self._reader.join()
         self._conn.close()
+        shutil.rmtree(self._scratch, ignore_errors=True)  # the group is dead: nothing writes there any more
 
 
 def _own_group(pid: int | None) -> None:
@@ -125,8 +135,11 @@ def _end_with_parent(parent: int) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _background_child(parent: int, conn: Connection, fn: Callable[..., Any], args: Any, kwargs: Any) -> None:
+def _background_child(
+    parent: int, conn: Connection, scratch: str, fn: Callable[..., Any], args: Any, kwargs: Any
+) -> None:
     _own_group(0)  # before anything it starts, which joins the group
+    tempfile.tempdir = os.environ["TMPDIR"] = scratch
     threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
     release_in_child()  # started while the parent held signals off (publish/site.py), which a fork inherits
     try:

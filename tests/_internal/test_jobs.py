@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -192,3 +193,40 @@ def test_a_job_started_by_a_thread_that_ended_runs_on_and_is_cancelled_whole(tmp
     value, reading = jobs
     assert value.result() == 21
     _cancelled_ends_its_reader(reading, pid_file)
+
+
+def _scratch_then_wait(told: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="credreg-shards-") as scratch:
+        (Path(scratch) / "00.jsonl").write_text("an award's shard entry\n")
+        # What the job's own programs are told too (git, grep): their scratch goes the same way.
+        told.write_text(f"{scratch}\n{os.environ.get('TMPDIR', '')}")
+        time.sleep(60)
+
+
+def test_a_cancelled_job_leaves_no_scratch_files(tmp_path: Path) -> None:
+    # A cancelled job is killed (SIGKILL): its TemporaryDirectory's cleanup never ran, and every refused or
+    # interrupted build left the verification data's shard buckets in /tmp, 63 folders after one run of the suite.
+    told = tmp_path / "told"
+    job = Background(_scratch_then_wait, told)
+    deadline = time.monotonic() + 30
+    while not (told.exists() and "\n" in told.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    scratch, tmpdir = told.read_text().split("\n")
+    assert Path(scratch).is_dir()
+    assert Path(tmpdir).is_dir()
+    assert Path(scratch).parent == Path(tmpdir)
+    job.cancel()
+    assert not Path(scratch).exists()
+    assert not Path(tmpdir).exists()
+
+
+def _scratch_file() -> str:
+    handle, path = tempfile.mkstemp()  # not removed by the job: a leak of its own
+    os.close(handle)
+    return path
+
+
+def test_a_finished_job_leaves_no_scratch_files() -> None:
+    path = Background(_scratch_file).result()
+    assert not Path(path).exists()
+    assert Path(path).parent != Path(tempfile.gettempdir())
