@@ -979,6 +979,54 @@ def test_a_key_typed_for_an_award_is_kept_for_a_reload_and_out_of_the_address(
     assert alice.key not in vpage.url
 
 
+def test_an_email_or_key_typed_for_one_award_is_not_checked_against_the_next(
+    vpage: Any, earner_site: EarnerSite
+) -> None:
+    """A recruiter checking one candidate's award after another: the email (and, for a file, the key) typed for the
+    first stayed in the form and was checked against the next, which was then "not awarded to this email address"
+    (the last candidate's) or confirmed by a key that is not its earner's. Another award starts with an empty form."""
+    alice, withdrawn = earner_site.alice, earner_site.withdrawn
+    vpage.goto(f"{earner_site.url}verify/")
+    ready(vpage)
+    _give(vpage, "file", alice.file.read_text(encoding="utf-8"))
+    wait_for_verdict(vpage)
+    vpage.fill("#cr-email", alice.email)
+    vpage.fill("#cr-recipient-key", alice.key)
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
+    _give(vpage, "file", withdrawn.file.read_text(encoding="utf-8"))  # the next file
+    vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict === 'revoked'", timeout=15_000)
+    assert vpage.input_value("#cr-email") == ""
+    assert vpage.input_value("#cr-recipient-key") == ""
+    assert checks(vpage)["recipient"][0] == "not checked"
+    # By hash: the earner's link gives its own key; the email typed for it is not the next award's.
+    vpage.goto(alice.link)
+    wait_for_verdict(vpage)
+    vpage.fill("#cr-email", alice.email)
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
+    vpage.fill("#cr-hash", withdrawn.hash)
+    vpage.press("#cr-hash", "Enter")
+    vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict === 'revoked'", timeout=15_000)
+    assert vpage.input_value("#cr-email") == ""
+    assert vpage.input_value("#cr-recipient-key") == ""
+    assert checks(vpage)["recipient"][0] == "not checked"
+    # The same award again: nothing typed for it is lost by a second look at it.
+    vpage.goto(alice.link)
+    wait_for_verdict(vpage)
+    vpage.fill("#cr-email", alice.email)
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
+    answered = vpage.get_attribute("#cr-verdict", "data-lookups-answered")
+    vpage.fill("#cr-hash", alice.hash)
+    vpage.press("#cr-hash", "Enter")
+    vpage.wait_for_function(
+        "(n) => document.getElementById('cr-verdict').dataset.lookupsAnswered === String(Number(n) + 1)",
+        arg=answered,
+        timeout=15_000,
+    )
+    assert vpage.input_value("#cr-email") == alice.email
+    assert vpage.input_value("#cr-recipient-key") == alice.key
+    assert checks(vpage)["recipient"][0] == "passed"
+
+
 def test_the_earners_link_confirms_their_email_and_refuses_another(vpage: Any, earner_site: EarnerSite) -> None:
     alice = earner_site.alice
     vpage.goto(alice.link)

@@ -109,6 +109,12 @@ function vouched(outcome, result) {
   return Boolean(result && result.authentic && outcome && outcome.facts.issuer);
 }
 
+/** Which award an outcome is, for the form's email and key (forgetOthers): its hash, or (a file no hash names) the
+ * outcome itself; null for what has no recipient (an endorsement, a status list). */
+function awardOf(outcome) {
+  return nounOf(outcome) === "award" ? (outcome.hash ?? outcome) : null;
+}
+
 /** What the page checked, in its words: the file's title, its download and whether it has a recipient. */
 function nounOf(outcome) {
   if (outcome.kind === "endorsement") return "endorsement";
@@ -188,6 +194,7 @@ class Page {
     this.baked = 0; // badge downloads ended, said or dropped (downloadBaked): likewise
     this.copies = 0; // copies of the link ended, said or dropped (copyLink): likewise
     this.emailTimer = 0;
+    this.checkedWith = null; // the award the form's email and key were last checked against, with them
   }
 
   async start() {
@@ -422,6 +429,7 @@ class Page {
       return;
     }
     $("cr-hash").value = hash;
+    this.forgetOthers(hash); // before the key is carried on to the new entry
     const key = $("cr-recipient-key").value;
     if (window.location.hash === `#${hash}`) {
       this.keepKey();
@@ -611,6 +619,7 @@ class Page {
       }
       if (!this.current(run)) return;
       this.outcome = outcome;
+      this.forgetOthers(awardOf(outcome));
       await this.render();
     } catch (error) {
       if (!this.current(run)) return;
@@ -620,6 +629,20 @@ class Page {
       // as a later answer was asked for. A count on the verdict box, which no verdict replaces.
       $("cr-verdict").dataset.lookupsAnswered = String(++this.answered);
     }
+  }
+
+  /**
+   * The email and key in the form are the award's they were last checked against: for another award, a box still
+   * holding what was checked against the last one is emptied. Left, a recruiter's next candidate was told "not
+   * awarded to this email address" (the last candidate's), and a key went on to an award not its earner's. What was
+   * typed since (a key typed beside the next award's hash, a link's own key) stays.
+   */
+  forgetOthers(award) {
+    const last = this.checkedWith;
+    if (last === null || last.award === award) return;
+    if ($("cr-email").value === last.email) $("cr-email").value = "";
+    if ($("cr-recipient-key").value === last.key) $("cr-recipient-key").value = "";
+    this.checkedWith = null;
   }
 
   async recheckRecipient() {
@@ -722,6 +745,7 @@ class Page {
       if (--this.concluding === 0) delete $("cr-email-form").dataset.concluding;
     }
     if (!this.current(run) || this.outcome !== outcome || drawing !== this.drawing) return;
+    this.checkedWith = { award: awardOf(outcome), email, key };
     this.lastResult = result;
     // A file that is exactly a published award gets its link in the address bar: the hash only, never the
     // recipient key (which only the earner's own link carries). The entry's state is kept: a key typed for the
