@@ -42,6 +42,7 @@ __all__ = [
     "collect_recognition",
     "endorser_for_name",
     "endorser_list_problems",
+    "name_index",
 ]
 
 #: Which signed kinds confirm which claimed kind: a claim is confirmed only by at least as strong a statement.
@@ -111,12 +112,25 @@ class QualityClaim:
 
 @dataclass(slots=True)
 class Recognition:
-    """Every endorsement in the registry, verified once, by subject (Achievement id or issuer DID)."""
+    """Every endorsement in the registry, verified once, by subject (Achievement id or issuer DID).
+
+    The build asks for every credential's claims several times (its page, its API file, the comparison), each
+    naming a body: what each subject's endorsements are, and which body a name answers to, are indexed once
+    (:meth:`of`, :meth:`claim_status`), not scanned for every question. ``endorsements`` is not changed after
+    the first question (nothing appends to it): the index is rebuilt if its length changes all the same."""
 
     endorsements: list[VerifiedEndorsement] = field(default_factory=list)
+    _subjects: dict[str, list[VerifiedEndorsement]] | None = field(default=None, init=False, repr=False, compare=False)
+    _indexed: int = field(default=-1, init=False, repr=False, compare=False)
+    _names: tuple[Registry, dict[str, str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def of(self, subject_id: str) -> list[VerifiedEndorsement]:
-        return [e for e in self.endorsements if e.subject == subject_id]
+        if self._subjects is None or self._indexed != len(self.endorsements):
+            subjects: dict[str, list[VerifiedEndorsement]] = {}
+            for e in self.endorsements:
+                subjects.setdefault(e.subject, []).append(e)
+            self._subjects, self._indexed = subjects, len(self.endorsements)
+        return list(self._subjects.get(subject_id, ()))
 
     def by(self, endorser: str) -> list[VerifiedEndorsement]:
         return [e for e in self.endorsements if e.endorser == endorser]
@@ -128,7 +142,9 @@ class Recognition:
         return [self.claim_status(registry, subject, qa) for qa in record.model.quality_assurance]
 
     def claim_status(self, registry: Registry, subject: str, qa: QualityAssurance) -> QualityClaim:
-        endorser = endorser_for_name(registry, qa.by)
+        if self._names is None or self._names[0] is not registry:
+            self._names = (registry, name_index(registry))
+        endorser = self._names[1].get(normalized_name(qa.by))
         if endorser is None:
             return QualityClaim(qa, ClaimStatus.CLAIMED)
         matching = [e for e in self.of(subject) if e.endorser == endorser and e.kind in CONFIRMS[qa.kind]]
@@ -167,6 +183,16 @@ def answered_names(registry: Registry) -> Iterator[tuple[str, list[str]]]:
         yield endorser_id, [record.endorser.name, *record.endorser.aliases, endorser_id]
     for issuer_id, issuer in registry.issuers.items():
         yield issuer_id, [issuer.issuer.name, issuer_id]
+
+
+def name_index(registry: Registry) -> dict[str, str]:
+    """Every name :func:`endorser_for_name` answers (normalized), with the body it answers: the first body that
+    holds it, in :func:`answered_names`' order, as the scan finds it."""
+    index: dict[str, str] = {}
+    for body, names in answered_names(registry):
+        for name in names:
+            index.setdefault(normalized_name(name), body)
+    return index
 
 
 def endorser_for_name(registry: Registry, name: str) -> str | None:

@@ -25,7 +25,15 @@ from generator.endorsements import profile_problem, unsigned_endorsement, verify
 from generator.errors import Problem, Severity, UsageError
 from generator.load import load_registry
 from generator.models.endorsement import EndorsementKind
-from generator.recognition import ClaimStatus, collect_recognition
+from generator.recognition import (
+    CONFIRMS,
+    ClaimStatus,
+    answered_names,
+    collect_recognition,
+    endorser_for_name,
+    name_index,
+    normalized_name,
+)
 from generator.schema import FileKind, schema_errors
 from generator.statuslist import new_bitstring
 from generator.verify.results import Verdict, plain_day
@@ -321,6 +329,43 @@ def test_example_registry_endorsements() -> None:
     # Each file verifies on its own, as credreg verify and the site see it.
     first = items[0].found.document
     assert verify_endorsement(first, registry)
+
+
+def test_recognition_indexes_answer_as_the_scans_do() -> None:
+    """The build asks the indexes (names to bodies, subjects to endorsements) what the scans answered: for every
+    name a body answers to, the same name in other case and spacing, every claim's ``by`` and names no body holds;
+    and every subject's endorsements, in file order."""
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    index = name_index(registry)
+    names = [n for _, ns in answered_names(registry) for n in ns]
+    names += [qa.by for _, c in registry.credentials() for qa in c.model.quality_assurance]
+    assert len(names) > 20
+    variants = [
+        v
+        for n in names
+        for v in (n, n.upper(), n.lower(), n.swapcase(), f"  {n} ", n.replace(" ", "  \t"), f"{n}x", f"x {n}")
+    ] + ["Nobody Registered", "", "   "]
+    answered = 0
+    for name in variants:
+        scanned = endorser_for_name(registry, name)
+        assert index.get(normalized_name(name)) == scanned, name
+        answered += scanned is not None
+    assert answered >= 4 * len(names)  # the variants in case and spacing answer, not only the names as written
+    recognition = collect_recognition(registry)
+    subjects = {e.subject for e in recognition.endorsements} | {registry.issuer_did(i) for i in registry.issuers}
+    for subject in subjects:
+        assert recognition.of(subject) == [e for e in recognition.endorsements if e.subject == subject]
+    assert recognition.of("https://nowhere.example/") == []
+    for record, credential in registry.credentials():
+        subject = registry.credential_url(record.id, credential.model.id)
+        for claim in recognition.claims(registry, record.id, credential.model.id):
+            endorser = endorser_for_name(registry, claim.claim.by)
+            assert claim.endorser == endorser
+            scanned = [e for e in recognition.endorsements if e.subject == subject and e.endorser == endorser]
+            assert claim.candidates == (
+                tuple(e.found.hash for e in scanned if e.kind in CONFIRMS[claim.claim.kind]) if endorser else ()
+            )
 
 
 def test_layout_and_ids_of_endorsers(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ onto the site past every check; a picture encoded from its pixels holds only pix
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings
 from collections.abc import Mapping, Sequence
@@ -70,9 +71,32 @@ def published_image(name: str, data: bytes) -> tuple[str | None, bytes]:
         return f"is a {expected} image whose pixels could not be encoded again for the site", b""
 
 
+#: Judgements made in this process, by extension and SHA-256 of the bytes: the full check judges every image, and
+#: the build (which runs it in the same process) judges each again before it publishes it; the same bytes under
+#: the same extension get the same judgement. Held to :data:`_REMEMBERED_BYTES` of rebuilt SVG (then forgotten).
+_REMEMBERED: dict[tuple[str, bytes], tuple[str | None, bytes]] = {}
+_REMEMBERED_BYTES = 64 * 1024 * 1024
+_remembered_size = 0
+
+
 def _judged(name: str, data: bytes) -> tuple[str | None, bytes]:
     """(the problem, an SVG's rebuilt bytes); a raster image that passes has no bytes yet."""
+    global _remembered_size
     extension = name.rsplit(".", 1)[-1].lower()
+    key = (extension, hashlib.sha256(data).digest())
+    known = _REMEMBERED.get(key)
+    if known is not None:
+        return known
+    judged = _judge(extension, data)
+    if _remembered_size + len(judged[1]) + 256 > _REMEMBERED_BYTES:
+        _REMEMBERED.clear()
+        _remembered_size = 0
+    _REMEMBERED[key] = judged
+    _remembered_size += len(judged[1]) + 256  # the entry itself
+    return judged
+
+
+def _judge(extension: str, data: bytes) -> tuple[str | None, bytes]:
     if len(data) > MAX_IMAGE_BYTES:
         return f"image is {len(data):,} bytes; the limit is {MAX_IMAGE_BYTES:,} bytes", b""
     if extension == "svg":

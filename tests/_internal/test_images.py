@@ -405,3 +405,42 @@ def zlib_text(png: bytes) -> bytes:
     import zlib
 
     return zlib.decompress(b"".join(body for kind, body in _png_chunks(png) if kind == b"IDAT"))
+
+
+def test_a_remembered_judgement_is_the_judgement() -> None:
+    """The build judges again, in the check's process, every image the check judged: the same bytes under the same
+    extension are answered from memory, and the answer is what judging them again gives; the same bytes under
+    another extension, or one byte changed, are judged for themselves."""
+    from generator._internal import images
+
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>'
+    scripted = svg.replace(b"<rect", b"<script>alert(1)</script><rect")
+    samples = [
+        ("a.svg", svg),
+        ("a.svg", scripted),
+        ("a.png", svg),
+        ("a.png", encoded("PNG")),
+        ("a.png", encoded("GIF")),
+    ]
+    samples += [("a.SVG", svg), ("a.svg", svg + b" "), ("a.webp", encoded("WEBP"))]
+    images._REMEMBERED.clear()
+    first = [images._judged(name, data) for name, data in samples]
+    assert len(images._REMEMBERED) == len(samples) - 1  # a.svg and a.SVG: one extension, the same bytes
+    again = [images._judged(name, data) for name, data in samples]
+    fresh = [images._judge(name.rsplit(".", 1)[-1].lower(), data) for name, data in samples]
+    assert first == again == fresh
+    assert first[0][0] is None
+    assert b"<svg" in first[0][1]
+    assert [problem is None for problem, _ in first[2:5]] == [False, True, False]
+
+
+def test_remembered_judgements_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator._internal import images
+
+    monkeypatch.setattr(images, "_REMEMBERED_BYTES", 1024)
+    images._REMEMBERED.clear()
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="%d" height="8"/></svg>'
+    for n in range(20):
+        assert images._judged("a.svg", svg % n)[0] is None
+        assert images._remembered_size <= 1024
+    assert 0 < len(images._REMEMBERED) < 20
