@@ -404,6 +404,7 @@ def build_site(
             plugin.cancel_started()  # type: ignore[attr-defined]
         raise
     finally:
+        vetted.release()  # the registry's reads are no longer the build's
         for folder in claimed:  # whatever was not swapped in: the staging folders, or what is left of them
             if folder.path not in (out, data_out):
                 shutil.rmtree(folder.path, ignore_errors=True)

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -174,7 +175,9 @@ def test_a_folder_swapped_during_the_build_and_back_is_never_published(
     out = tmp_path / "site"
     with pytest.raises(ProblemsFound) as refused:
         build_site(signer.root, out)
-    assert "registry/issuers/acme-academy" in [p.location.path for p in refused.value.problems]
+    # The forged folder's status list was refused as the build read it (never hashed before the check).
+    assert [p.location.path for p in refused.value.problems] == ["registry/issuers/acme-academy/status/1.json"]
+    assert {p.code for p in refused.value.problems} == {"build.changed"}
     assert not out.exists()
 
 
@@ -288,3 +291,79 @@ def test_an_award_changed_through_a_shared_mapping_after_the_check_is_never_publ
     finally:
         mapped.close()
         os.close(fd)
+
+
+def _shown_to_the_check_only(monkeypatch: pytest.MonkeyPatch, path: Path, at: int) -> Callable[[], None]:
+    """``path`` holds a forged byte at ``at`` (through a shared writable mapping whose page is already written to:
+    no time or size changes), the original for as long as the check reads it, and the forged one again once the
+    check has accepted the registry: both of the build's looks see the forged file, the check vetted the
+    original. Returns the clean-up."""
+    import mmap
+
+    original = path.read_bytes()
+    fd = os.open(path, os.O_RDWR)
+    mapped = mmap.mmap(fd, 0)
+    good = original[at : at + 1]
+    forged = b"X" if good != b"X" else b"Y"
+    mapped[at : at + 1] = forged  # at rest: the forged byte (its page now written to: later writes leave no trace)
+    real = check_module.accepted_check
+
+    def racing(*args: object, **kwargs: object) -> object:
+        mapped[at : at + 1] = good
+        try:
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            mapped[at : at + 1] = forged
+
+    monkeypatch.setattr(site, "accepted_check", racing)
+
+    def close() -> None:
+        mapped.close()
+        os.close(fd)
+
+    return close
+
+
+def test_an_award_the_check_read_another_version_of_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changed after the build's first look and back before its last, through a shared mapping: the check
+    verified the original award, the build derived the verification shards from the forged one. Every award
+    the build publishes is the one the check verified."""
+    issued = signer.award()
+    where = issued.path.relative_to(signer.root).as_posix()
+    original = issued.path.read_bytes()
+    name = b'"name": "'
+    close = _shown_to_the_check_only(
+        monkeypatch, issued.path, original.index(name, original.index(b'"achievement"')) + len(name)
+    )
+    out = tmp_path / "site"
+    try:
+        with pytest.raises(ProblemsFound) as refused:
+            build_site(signer.root, out)
+    finally:
+        close()
+    assert [(p.location.path, p.code) for p in refused.value.problems] == [(where, "build.changed")]
+    assert "nothing was built" in str(refused.value)
+    assert not out.exists()
+
+
+def test_a_status_list_the_check_read_another_version_of_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same with a file the build copies byte for byte: the check verified the signed status list, the build
+    copied the forged one."""
+    signer.award()
+    [status] = sorted((signer.root / "registry" / "issuers" / "acme-academy" / "status").glob("*.json"))
+    where = status.relative_to(signer.root).as_posix()
+    text = status.read_bytes()
+    close = _shown_to_the_check_only(monkeypatch, status, text.index(b'"encodedList"') + len(b'"encodedList": "') + 3)
+    out = tmp_path / "site"
+    try:
+        with pytest.raises(ProblemsFound) as refused:
+            build_site(signer.root, out)
+    finally:
+        close()
+    assert where in [p.location.path for p in refused.value.problems]
+    assert {p.code for p in refused.value.problems} == {"build.changed"}
+    assert not out.exists()
