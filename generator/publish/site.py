@@ -275,10 +275,12 @@ def load_for_build(root: Path, *, preview: bool = False) -> tuple[Registry, Awar
 
 
 def _read(root: Path, rel: str, *, limit: int | None = None) -> bytes:
-    """:func:`read_inside`, a file changed since the build's first look refused as such."""
+    """:func:`read_inside`, a file changed since the build's first look refused as such: one whose bytes are not
+    those hashed then, and one the check read that cannot be read now (gone, or a link, a folder or a FIFO in its
+    place: never followed)."""
     try:
         return read_inside(root, rel, limit=limit)
-    except ChangedSinceVetted:
+    except OSError:
         raise changed_problems([rel]) from None
 
 
@@ -423,9 +425,10 @@ def prepare_site(
 
 
 def _write_verification_data(registry: Registry, out: Path, **options: Any) -> None:
+    # Its counts stay in this forked process: the build has its own.
     try:
-        write_verification_data(
-            registry, out, **options
-        )  # its counts stay in this forked process: the build has its own
+        write_verification_data(registry, out, **options)
     except ChangedSinceVetted:  # an award batch or a revocation log not as the check read it
         raise changed_problems(held_changes()) from None
+    if held_changes():  # a read refused and taken for a missing file (a revocation log's reader skips those)
+        raise changed_problems(held_changes())

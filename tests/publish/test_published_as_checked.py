@@ -367,3 +367,58 @@ def test_a_status_list_the_check_read_another_version_of_is_never_published(
     assert where in [p.location.path for p in refused.value.problems]
     assert {p.code for p in refused.value.problems} == {"build.changed"}
     assert not out.exists()
+
+
+def test_a_revocation_the_check_read_another_version_of_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The revocation log, which the build reads again for the site's revocation lists and every shard entry:
+    the check verified the issuer's signed reason, the build published a reason nobody signed."""
+    from generator.awarding.revoke import revoke_award
+
+    issued = signer.award()
+    revoke_award(signer.registry, issued.hash, "assessment irregularity", signer.key)
+    log = signer.root / "registry" / "issuers" / "acme-academy" / "revocations.jsonl"
+    text = log.read_bytes()
+    close = _shown_to_the_check_only(monkeypatch, log, text.index(b"irregularity"))
+    out = tmp_path / "site"
+    try:
+        with pytest.raises(ProblemsFound) as refused:
+            build_site(signer.root, out)
+    finally:
+        close()
+    assert [(p.location.path, p.code) for p in refused.value.problems] == [
+        (log.relative_to(signer.root).as_posix(), "build.changed")
+    ]
+    assert not out.exists()
+
+
+def test_an_image_swapped_for_a_link_after_the_check_is_refused_by_name(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An issuer's logo the check read, replaced by a symbolic link (to the very same bytes, elsewhere) before the
+    build reads it to publish it: never followed, and the build is refused naming the file, not ended by the
+    reader's error (a traceback)."""
+    issuer = signer.root / "registry" / "issuers" / "acme-academy"
+    logo = issuer / "logo.svg"
+    logo.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>\n'
+    )
+    yaml_file = issuer / "issuer.yaml"
+    yaml_file.write_text(yaml_file.read_text() + "logo: logo.svg\n")
+    signer.award()
+    elsewhere = tmp_path / "elsewhere.svg"
+
+    def swap() -> None:
+        elsewhere.write_bytes(logo.read_bytes())
+        logo.unlink()
+        logo.symlink_to(elsewhere)
+
+    _after_the_check(monkeypatch, swap)
+    out = tmp_path / "site"
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, out)
+    assert [(p.location.path, p.code) for p in refused.value.problems] == [
+        (logo.relative_to(signer.root).as_posix(), "build.changed")
+    ]
+    assert not out.exists()
