@@ -708,7 +708,7 @@ def read_inside(root: Path, rel: str, *, limit: int | None = None) -> bytes:
             data = fh.read() if limit is None else fh.read(limit + 1)
             if limit is not None and len(data) > limit:
                 raise OSError(errno.EFBIG, f"file is over the limit of {limit:,} bytes")
-            _vet(os.path.join(os.path.abspath(root), *parts), data)  # noqa: PTH100, PTH118 - as open_regular's
+            _vet(os.path.join(os.path.abspath(root), *parts), info, data)  # noqa: PTH100, PTH118 - as open_regular's
             return data
     finally:
         os.close(fd)
@@ -795,18 +795,19 @@ def open_regular(path: Path) -> BinaryIO:
     or fail later: ``O_NONBLOCK`` keeps the open itself from waiting on a FIFO."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
         fh = os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
     named = os.path.abspath(path)  # noqa: PTH100 - the path as given, links not followed
-    if _held(named) is None:
+    if _held(named, info) is None:
         return fh
     with fh:  # a registry file while a build holds it: read whole, and only the bytes its first look hashed
         data = fh.read()
-    _vet(named, data)
+    _vet(named, info, data)
     return cast(BinaryIO, io.BytesIO(data))
 
 
@@ -826,27 +827,35 @@ class ChangedSinceVetted(OSError):
 class _Held:
     """What :func:`hold_reads` holds reads to."""
 
-    root: str
+    roots: tuple[str, ...]
+    """The root as given and with its links resolved (a reader may name a file either way), each ending in ``/``."""
     tops: tuple[str, ...]
     digests: Mapping[str, bytes]
+    files: Mapping[tuple[int, int], str]
+    """The held files' paths by device and inode: one read under another name (a link to the root) is held too."""
     changed: list[str] = field(default_factory=list)
 
 
 _HELD: _Held | None = None
 
 
-def _held(path: str) -> str | None:
-    """``path`` (absolute, links not followed) relative to the held root, if a build holds the folder it is in."""
+def _held(path: str, info: os.stat_result) -> str | None:
+    """``path`` (absolute, links not followed; ``info`` its open file's) relative to the held root, if a build holds
+    the folder it is in, or the held file it is (by device and inode), however named."""
     held = _HELD
-    if held is None or not path.startswith(held.root):
+    if held is None:
         return None
-    rel = path[len(held.root) :]
-    return rel if rel.split("/", 1)[0] in held.tops else None
+    for root in held.roots:
+        if path.startswith(root):
+            rel = path[len(root) :]
+            if rel.split("/", 1)[0] in held.tops:
+                return rel
+    return held.files.get((info.st_dev, info.st_ino))
 
 
-def _vet(path: str, data: bytes) -> None:
+def _vet(path: str, info: os.stat_result, data: bytes) -> None:
     """Raise :class:`ChangedSinceVetted` if a build holds ``path`` and ``data`` is not what it hashed of it."""
-    rel = _held(path)
+    rel = _held(path, info)
     if rel is None or _HELD is None:
         return
     if _HELD.digests.get(rel) != hashlib.sha256(data).digest():
@@ -855,13 +864,17 @@ def _vet(path: str, data: bytes) -> None:
         raise ChangedSinceVetted(errno.ESTALE, CHANGED_SINCE_VETTED)
 
 
-def hold_reads(root: Path, tops: tuple[str, ...], digests: Mapping[str, bytes]) -> list[str]:
+def hold_reads(
+    root: Path, tops: tuple[str, ...], digests: Mapping[str, bytes], files: Mapping[tuple[int, int], str]
+) -> list[str]:
     """From now on (in this process and those it forks), every read by :func:`read_inside` and
-    :func:`open_regular` of a file under ``root``'s folders ``tops`` gives the bytes whose SHA-256 ``digests``
-    holds for its path (relative, ``/``-separated), or raises :class:`ChangedSinceVetted` (one it has none for
-    too). Returns the list the paths of such reads are added to. One hold at a time: a later one replaces it."""
+    :func:`open_regular` of a file under ``root``'s folders ``tops`` (or of one of ``files``, by device and inode,
+    however named) gives the bytes whose SHA-256 ``digests`` holds for its path (relative, ``/``-separated), or
+    raises :class:`ChangedSinceVetted` (one it has none for too). Returns the list the paths of such reads are
+    added to. One hold at a time: a later one replaces it."""
     global _HELD
-    _HELD = _Held(os.path.abspath(root) + "/", tops, digests)  # noqa: PTH100 - as the readers name their paths
+    named, real = os.path.abspath(root), os.path.realpath(root)  # noqa: PTH100 - as the readers name their paths
+    _HELD = _Held(tuple(dict.fromkeys((named + "/", real + "/"))), tops, digests, files)
     return _HELD.changed
 
 

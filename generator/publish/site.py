@@ -221,8 +221,13 @@ class Vetted:
                 ],
                 "the registry has changes that are not committed; nothing was built",
             )
-        digests = {rel: identity[-1] for rel, identity in identities.items() if identity[-1]}
-        changed = hold_reads(root, VETTED_FOLDERS, digests)
+        files = {rel: identity for rel, identity in identities.items() if stat.S_ISREG(identity[2])}
+        changed = hold_reads(
+            root,
+            VETTED_FOLDERS,
+            {rel: identity[-1] for rel, identity in files.items()},
+            {(identity[0], identity[1]): rel for rel, identity in files.items()},
+        )
         return cls(root, identities, preview, uncommitted, changed)
 
     def refuse_changed(self) -> None:
