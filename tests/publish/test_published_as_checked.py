@@ -422,3 +422,23 @@ def test_an_image_swapped_for_a_link_after_the_check_is_refused_by_name(
         (logo.relative_to(signer.root).as_posix(), "build.changed")
     ]
     assert not out.exists()
+
+
+def test_a_build_refused_after_its_check_holds_no_later_read(signer: Signer, tmp_path: Path) -> None:
+    """A build refused once its check has accepted the registry (here its `--data-out` is the site's own folder)
+    ends its hold on the registry's reads: in the same process (a test run, a program calling the build), a file
+    edited afterwards honestly is read as it now is, not refused as changed since a build that is long over."""
+    from generator._internal import files
+    from generator.errors import UsageError
+    from generator.load import load_registry
+
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    out = tmp_path / "site"
+    with pytest.raises(UsageError):
+        build_site(root, out, data_out=out)
+    governance.write_text(governance.read_text() + "# edited after the refused build\n")
+    assert files.read_inside(root, "registry/governance.yaml").endswith(b"# edited after the refused build\n")
+    assert load_registry(root)
+
