@@ -861,7 +861,7 @@ def _vet(path: str, info: os.stat_result, data: bytes) -> None:
     if _HELD.digests.get(rel) != hashlib.sha256(data).digest():
         if rel not in _HELD.changed:
             _HELD.changed.append(rel)
-        raise ChangedSinceVetted(errno.ESTALE, CHANGED_SINCE_VETTED)
+        raise ChangedSinceVetted(errno.ESTALE, CHANGED_SINCE_VETTED, rel)  # named: a forked reader's parent
 
 
 def hold_reads(

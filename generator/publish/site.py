@@ -269,6 +269,9 @@ def load_for_build(root: Path, *, preview: bool = False) -> tuple[Registry, Awar
             root, refusal="the registry has problems that `credreg check` refuses; nothing was built"
         )
         vetted.refuse_changed()
+    except ChangedSinceVetted as changed:  # raised in a process of the check's own (the secret search)
+        vetted.release()
+        raise changed_problems([*vetted.changed, str(changed.filename)]) from None
     except ProblemsFound:
         vetted.release()
         vetted.refuse_changed()  # the cause, named as such, rather than the check's "cannot be read"

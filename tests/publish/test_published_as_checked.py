@@ -442,3 +442,55 @@ def test_a_build_refused_after_its_check_holds_no_later_read(signer: Signer, tmp
     assert files.read_inside(root, "registry/governance.yaml").endswith(b"# edited after the refused build\n")
     assert load_registry(root)
 
+
+def test_a_file_the_secret_search_read_another_version_of_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The full check's secret search (in a process of its own) read the registry's files by its own means, not
+    held to the bytes hashed before the check: an issuer.yaml holding a private key at rest, shown clean (through
+    a shared writable mapping: no time or size changes) only while the search read it, was loaded, vetted and
+    published with the key, the search having found nothing (only the last look might see the mapping's write, if
+    the kernel happened to note a time). The search reads the held bytes too: the check the build runs refuses,
+    naming the file, before anything is built."""
+    import mmap
+    import time
+
+    from generator._internal.jobs import Background
+
+    signer.award()
+    issuer_yaml = signer.root / "registry" / "issuers" / "acme-academy" / "issuer.yaml"
+    pem_head = "-----BEGIN " + "OPENSSH PRIVATE KEY-----"  # assembled: this file holds no key block
+    secret = f"# {pem_head}\n# b3BlbnNzaC1rZXktdjEAAAAA\n".encode()
+    clean = b"# " + b"x" * len(pem_head) + b"\n# " + b"y" * 24 + b"\n"
+    issuer_yaml.write_bytes(issuer_yaml.read_bytes() + secret)
+    at = issuer_yaml.stat().st_size - len(secret)
+    fd = os.open(issuer_yaml, os.O_RDWR)
+    mapped = mmap.mmap(fd, 0)
+    mapped[at : at + len(secret)] = secret  # its page written to: later writes leave no trace
+    real_search = check_module.repository_search
+
+    def search_shown_clean(root: Path) -> object:
+        mapped[at : at + len(clean)] = clean
+        try:
+            return real_search(root)
+        finally:
+            mapped[at : at + len(secret)] = secret
+
+    def searched_first(fn: Callable[..., object], *args: object, **kwargs: object) -> Background[object]:
+        job = Background(fn, *args, **kwargs)
+        while job.running:  # the racing writer's timing: the search reads before the check's loading does
+            time.sleep(0.01)
+        return job
+
+    monkeypatch.setattr(check_module, "repository_search", search_shown_clean)
+    monkeypatch.setattr(check_module, "Background", searched_first)
+    try:
+        with pytest.raises(ProblemsFound) as refused:
+            site.load_for_build(signer.root)
+    finally:
+        mapped.close()
+        os.close(fd)
+    assert [(p.location.path, p.code) for p in refused.value.problems] == [
+        (issuer_yaml.relative_to(signer.root).as_posix(), "build.changed")
+    ]
+    assert "nothing was built" in str(refused.value)
