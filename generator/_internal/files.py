@@ -7,6 +7,8 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import hashlib
+import io
 import json
 import os
 import re
@@ -15,9 +17,10 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import orjson
 
@@ -705,6 +708,7 @@ def read_inside(root: Path, rel: str, *, limit: int | None = None) -> bytes:
             data = fh.read() if limit is None else fh.read(limit + 1)
             if limit is not None and len(data) > limit:
                 raise OSError(errno.EFBIG, f"file is over the limit of {limit:,} bytes")
+            _vet(os.path.join(os.path.abspath(root), *parts), info, data)  # noqa: PTH100, PTH118 - as open_regular's
             return data
     finally:
         os.close(fd)
@@ -791,12 +795,94 @@ def open_regular(path: Path) -> BinaryIO:
     or fail later: ``O_NONBLOCK`` keeps the open itself from waiting on a FIFO."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
-        return os.fdopen(fd, "rb")
+        fh = os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
+    named = os.path.abspath(path)  # noqa: PTH100 - the path as given, links not followed
+    if _held(named, info) is None:
+        return fh
+    with fh:  # a registry file while a build holds it: read whole, and only the bytes its first look hashed
+        data = fh.read()
+    _vet(named, info, data)
+    return cast(BinaryIO, io.BytesIO(data))
+
+
+#: ``strerror`` of :class:`ChangedSinceVetted`.
+CHANGED_SINCE_VETTED = (
+    "its bytes are not those the build vetted before the check began (written to since, or being written): "
+    "the check and the site would not read one file"
+)
+
+
+class ChangedSinceVetted(OSError):
+    """A registry file read while a build holds the registry (:func:`hold_reads`) whose bytes are not the ones
+    the build hashed before its check began, or one it did not find then."""
+
+
+@dataclass(slots=True)
+class _Held:
+    """What :func:`hold_reads` holds reads to."""
+
+    roots: tuple[str, ...]
+    """The root as given and with its links resolved (a reader may name a file either way), each ending in ``/``."""
+    tops: tuple[str, ...]
+    digests: Mapping[str, bytes]
+    files: Mapping[tuple[int, int], str]
+    """The held files' paths by device and inode: one read under another name (a link to the root) is held too."""
+    changed: list[str] = field(default_factory=list)
+
+
+_HELD: _Held | None = None
+
+
+def _held(path: str, info: os.stat_result) -> str | None:
+    """``path`` (absolute, links not followed; ``info`` its open file's) relative to the held root, if a build holds
+    the folder it is in, or the held file it is (by device and inode), however named."""
+    held = _HELD
+    if held is None:
+        return None
+    for root in held.roots:
+        if path.startswith(root):
+            rel = path[len(root) :]
+            if rel.split("/", 1)[0] in held.tops:
+                return rel
+    return held.files.get((info.st_dev, info.st_ino))
+
+
+def _vet(path: str, info: os.stat_result, data: bytes) -> None:
+    """Raise :class:`ChangedSinceVetted` if a build holds ``path`` and ``data`` is not what it hashed of it."""
+    rel = _held(path, info)
+    if rel is None or _HELD is None:
+        return
+    if _HELD.digests.get(rel) != hashlib.sha256(data).digest():
+        if rel not in _HELD.changed:
+            _HELD.changed.append(rel)
+        raise ChangedSinceVetted(errno.ESTALE, CHANGED_SINCE_VETTED, rel)  # named: a forked reader's parent
+
+
+def hold_reads(
+    root: Path, tops: tuple[str, ...], digests: Mapping[str, bytes], files: Mapping[tuple[int, int], str]
+) -> list[str]:
+    """From now on (in this process and those it forks), every read by :func:`read_inside` and
+    :func:`open_regular` of a file under ``root``'s folders ``tops`` (or of one of ``files``, by device and inode,
+    however named) gives the bytes whose SHA-256 ``digests`` holds for its path (relative, ``/``-separated), or
+    raises :class:`ChangedSinceVetted` (one it has none for too). Returns the list the paths of such reads are
+    added to. One hold at a time: a later one replaces it."""
+    global _HELD
+    named, real = os.path.abspath(root), os.path.realpath(root)  # noqa: PTH100 - as the readers name their paths
+    _HELD = _Held(tuple(dict.fromkeys((named + "/", real + "/"))), tops, digests, files)
+    return _HELD.changed
+
+
+def release_reads(changed: list[str]) -> None:
+    """End the hold whose list is ``changed`` (:func:`hold_reads`), if it is still the one."""
+    global _HELD
+    if _HELD is not None and _HELD.changed is changed:
+        _HELD = None
 
 
 def _open_nofollow(name: str, flags: int, dir_fd: int) -> int:
@@ -838,3 +924,8 @@ def _regular_files(top: str) -> Iterator[tuple[str, str]]:
             yield top, entry.name
     for folder in folders:
         yield from _regular_files(folder)
+
+
+def held_changes() -> list[str]:
+    """The paths of the reads the current hold refused (:func:`hold_reads`), in this process."""
+    return list(_HELD.changed) if _HELD is not None else []

@@ -80,6 +80,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from generator import layout
+from generator._internal.files import ChangedSinceVetted, open_regular
 from generator._internal.git import git_output, git_stream, not_read_from_disk
 from generator._internal.rasters import extra_content, raster_format, unwalked_format
 from generator._internal.source import SourceError, parse_json
@@ -1750,7 +1751,9 @@ def _texts(root: Path, rel: str, committed: dict[str, bytes], *, links: bool) ->
             if links:
                 texts.append(str(path.readlink()).encode())
         elif path.is_file():
-            texts.append(_head(path))
+            texts.append(_held_head(path))
+    except ChangedSinceVetted:  # a build's check: not the bytes the build hashed, so not the ones it would publish
+        raise
     except OSError:
         pass
     return texts
@@ -1758,6 +1761,13 @@ def _texts(root: Path, rel: str, committed: dict[str, bytes], *, links: bool) ->
 
 def _head(path: Path) -> bytes:
     with path.open("rb") as fh:
+        return fh.read(SCAN_BYTES)
+
+
+def _held_head(path: Path) -> bytes:
+    """:func:`_head` of a regular file (a link not followed): while a build holds the registry's reads, of the
+    bytes it hashed before its check (:func:`~generator._internal.files.open_regular`), the ones it publishes."""
+    with open_regular(path) as fh:
         return fh.read(SCAN_BYTES)
 
 

@@ -332,11 +332,15 @@ def build_site(
     _clear_abandoned(out)  # first: a previous site a killed build left aside is back even if this build is refused
     registry, checked, vetted = load_for_build(root, preview=preview)
     timings["load"] = time.perf_counter() - start
-    if registry.governance.model.verification_data_url is not None:  # refused, too, before anything is written
-        data_out = data_folder(root, named, data_out)
-        _clear_abandoned(data_out)
-    else:
-        data_out = None
+    try:
+        if registry.governance.model.verification_data_url is not None:  # refused, too, before anything is written
+            data_out = data_folder(root, named, data_out)
+            _clear_abandoned(data_out)
+        else:
+            data_out = None
+    except BaseException:
+        vetted.release()  # refused after the check: the registry's reads are no longer the build's
+        raise
     claimed: list[Claimed] = []
     data_stage = None
     plugin = None
@@ -404,6 +408,7 @@ def build_site(
             plugin.cancel_started()  # type: ignore[attr-defined]
         raise
     finally:
+        vetted.release()  # the registry's reads are no longer the build's
         for folder in claimed:  # whatever was not swapped in: the staging folders, or what is left of them
             if folder.path not in (out, data_out):
                 shutil.rmtree(folder.path, ignore_errors=True)

@@ -22,7 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from generator import layout
-from generator._internal.files import read_inside, regular_files, write_json_staged, write_staged
+from generator._internal.files import (
+    ChangedSinceVetted,
+    held_changes,
+    hold_reads,
+    read_inside,
+    regular_files,
+    release_reads,
+    write_json_staged,
+    write_staged,
+)
 from generator._internal.git import git_output
 from generator._internal.images import MAX_IMAGE_BYTES, published_image
 from generator._internal.jobs import Background
@@ -58,6 +67,10 @@ class PreparedSite:
         """Wait for the search index and the verification data; raise if either failed."""
         try:
             self.data.result()
+        except ProblemsFound as refused:  # raised in the forked writer: its summary is not carried over
+            if refused.problems and all(p.code == "build.changed" for p in refused.problems):
+                raise changed_problems([p.location.path for p in refused.problems]) from None
+            raise
         finally:
             self.search.finish()
 
@@ -74,11 +87,11 @@ VETTED_FOLDERS = ("registry", layout.KEYS_DIR)
 _Identity = tuple[int, int, int, int, int, int, bytes]
 
 
-def _identities(root: Path) -> dict[str, _Identity]:
+def _identities(root: Path, *, digests: bool = True) -> dict[str, _Identity]:
     """Every entry under :data:`VETTED_FOLDERS` and the folders themselves (links as links, never followed), by
-    relative path. Folders too: one renamed aside, a forged one read in its place and the original renamed back
-    leaves every file in it as it was, but not the folder (a rename sets its change time; its parent's contents
-    changed twice)."""
+    relative path (``digests``: with the SHA-256 of each regular file's bytes). Folders too: one renamed aside, a
+    forged one read in its place and the original renamed back leaves every file in it as it was, but not the
+    folder (a rename sets its change time; its parent's contents changed twice)."""
     found: dict[str, _Identity] = {}
     pending = [root / top for top in VETTED_FOLDERS]
     while pending:
@@ -98,7 +111,7 @@ def _identities(root: Path) -> dict[str, _Identity]:
                 continue
             try:
                 st = entry.stat(follow_symlinks=False)
-                digest = _digest(entry.path) if stat.S_ISREG(st.st_mode) else b""
+                digest = _digest(entry.path) if digests and stat.S_ISREG(st.st_mode) else b""
             except FileNotFoundError:
                 continue
             found[Path(entry.path).relative_to(root).as_posix()] = _identity(st, digest)
@@ -145,22 +158,51 @@ def _uncommitted(root: Path) -> list[str]:
     return sorted(path.removeprefix(prefix) for path in paths)
 
 
+#: The refusal's summary when a file changed under the build.
+CHANGED_REFUSED = "registry files changed during the build; nothing was built"
+
+
+def changed_problems(paths: list[str]) -> ProblemsFound:
+    """The refusal naming ``paths``, registry files that changed, appeared or went while the site was built."""
+    return ProblemsFound(
+        [
+            Problem(
+                Location(rel),
+                "changed while the site was built, after the build's first look at it: the site would publish "
+                "what `credreg check` never read; build again once nothing writes to the registry",
+                code="build.changed",
+            )
+            for rel in sorted(set(paths))
+        ],
+        CHANGED_REFUSED,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Vetted:
     """The registry's files as they were when the check began, for the build to publish those and no others.
 
     The check and the build each read the files from disk (the build copies status lists, endorsements and images
     and derives the verification data from the awards): a file written in between (a CI step, a hook, another
-    process) would be published unchecked. So the build takes the files' identities before the check and looks
-    again once it has read everything (:meth:`confirm`), before its output replaces the previous site: a file
-    changed, added or removed in between refuses the build. And in a Git checkout the build publishes only what
-    is committed: uncommitted files are refused unless ``preview`` (a local look at one's changes), and named in
-    the preview's ``preview.json``."""
+    process) would be published unchecked, and one changed and changed back (through a shared writable mapping:
+    no time or size changes) could show the check one version and the build another. So the build takes the
+    files' identities and the SHA-256 of their bytes before the check, and from then on every read of a file
+    under :data:`VETTED_FOLDERS` by the check and by the build (:func:`~generator._internal.files.read_inside`,
+    :func:`~generator._internal.files.open_regular`, in forked processes too) gives those very bytes or refuses
+    (:func:`~generator._internal.files.hold_reads`): both read one version, the one hashed. The awards, which the
+    check's workers read by other means, are held to the check's index instead: the verification data publishes
+    an award only if the check verified one with its hash in that issuer's folder, and every one it verified.
+    Once the build has read everything, :meth:`confirm` looks again (identities only, no bytes hashed a second
+    time): a file added, removed, renamed or replaced since refuses the build. And in a Git checkout the build
+    publishes only what is committed: uncommitted files are refused unless ``preview`` (a local look at one's
+    changes), and named in the preview's ``preview.json``."""
 
     root: Path
     identities: dict[str, _Identity]
     preview: bool
     uncommitted: tuple[str, ...]
+    changed: list[str]
+    """The files read since :meth:`take` whose bytes were not the ones hashed then (or that were not there)."""
 
     @classmethod
     def take(cls, root: Path, *, preview: bool = False) -> Vetted:
@@ -179,26 +221,34 @@ class Vetted:
                 ],
                 "the registry has changes that are not committed; nothing was built",
             )
-        return cls(root, identities, preview, uncommitted)
+        files = {rel: identity for rel, identity in identities.items() if stat.S_ISREG(identity[2])}
+        changed = hold_reads(
+            root,
+            VETTED_FOLDERS,
+            {rel: identity[-1] for rel, identity in files.items()},
+            {(identity[0], identity[1]): rel for rel, identity in files.items()},
+        )
+        return cls(root, identities, preview, uncommitted, changed)
+
+    def refuse_changed(self) -> None:
+        """Raise the refusal naming every file read since :meth:`take` that was not as hashed then, if any."""
+        if self.changed:
+            raise changed_problems(self.changed)
 
     def confirm(self) -> None:
-        """Raise :class:`ProblemsFound` naming every file under :data:`VETTED_FOLDERS` that changed, appeared or
-        went since :meth:`take`: the build may have published it as it is now, which the check never read."""
-        now = _identities(self.root)
-        changed = sorted(rel for rel in self.identities.keys() | now.keys() if self.identities.get(rel) != now.get(rel))
+        """Raise :class:`ProblemsFound` naming every file under :data:`VETTED_FOLDERS` that was read other than as
+        hashed, or changed, appeared or went since :meth:`take`: the build may have published it as it is now,
+        which the check never read. The bytes were held on every read: the second look compares identities only."""
+        self.refuse_changed()
+        now = _identities(self.root, digests=False)
+        before = {rel: (*identity[:-1], b"") for rel, identity in self.identities.items()}
+        changed = sorted(rel for rel in before.keys() | now.keys() if before.get(rel) != now.get(rel))
         if changed:
-            raise ProblemsFound(
-                [
-                    Problem(
-                        Location(rel),
-                        "changed while the site was built, after `credreg check` read it: the site would publish "
-                        "what was never checked; build again once nothing writes to the registry",
-                        code="build.changed",
-                    )
-                    for rel in changed
-                ],
-                "registry files changed during the build; nothing was built",
-            )
+            raise changed_problems(changed)
+
+    def release(self) -> None:
+        """End the hold on the registry's reads (the build is over, or refused)."""
+        release_reads(self.changed)
 
     def marker(self) -> dict[str, Any] | None:
         """``preview.json``'s content for a preview of uncommitted files, else ``None``."""
@@ -210,13 +260,36 @@ class Vetted:
 def load_for_build(root: Path, *, preview: bool = False) -> tuple[Registry, AwardIndex, Vetted]:
     """The registry, when ``credreg check`` accepts it (the same full check, awards verified, cache allowed),
     the check's index of its awards, and the files' :class:`Vetted` state taken before the check (the build calls
-    its :meth:`~Vetted.confirm` once it has read everything); raises :class:`~generator.errors.ProblemsFound` with
-    every error otherwise, before anything is written."""
+    its :meth:`~Vetted.confirm` once it has read everything, and :meth:`~Vetted.release` once it is over); raises
+    :class:`~generator.errors.ProblemsFound` with every error otherwise, before anything is written (a file the
+    check read other than as hashed: ``build.changed``)."""
     vetted = Vetted.take(root, preview=preview)
-    registry, index = accepted_check(
-        root, refusal="the registry has problems that `credreg check` refuses; nothing was built"
-    )
+    try:
+        registry, index = accepted_check(
+            root, refusal="the registry has problems that `credreg check` refuses; nothing was built"
+        )
+        vetted.refuse_changed()
+    except ChangedSinceVetted as changed:  # raised in a process of the check's own (the secret search)
+        vetted.release()
+        raise changed_problems([*vetted.changed, str(changed.filename)]) from None
+    except ProblemsFound:
+        vetted.release()
+        vetted.refuse_changed()  # the cause, named as such, rather than the check's "cannot be read"
+        raise
+    except BaseException:
+        vetted.release()
+        raise
     return registry, index, vetted
+
+
+def _read(root: Path, rel: str, *, limit: int | None = None) -> bytes:
+    """:func:`read_inside`, a file changed since the build's first look refused as such: one whose bytes are not
+    those hashed then, and one the check read that cannot be read now (gone, or a link, a folder or a FIFO in its
+    place: never followed)."""
+    try:
+        return read_inside(root, rel, limit=limit)
+    except OSError:
+        raise changed_problems([rel]) from None
 
 
 def _issuer_files(registry: Registry, out: Path) -> None:
@@ -228,7 +301,7 @@ def _issuer_files(registry: Registry, out: Path) -> None:
         base = f"{layout.ISSUERS_DIR}/{issuer_id}"
         for _, name in regular_files(str(root / base / "status")):
             if list_file_number(name) is not None:  # a list the check verified: copied byte for byte
-                write_staged(target / "status" / name, read_inside(root, f"{base}/status/{name}"))
+                write_staged(target / "status" / name, _read(root, f"{base}/status/{name}"))
         if serves_did(registry, issuer_id):
             write_json_staged(target / "did.json", did_document(registry, issuer_id))
         assets = (value for _, _, value in record.assets())  # the ones the check looked for
@@ -240,7 +313,7 @@ def _issuer_files(registry: Registry, out: Path) -> None:
                     [Problem(Location(where), "not a file the registry may hold", code="ref.missing-file")]
                 )
             # Published made from what was checked: an SVG rebuilt from the allow-list, a raster from its pixels.
-            problem, published = published_image(value, read_inside(root, rel, limit=MAX_IMAGE_BYTES))
+            problem, published = published_image(value, _read(root, rel, limit=MAX_IMAGE_BYTES))
             if problem is not None:
                 raise ProblemsFound([Problem(Location(rel), problem, code="asset.image")])
             write_staged(target / value, published)
@@ -261,7 +334,7 @@ def _endorsement_files(registry: Registry, out: Path) -> None:
         base = f"{layout.ENDORSERS_DIR}/{endorser_id}"
         for _, name in regular_files(str(root / base / "status")):
             if list_file_number(name) is not None:
-                write_staged(target / "status" / name, read_inside(root, f"{base}/status/{name}"))
+                write_staged(target / "status" / name, _read(root, f"{base}/status/{name}"))
         if serves_did(registry, endorser_id):
             write_json_staged(target / "did.json", did_document(registry, endorser_id))
         write_json_staged(target / "keys.json", keys_document(registry, endorser_id))
@@ -270,7 +343,7 @@ def _endorsement_files(registry: Registry, out: Path) -> None:
         rel = layout.relpath(root, found.path)
         folder = "endorsers" if rel.startswith(f"{layout.ENDORSERS_DIR}/") else "issuers"
         target = out / folder / found.owner / "endorsements"
-        write_staged(target / f"{found.hash}.json", read_inside(root, rel))
+        write_staged(target / f"{found.hash}.json", _read(root, rel))
         if folder == "issuers" and found.owner in registry.issuers:
             # An issuer revokes its endorsement by a signed line of its log: published beside the file, as an
             # award's is in its shard entry, for the page to say why (endorsements.js).
@@ -324,7 +397,15 @@ def prepare_site(
     now = now or dt.datetime.now(dt.UTC)
     started = [] if started is None else started
     with held_off():  # known to the caller as soon as it runs, an interruption's included
-        data = Background(_write_verification_data, registry, out, now=now, data_out=data_out, log_records=log_records)
+        data = Background(
+            _write_verification_data,
+            registry,
+            out,
+            now=now,
+            data_out=data_out,
+            log_records=log_records,
+            checked=checked,
+        )
         started.append(data)
     search = SearchIndexer(out)
     started.append(search)
@@ -340,6 +421,10 @@ def prepare_site(
         for path, document in data_files(model).items():
             write_staged(out / path, encode(document))
         pages = site_pages(model, verify_fragment)
+    except ChangedSinceVetted:  # a read of a revocation log, an endorsement… not as the check read it
+        data.cancel()
+        search.cancel()
+        raise changed_problems(held_changes()) from None
     except BaseException:
         data.cancel()
         search.cancel()
@@ -348,4 +433,10 @@ def prepare_site(
 
 
 def _write_verification_data(registry: Registry, out: Path, **options: Any) -> None:
-    write_verification_data(registry, out, **options)  # its counts stay in the forked process: the build has its own
+    # Its counts stay in this forked process: the build has its own.
+    try:
+        write_verification_data(registry, out, **options)
+    except ChangedSinceVetted:  # an award batch or a revocation log not as the check read it
+        raise changed_problems(held_changes()) from None
+    if held_changes():  # a read refused and taken for a missing file (a revocation log's reader skips those)
+        raise changed_problems(held_changes())

@@ -89,7 +89,7 @@ from generator.awards import iter_awards, read_revocations
 from generator.crypto.compactform import context_terms
 from generator.crypto.contexts import ContextStore
 from generator.crypto.jcs import canonicalize
-from generator.errors import CredregError
+from generator.errors import CredregError, Location, Problem, ProblemsFound
 from generator.models import PublicKey
 from generator.models.award import AWARD_CONTEXT
 from generator.openbadges import timestamp
@@ -335,6 +335,7 @@ class _Published:
     digest: str
     ref: str
     revocation: dict[str, Any] | None
+    where: Location
 
 
 def _published_awards(registry: Registry) -> Iterator[_Published]:
@@ -350,7 +351,9 @@ def _published_awards(registry: Registry) -> Iterator[_Published]:
         if not isinstance(award, dict) or issuer is None or issuer not in registry.issuers:
             continue
         ref = registry.credential_ref(award) or f"{issuer}/?"
-        yield _Published(issuer, award, digest, ref, revocations[issuer].get(digest))
+        yield _Published(
+            issuer, award, digest, ref, revocations[issuer].get(digest), Location(source.path, source.line)
+        )
 
 
 class _Counts:
@@ -420,6 +423,7 @@ def write_verification_data(
     now: dt.datetime | None = None,
     log_records: Mapping[str, Mapping[str, Any]] | None = None,
     data_out: Path | None = None,
+    checked: AwardIndex | None = None,
 ) -> tuple[AwardStats, dict[str, list[PublishedAward]]]:
     """Write shards, templates, achievements, the index and key documents under ``out``; return award
     statistics and each issuer's revocations (newest first).
@@ -428,7 +432,10 @@ def write_verification_data(
     (:func:`generator.transparency.publish.copy_log`); the one in the name of the issuer whose folder holds the
     award is written beside it as the entry's ``"log"`` (the page reads it as it is). ``data_out``: where shards,
     templates and achievements go when the registry publishes them at its ``verification_data_url`` (default:
-    ``<out>-data``); without that URL they are in ``out/verify/``."""
+    ``<out>-data``); without that URL they are in ``out/verify/``. ``checked``: the index of the full check that
+    accepted the registry: an award read here that the check did not verify in its issuer's folder (its file
+    written to since), or one it verified that is not read here, refuses the build (``build.changed``), before
+    any shard is written."""
     now = now or dt.datetime.now(dt.UTC)
     verify_dir = out / "verify"
     data_url = registry.governance.model.verification_data_url
@@ -445,8 +452,14 @@ def write_verification_data(
         templates = _Templates(Path(tmp) / "templates")
         buckets = [Path(tmp) / f"{i:02x}.jsonl" for i in range(256)]
         handles = [b.open("w", encoding="utf-8") for b in buckets]
+        read: set[tuple[str, str]] = set()
+        unchecked: list[Location] = []
         try:
             for item in _published_awards(registry):
+                if checked is not None:
+                    read.add((item.issuer, item.digest))
+                    if checked.award(item.issuer, item.digest) is None:
+                        unchecked.append(item.where)
                 counts.add(item)
                 digest = item.digest
                 entry = _shard_entry(item.award, item.issuer, item.ref, item.revocation, achievements, templates)
@@ -459,6 +472,8 @@ def write_verification_data(
         finally:
             for handle in handles:
                 handle.close()
+        if checked is not None:
+            _refuse_unchecked(registry, checked, read, unchecked)
         bits = shard_bits(counts.stats.total)
         shards_dir = data_dir / "shards"
         if shards_dir.exists():
@@ -505,6 +520,31 @@ def write_verification_data(
         write_json_staged(verify_dir / "records" / f"{issuer}.json", published_records(registry, issuer))
         write_json_staged(out / "issuers" / issuer / "credential-dates.json", credential_dates(registry, issuer))
     return counts.result()
+
+
+def _refuse_unchecked(
+    registry: Registry, checked: AwardIndex, read: set[tuple[str, str]], unchecked: list[Location]
+) -> None:
+    """Raise ``build.changed`` naming each award read that the check did not verify (``unchecked``) and each it
+    verified that was not ``read`` (issuer, hash): its file was written to between the check's read and this one."""
+    for issuer, digest, _, _ in checked.published():
+        if issuer in registry.issuers and (issuer, digest) not in read:
+            found = checked.award(issuer, digest)
+            path, _, line = (found[2] if found else "").partition(":")
+            unchecked.append(Location(path, int(line) if line.isdigit() else None))
+    if unchecked:
+        raise ProblemsFound(
+            [
+                Problem(
+                    where,
+                    "changed while the site was built: not the award `credreg check` verified there (written to "
+                    "since, or being written); build again once nothing writes to the registry",
+                    code="build.changed",
+                )
+                for where in sorted(set(unchecked), key=lambda w: (w.path, w.line or 0))
+            ],
+            "registry files changed during the build; nothing was built",
+        )
 
 
 class _Digests:

@@ -167,6 +167,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
 
     def on_build_error(self, *, error: Exception) -> None:
         self.cancel_started()
+        if self.vetted is not None and self.site_named is None:  # `credreg build` releases its own
+            self.vetted.release()
 
     def cancel_started(self) -> None:
         """Stop the build's background writers (the verification data's, the search indexer): never leave one
@@ -286,10 +288,10 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         assert self.files is not None
         assert self.prepared is not None
         write_pages(self.frames.values(), Path(config.site_dir))
-        self.prepared.finish()
         # The last read of the registry's files is done: any written since the check began refuses the build.
         if self.vetted is not None:
             try:
+                self.prepared.finish()  # the verification data refuses an award not as the check verified it
                 self.vetted.confirm()
             except ProblemsFound as changed:
                 if self.site_named is not None:
@@ -301,9 +303,16 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
                     if folder is not None and folder.is_dir():
                         clean_directory(str(folder))
                 raise PluginError(changed.explain()) from None
+            finally:
+                if (
+                    self.site_named is None
+                ):  # plain `mkdocs build`: its last read is done (`credreg build` releases its own)
+                    self.vetted.release()
             marker = self.vetted.marker()
             if marker is not None:
                 write_json_staged(Path(config.site_dir) / "preview.json", marker)
+        else:
+            self.prepared.finish()
         generated = {spec.src_uri for spec in self.prepared.pages} | set(self.frames)
         # Documentation pages first, then generated ones in the order they were made, as mkdocs lists them.
         urls = [

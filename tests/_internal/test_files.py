@@ -496,3 +496,46 @@ def test_a_folder_sync_that_fails_on_the_disk_is_told(tmp_path: Path, monkeypatc
     with pytest.raises(OSError, match="Input/output error") as caught:
         write_text_atomic(tmp_path / "a.json", "{}\n")
     assert caught.value.filename == os.fspath(tmp_path / "a.json")
+
+
+def test_held_reads_give_the_bytes_hashed_or_refuse(tmp_path: Path) -> None:
+    """While a build holds a registry's reads, read_inside and open_regular give a held folder's file only as it
+    was hashed: changed bytes, or a file that was not there, refuse (and are recorded); other folders are free;
+    the root named through a link is held too; released, nothing is held."""
+    import hashlib
+
+    root = tmp_path / "repo"
+    (root / "registry").mkdir(parents=True)
+    (root / "docs").mkdir()
+    held_file = root / "registry" / "a.json"
+    held_file.write_bytes(b'{"a": 1}\n')
+    (root / "docs" / "free.md").write_bytes(b"free\n")
+    linked = tmp_path / "linked"
+    linked.symlink_to(root)
+    info = held_file.stat()
+    changed = files.hold_reads(
+        root,
+        ("registry",),
+        {"registry/a.json": hashlib.sha256(held_file.read_bytes()).digest()},
+        {(info.st_dev, info.st_ino): "registry/a.json"},
+    )
+    try:
+        assert files.read_inside(root, "registry/a.json") == b'{"a": 1}\n'
+        with files.open_regular(held_file) as fh:
+            assert fh.read() == b'{"a": 1}\n'
+        held_file.write_bytes(b'{"a": 2}\n')
+        with pytest.raises(files.ChangedSinceVetted):
+            files.read_inside(root, "registry/a.json")
+        with pytest.raises(files.ChangedSinceVetted):
+            files.open_regular(linked / "registry" / "a.json")  # the same file, named through a link to the root
+        (root / "registry" / "new.json").write_bytes(b"{}\n")
+        with pytest.raises(files.ChangedSinceVetted):
+            files.open_regular(root / "registry" / "new.json")
+        (root / "docs" / "free.md").write_bytes(b"changed\n")
+        assert files.read_inside(root, "docs/free.md") == b"changed\n"
+        assert changed == ["registry/a.json", "registry/new.json"]
+        assert files.held_changes() == changed
+    finally:
+        files.release_reads(changed)
+    assert files.read_inside(root, "registry/a.json") == b'{"a": 2}\n'
+    assert files.held_changes() == []

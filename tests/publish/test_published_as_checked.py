@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -174,7 +175,9 @@ def test_a_folder_swapped_during_the_build_and_back_is_never_published(
     out = tmp_path / "site"
     with pytest.raises(ProblemsFound) as refused:
         build_site(signer.root, out)
-    assert "registry/issuers/acme-academy" in [p.location.path for p in refused.value.problems]
+    # The forged folder's status list was refused as the build read it (never hashed before the check).
+    assert [p.location.path for p in refused.value.problems] == ["registry/issuers/acme-academy/status/1.json"]
+    assert {p.code for p in refused.value.problems} == {"build.changed"}
     assert not out.exists()
 
 
@@ -288,3 +291,206 @@ def test_an_award_changed_through_a_shared_mapping_after_the_check_is_never_publ
     finally:
         mapped.close()
         os.close(fd)
+
+
+def _shown_to_the_check_only(monkeypatch: pytest.MonkeyPatch, path: Path, at: int) -> Callable[[], None]:
+    """``path`` holds a forged byte at ``at`` (through a shared writable mapping whose page is already written to:
+    no time or size changes), the original for as long as the check reads it, and the forged one again once the
+    check has accepted the registry: both of the build's looks see the forged file, the check vetted the
+    original. Returns the clean-up."""
+    import mmap
+
+    original = path.read_bytes()
+    fd = os.open(path, os.O_RDWR)
+    mapped = mmap.mmap(fd, 0)
+    good = original[at : at + 1]
+    forged = b"X" if good != b"X" else b"Y"
+    mapped[at : at + 1] = forged  # at rest: the forged byte (its page now written to: later writes leave no trace)
+    real = check_module.accepted_check
+
+    def racing(*args: object, **kwargs: object) -> object:
+        mapped[at : at + 1] = good
+        try:
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            mapped[at : at + 1] = forged
+
+    monkeypatch.setattr(site, "accepted_check", racing)
+
+    def close() -> None:
+        mapped.close()
+        os.close(fd)
+
+    return close
+
+
+def test_an_award_the_check_read_another_version_of_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changed after the build's first look and back before its last, through a shared mapping: the check
+    verified the original award, the build derived the verification shards from the forged one. Every award
+    the build publishes is the one the check verified."""
+    issued = signer.award()
+    where = issued.path.relative_to(signer.root).as_posix()
+    original = issued.path.read_bytes()
+    name = b'"name": "'
+    close = _shown_to_the_check_only(
+        monkeypatch, issued.path, original.index(name, original.index(b'"achievement"')) + len(name)
+    )
+    out = tmp_path / "site"
+    try:
+        with pytest.raises(ProblemsFound) as refused:
+            build_site(signer.root, out)
+    finally:
+        close()
+    assert [(p.location.path, p.code) for p in refused.value.problems] == [(where, "build.changed")]
+    assert "nothing was built" in str(refused.value)
+    assert not out.exists()
+
+
+def test_a_status_list_the_check_read_another_version_of_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same with a file the build copies byte for byte: the check verified the signed status list, the build
+    copied the forged one."""
+    signer.award()
+    [status] = sorted((signer.root / "registry" / "issuers" / "acme-academy" / "status").glob("*.json"))
+    where = status.relative_to(signer.root).as_posix()
+    text = status.read_bytes()
+    close = _shown_to_the_check_only(monkeypatch, status, text.index(b'"encodedList"') + len(b'"encodedList": "') + 3)
+    out = tmp_path / "site"
+    try:
+        with pytest.raises(ProblemsFound) as refused:
+            build_site(signer.root, out)
+    finally:
+        close()
+    assert where in [p.location.path for p in refused.value.problems]
+    assert {p.code for p in refused.value.problems} == {"build.changed"}
+    assert not out.exists()
+
+
+def test_a_revocation_the_check_read_another_version_of_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The revocation log, which the build reads again for the site's revocation lists and every shard entry:
+    the check verified the issuer's signed reason, the build published a reason nobody signed."""
+    from generator.awarding.revoke import revoke_award
+
+    issued = signer.award()
+    revoke_award(signer.registry, issued.hash, "assessment irregularity", signer.key)
+    log = signer.root / "registry" / "issuers" / "acme-academy" / "revocations.jsonl"
+    text = log.read_bytes()
+    close = _shown_to_the_check_only(monkeypatch, log, text.index(b"irregularity"))
+    out = tmp_path / "site"
+    try:
+        with pytest.raises(ProblemsFound) as refused:
+            build_site(signer.root, out)
+    finally:
+        close()
+    assert [(p.location.path, p.code) for p in refused.value.problems] == [
+        (log.relative_to(signer.root).as_posix(), "build.changed")
+    ]
+    assert not out.exists()
+
+
+def test_an_image_swapped_for_a_link_after_the_check_is_refused_by_name(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An issuer's logo the check read, replaced by a symbolic link (to the very same bytes, elsewhere) before the
+    build reads it to publish it: never followed, and the build is refused naming the file, not ended by the
+    reader's error (a traceback)."""
+    issuer = signer.root / "registry" / "issuers" / "acme-academy"
+    logo = issuer / "logo.svg"
+    logo.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>\n'
+    )
+    yaml_file = issuer / "issuer.yaml"
+    yaml_file.write_text(yaml_file.read_text() + "logo: logo.svg\n")
+    signer.award()
+    elsewhere = tmp_path / "elsewhere.svg"
+
+    def swap() -> None:
+        elsewhere.write_bytes(logo.read_bytes())
+        logo.unlink()
+        logo.symlink_to(elsewhere)
+
+    _after_the_check(monkeypatch, swap)
+    out = tmp_path / "site"
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, out)
+    assert [(p.location.path, p.code) for p in refused.value.problems] == [
+        (logo.relative_to(signer.root).as_posix(), "build.changed")
+    ]
+    assert not out.exists()
+
+
+def test_a_build_refused_after_its_check_holds_no_later_read(signer: Signer, tmp_path: Path) -> None:
+    """A build refused once its check has accepted the registry (here its `--data-out` is the site's own folder)
+    ends its hold on the registry's reads: in the same process (a test run, a program calling the build), a file
+    edited afterwards honestly is read as it now is, not refused as changed since a build that is long over."""
+    from generator._internal import files
+    from generator.errors import UsageError
+    from generator.load import load_registry
+
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    out = tmp_path / "site"
+    with pytest.raises(UsageError):
+        build_site(root, out, data_out=out)
+    governance.write_text(governance.read_text() + "# edited after the refused build\n")
+    assert files.read_inside(root, "registry/governance.yaml").endswith(b"# edited after the refused build\n")
+    assert load_registry(root)
+
+
+def test_a_file_the_secret_search_read_another_version_of_is_never_published(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The full check's secret search (in a process of its own) read the registry's files by its own means, not
+    held to the bytes hashed before the check: an issuer.yaml holding a private key at rest, shown clean (through
+    a shared writable mapping: no time or size changes) only while the search read it, was loaded, vetted and
+    published with the key, the search having found nothing (only the last look might see the mapping's write, if
+    the kernel happened to note a time). The search reads the held bytes too: the check the build runs refuses,
+    naming the file, before anything is built."""
+    import mmap
+    import time
+
+    from generator._internal.jobs import Background
+
+    signer.award()
+    issuer_yaml = signer.root / "registry" / "issuers" / "acme-academy" / "issuer.yaml"
+    pem_head = "-----BEGIN " + "OPENSSH PRIVATE KEY-----"  # assembled: this file holds no key block
+    secret = f"# {pem_head}\n# b3BlbnNzaC1rZXktdjEAAAAA\n".encode()
+    clean = b"# " + b"x" * len(pem_head) + b"\n# " + b"y" * 24 + b"\n"
+    issuer_yaml.write_bytes(issuer_yaml.read_bytes() + secret)
+    at = issuer_yaml.stat().st_size - len(secret)
+    fd = os.open(issuer_yaml, os.O_RDWR)
+    mapped = mmap.mmap(fd, 0)
+    mapped[at : at + len(secret)] = secret  # its page written to: later writes leave no trace
+    real_search = check_module.repository_search
+
+    def search_shown_clean(root: Path) -> object:
+        mapped[at : at + len(clean)] = clean
+        try:
+            return real_search(root)
+        finally:
+            mapped[at : at + len(secret)] = secret
+
+    def searched_first(fn: Callable[..., object], *args: object, **kwargs: object) -> Background[object]:
+        job = Background(fn, *args, **kwargs)
+        while job.running:  # the racing writer's timing: the search reads before the check's loading does
+            time.sleep(0.01)
+        return job
+
+    monkeypatch.setattr(check_module, "repository_search", search_shown_clean)
+    monkeypatch.setattr(check_module, "Background", searched_first)
+    try:
+        with pytest.raises(ProblemsFound) as refused:
+            site.load_for_build(signer.root)
+    finally:
+        mapped.close()
+        os.close(fd)
+    assert [(p.location.path, p.code) for p in refused.value.problems] == [
+        (issuer_yaml.relative_to(signer.root).as_posix(), "build.changed")
+    ]
+    assert "nothing was built" in str(refused.value)
