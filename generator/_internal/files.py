@@ -8,7 +8,6 @@ import ctypes
 import errno
 import fcntl
 import hashlib
-import io
 import json
 import os
 import re
@@ -20,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import Any, BinaryIO, NoReturn, cast
 
 import orjson
 
@@ -803,12 +802,54 @@ def open_regular(path: Path) -> BinaryIO:
         os.close(fd)
         raise
     named = os.path.abspath(path)  # noqa: PTH100 - the path as given, links not followed
-    if _held(named, info) is None:
+    rel = _held(named, info)
+    if rel is None:
         return fh
-    with fh:  # a registry file while a build holds it: read whole, and only the bytes its first look hashed
-        data = fh.read()
-    _vet(named, info, data)
-    return cast(BinaryIO, io.BytesIO(data))
+    if _HELD is not None and rel not in _HELD.digests:  # not there at the first look: nothing to stream
+        fh.close()
+        _refuse(rel)
+    return cast(BinaryIO, _HeldFile(fh, rel))
+
+
+class _HeldFile:
+    """A held registry file (:func:`hold_reads`), streamed: every byte given out is hashed, and when the reader is
+    done (the ``with`` left without an error of its own) the rest is read and hashed too; the whole must be the
+    bytes hashed before the check, or :class:`ChangedSinceVetted` is raised then. Read whole first, a cohort of
+    100,000 awards sat in memory at once in the verification data's writer. Raised at the end is in time: nothing a
+    build reads is published before its end, and a refusal throws the whole output away."""
+
+    def __init__(self, fh: BinaryIO, rel: str) -> None:
+        self._fh = fh
+        self._rel = rel
+        self._hash = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._fh.read(size)
+        self._hash.update(data)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self._fh.readline(size)
+        self._hash.update(data)
+        return data
+
+    def close(self) -> None:
+        """Close, refusing unless the file's whole bytes are the held ones."""
+        if self._fh.closed:
+            return
+        with self._fh:
+            while chunk := self._fh.read(1 << 20):
+                self._hash.update(chunk)
+        _vet_digest(self._rel, self._hash.digest())
+
+    def __enter__(self) -> _HeldFile:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            self.close()
+        else:  # the reader's own error (or the generator it reads in closed early) is what it raises
+            self._fh.close()
 
 
 #: ``strerror`` of :class:`ChangedSinceVetted`.
@@ -856,12 +897,20 @@ def _held(path: str, info: os.stat_result) -> str | None:
 def _vet(path: str, info: os.stat_result, data: bytes) -> None:
     """Raise :class:`ChangedSinceVetted` if a build holds ``path`` and ``data`` is not what it hashed of it."""
     rel = _held(path, info)
-    if rel is None or _HELD is None:
-        return
-    if _HELD.digests.get(rel) != hashlib.sha256(data).digest():
-        if rel not in _HELD.changed:
-            _HELD.changed.append(rel)
-        raise ChangedSinceVetted(errno.ESTALE, CHANGED_SINCE_VETTED, rel)  # named: a forked reader's parent
+    if rel is not None:
+        _vet_digest(rel, hashlib.sha256(data).digest())
+
+
+def _vet_digest(rel: str, digest: bytes) -> None:
+    """Raise :class:`ChangedSinceVetted` if a build holds reads and ``digest`` is not what it hashed of ``rel``."""
+    if _HELD is not None and _HELD.digests.get(rel) != digest:
+        _refuse(rel)
+
+
+def _refuse(rel: str) -> NoReturn:
+    if _HELD is not None and rel not in _HELD.changed:
+        _HELD.changed.append(rel)
+    raise ChangedSinceVetted(errno.ESTALE, CHANGED_SINCE_VETTED, rel)  # named: a forked reader's parent
 
 
 def hold_reads(

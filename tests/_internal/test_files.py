@@ -526,8 +526,8 @@ def test_held_reads_give_the_bytes_hashed_or_refuse(tmp_path: Path) -> None:
         held_file.write_bytes(b'{"a": 2}\n')
         with pytest.raises(files.ChangedSinceVetted):
             files.read_inside(root, "registry/a.json")
-        with pytest.raises(files.ChangedSinceVetted):
-            files.open_regular(linked / "registry" / "a.json")  # the same file, named through a link to the root
+        with pytest.raises(files.ChangedSinceVetted), files.open_regular(linked / "registry" / "a.json") as fh:
+            fh.read()  # the same file, named through a link to the root: refused once read
         (root / "registry" / "new.json").write_bytes(b"{}\n")
         with pytest.raises(files.ChangedSinceVetted):
             files.open_regular(root / "registry" / "new.json")
@@ -539,3 +539,46 @@ def test_held_reads_give_the_bytes_hashed_or_refuse(tmp_path: Path) -> None:
         files.release_reads(changed)
     assert files.read_inside(root, "registry/a.json") == b'{"a": 2}\n'
     assert files.held_changes() == []
+
+
+def test_a_held_file_is_streamed_and_its_whole_bytes_still_held(tmp_path: Path) -> None:
+    """A held file read by open_regular was read whole into memory first: the build's verification data writer
+    read each cohort file of awards so, a 100,000-award cohort (hundreds of MB) at once, where it had streamed it
+    line by line. It is streamed now; every byte given out, and at the end the rest, is hashed, and the whole must be
+    the bytes hashed before the check: a change anywhere refuses, also past what the reader read."""
+    import hashlib
+    import tracemalloc
+
+    root = tmp_path / "repo"
+    (root / "registry").mkdir(parents=True)
+    batch = root / "registry" / "cohort.jsonl"
+    line = b'{"award": "' + b"x" * 1000 + b'"}\n'
+    batch.write_bytes(line * 40_000)  # 40 MB
+    info = batch.stat()
+    digest = hashlib.sha256(batch.read_bytes()).digest()
+    changed = files.hold_reads(root, ("registry",), {"registry/cohort.jsonl": digest}, {(info.st_dev, info.st_ino): ""})
+    try:
+        tracemalloc.start()
+        with files.open_regular(batch) as fh:
+            assert fh.readline() == line
+            _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert peak < 8_000_000, f"{peak:,} bytes held to read one line"
+        with files.open_regular(batch) as fh:
+            count = sum(1 for _ in iter(fh.readline, b""))
+        assert count == 40_000
+        with files.open_regular(batch) as fh:
+            assert fh.read(5) == line[:5]  # a head only: the rest is read to its end and held too
+        with batch.open("r+b") as writer:  # one byte changed far past any head a reader takes
+            writer.seek(30_000_000)
+            writer.write(b"y")
+        with pytest.raises(files.ChangedSinceVetted), files.open_regular(batch) as fh:
+            fh.read(5)
+        with pytest.raises(files.ChangedSinceVetted), files.open_regular(batch) as fh:
+            list(iter(fh.readline, b""))  # line by line to the end
+        assert changed == ["registry/cohort.jsonl"]
+        with pytest.raises(ValueError, match="inside"), files.open_regular(batch) as fh:  # noqa: PT012
+            fh.read(5)
+            raise ValueError("inside")  # an error the reader raised is its own, not the hold's
+    finally:
+        files.release_reads(changed)
