@@ -181,6 +181,14 @@ async function handle(req) {
     return { time: time === null ? null : String(time) };
   }
   if (req.op === "headline") return headlineOf(req.checks, STATUS_LIST);
+  if (req.op === "handover") {
+    const problems = [];
+    for (const [kept, now, origin, announced] of req.cases)
+      problems.push(await T.handoverProblem(kept, now, origin, announced));
+    const hashes = [];
+    for (const [origin, witnesses, quorum] of req.hashes) hashes.push(await T.policyHash(origin, witnesses, quorum));
+    return { problems, hashes };
+  }
   throw new Error(`unknown op ${req.op}`);
 }
 
@@ -2163,3 +2171,145 @@ def test_a_log_no_witness_cosigned_is_said_to_rest_on_the_registry_alone_in_pyth
     assert py.status.value == "passed", py
     assert f" of 421, checkpoint signed by the registry{UNWITNESSED_CLAUSE}; its status list " in py.reason, py.reason
     assert "0 of 0" not in py.reason
+
+
+_ORIGIN = "credentials.example.org/log"
+_W1, _W2, _W3 = "witness.example.net/w1+00000000+BAAA", "witness.example.com/w2+00000000+BBBB", "w3+1+BCCC"
+
+
+def _handover_cases() -> list[tuple[dict[str, Any], dict[str, Any], str, list[str]]]:
+    from generator.transparency.handover import policy_hash
+
+    kept = {"vkey": "log+1+A", "witnesses": [_W1], "quorum": 1}
+    now = {"vkey": "log+1+A", "witnesses": [_W2], "quorum": 1}
+    ann = policy_hash(_ORIGIN, [_W2], 1)
+    return [
+        (kept, now, _ORIGIN, [ann]),  # announced: taken up
+        (kept, kept, _ORIGIN, []),  # nothing changed
+        (kept, now, _ORIGIN, []),  # never announced
+        (kept, now, "credentials.example.org/log2", [ann]),  # replayed under another log name
+        (kept, now, "other.example/log", [ann]),  # from another site
+        (kept, {**now, "quorum": 2}, _ORIGIN, [ann]),  # another quorum than announced
+        (kept, {**now, "witnesses": [_W2, _W3]}, _ORIGIN, [ann]),  # another set
+        (kept, {**now, "witnesses": [_W3, _W2, _W2], "quorum": 2}, _ORIGIN, [policy_hash(_ORIGIN, [_W2, _W3], 2)]),
+        (kept, {**now, "witnesses": [], "quorum": 0}, _ORIGIN, [policy_hash(_ORIGIN, [], 0)]),  # to no witness
+        (kept, {**now, "quorum": 0}, _ORIGIN, [policy_hash(_ORIGIN, [_W2], 0)]),
+        (kept, {**now, "quorum": True}, _ORIGIN, [ann]),
+        (kept, {**now, "quorum": 1.5}, _ORIGIN, [ann]),
+        (kept, {**now, "witnesses": [_W2, 7]}, _ORIGIN, [ann]),
+        (kept, {**now, "vkey": "log+2+B"}, _ORIGIN, [ann]),  # the log key replaced too
+        (kept, {**now, "witnesses": [_W2], "quorum": 2}, _ORIGIN, [policy_hash(_ORIGIN, [_W2], 2)]),
+        ({**kept, "vkey": None}, {**now, "vkey": None}, _ORIGIN, [ann]),
+    ]
+
+
+def test_the_handover_rule_is_one_rule_in_python_and_js(node: Node) -> None:
+    """handover.py `handover_problem` / `policy_hash` and tlog.js `handoverProblem` / `policyHash`: the same words
+    for every case, the attacks among them (no announcement, another log's, another set or quorum, no witness)."""
+    from generator.transparency.handover import handover_problem, policy_hash
+
+    cases = _handover_cases()
+    hashes = [(_ORIGIN, [_W2, _W1, _W2], 2), ("x/log", [], 0), ("a/log", [_W3], 1)]
+    got = node(op="handover", cases=cases, hashes=hashes)
+    want = [handover_problem({**kept, "announced": ann}, now, origin) for kept, now, origin, ann in cases]
+    assert got["problems"] == want
+    assert [w is None for w in want][:2] == [True, True]
+    assert want[7] is None
+    assert all(problem is not None for problem in want[2:7] + want[8:15])
+    assert got["hashes"] == [policy_hash(*h) for h in hashes]
+
+
+def _handover_site(log_repo: LogRepo, tmp_path: Path, site: Path, *, swap: bool) -> Any:
+    """``log.handover`` naming a new witness committed (``swap``: the witness replaced by it in the same commit, as a
+    holder of the repository would), published and served, cosigned by the old witness (``swap``: by the new one
+    alone). The new witness."""
+    from generator.transparency.keys import generate_note_key
+
+    nxt = generate_note_key(tmp_path / "next.key", "witness.example.com/next", "witness")
+    governance = log_repo.root / "registry/governance.yaml"
+    text = governance.read_text()
+    if swap:
+        text = text.replace(log_repo.witness.verifier.vkey, nxt.verifier.vkey)
+    text += f"  handover:\n    witnesses:\n      - name: Next\n        vkey: {nxt.verifier.vkey}\n    quorum: 1\n"
+    governance.write_text(text)
+    commit_all(log_repo.root, "announce the next witness")
+    _republish(log_repo, tmp_path, site, nxt if swap else None)
+    return nxt
+
+
+def _republish(log_repo: LogRepo, tmp_path: Path, site: Path, by: Any) -> None:
+    """Publish, cosign (by the fixture's witness, or ``by`` alone), and serve in ``site`` afresh."""
+    from generator.transparency.log import open_log
+
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
+    if by is None:
+        _cosign(log_repo.state, tmp_path / "witness", log_repo)
+    else:
+        done = witness_log(_source(log_repo.state), tmp_path / "next-state", by, vkey=log_repo.signer.verifier.vkey)
+        log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
+        note, _ = add_cosignatures(log, [by.verifier], [done.note.encode()])
+        (log_repo.state / "checkpoint").write_bytes(note.encode())
+    shutil.rmtree(site)
+    serve_log(registry, log_repo.state, site)
+
+
+def test_a_returning_visitor_takes_up_a_handover_the_witnesses_it_saw_cosigned(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A registry replacing its witness (docs/transparency-log-operators.md, "Replacing a witness"): every returning
+    visitor failed "a log shown without the witnesses it had" for good. A hand-over announced in the log is now taken
+    up by a browser whose remembered checkpoint (cosigned by the witnesses it remembers) holds the announcement, also
+    one that last ran the older page (its memory under the log's name alone); a browser that never saw the old
+    witnesses cosign the announcement still fails, and once taken up the old witness alone is not enough."""
+    site, award = _cosigned_site(log_repo, tmp_path)
+    root = "https://credentials.example.org/"
+    visit = lambda who: node(op="check", site=f"{site}/", root=root, hash=award, visitor=who)  # noqa: E731
+    for who in ("ho-carol", "ho-older", "ho-frank"):
+        assert visit(who)["status"] == "passed"
+    node(op="forget", visitor="ho-older", key=f"credreg-log-witnesses:{root}")
+    nxt = _handover_site(log_repo, tmp_path, site, swap=False)
+    policy = json.loads((site / "log/policy.json").read_text())
+    assert policy["handover"][1].startswith("credreg-log/1 witnesses-announced - ")
+    for who in ("ho-carol", "ho-older"):  # they see the old witness cosign the announcement
+        assert visit(who)["status"] == "passed"
+
+    governance = log_repo.root / "registry/governance.yaml"
+    text = governance.read_text().split("  handover:\n")[0]
+    governance.write_text(text.replace(log_repo.witness.verifier.vkey, nxt.verifier.vkey))
+    plant_award(log_repo, serial="c0de")
+    commit_all(log_repo.root, "hand the log over")
+    _republish(log_repo, tmp_path, site, nxt)
+    for who in ("ho-carol", "ho-older"):
+        seen = visit(who)
+        assert seen["status"] == "passed", seen
+        assert "cosigned by 1 of 1 witnesses" in seen["reason"]
+    frank = visit("ho-frank")  # never saw a checkpoint holding the announcement
+    assert frank["status"] == "failed", frank
+    assert "a log shown without the witnesses it had" in frank["reason"]
+
+    # Taken up: the old witness alone (its cosignature, the policy naming it) no longer does for carol.
+    served = json.loads((site / "log/policy.json").read_text())
+    _cosign(log_repo.state, tmp_path / "witness", log_repo)
+    (site / "log/checkpoint").write_bytes((log_repo.state / "checkpoint").read_bytes())
+    old = {"name": "Example witness", "vkey": log_repo.witness.verifier.vkey}
+    (site / "log/policy.json").write_text(json.dumps({**served, "witnesses": [old], "quorum": 1}))
+    carol = visit("ho-carol")
+    assert carol["status"] == "failed", carol
+    assert "a log shown without the witnesses it had" in carol["reason"]
+
+
+def test_witnesses_swapped_in_with_their_own_announcement_are_not_taken_up(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A holder of the repository and the log key announcing its own witness and listing it in the same commit: the
+    announcement is in no checkpoint the witness the visitor remembers cosigned, so it is not taken up."""
+    site, award = _cosigned_site(log_repo, tmp_path)
+    root = "https://credentials.example.org/"
+    assert node(op="check", site=f"{site}/", root=root, hash=award, visitor="sw-carol")["status"] == "passed"
+    _handover_site(log_repo, tmp_path, site, swap=True)
+    assert "handover" in json.loads((site / "log/policy.json").read_text())
+    carol = node(op="check", site=f"{site}/", root=root, hash=award, visitor="sw-carol")
+    assert carol["status"] == "failed", carol
+    assert "a log shown without the witnesses it had" in carol["reason"]
