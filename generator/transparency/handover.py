@@ -14,7 +14,10 @@ key leaked, could never remove it. The hand-over is announced **in the log**, be
 
 A reader takes up the new set (:func:`handover_problem`) only when it saw, itself, a checkpoint cosigned by the
 quorum of the witnesses it holds the log to that includes an announcement of exactly that set, for exactly this log:
-the monitor keeps the hashes of the announcements it saw so (``announced`` in ``<save>.policy.json``).
+the monitor keeps the hashes of the announcements it saw so (``announced`` in ``<save>.policy.json``); the
+verification page (``tlog.js`` ``handoverProblem``, the same rule, held equal by a differential test) takes up the
+announcement ``log/policy.json`` serves (``handover``, proven in the log) when the checkpoint it remembers for this
+log, which the witnesses it remembers cosigned, holds it.
 
 What this does not do: stop a holder of the repository and the log key from announcing witnesses of its own. The old
 witnesses vouch that the hand-over is public, not that it is wise (a cosignature says "this log extends what I saw",
