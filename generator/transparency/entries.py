@@ -751,7 +751,14 @@ def _announced_policy(blob: bytes) -> str | None:
     keys = [w["vkey"] for w in witnesses if isinstance(w, dict) and isinstance(w.get("vkey"), str)]
     if len(keys) != len(witnesses):
         return None
-    return policy_hash(vkey.partition("+")[0], keys, quorum)
+    # The witnesses handed over from: those the log is held to now (an old announcement hands nothing over from others).
+    held, held_quorum = log.get("witnesses", []), log.get("quorum", 0)
+    if not isinstance(held, list) or not isinstance(held_quorum, int) or isinstance(held_quorum, bool):
+        return None
+    held_vkeys = [w["vkey"] for w in held if isinstance(w, dict) and isinstance(w.get("vkey"), str)]
+    if len(held_vkeys) != len(held):
+        return None
+    return policy_hash(vkey.partition("+")[0], keys, quorum, held_vkeys, held_quorum)
 
 
 def _handover_announced(blobs: _Blobs, old_sha: str, new_sha: str) -> list[LogEntry]:

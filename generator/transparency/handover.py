@@ -6,7 +6,8 @@ key leaked, could never remove it. The hand-over is announced **in the log**, be
 
 1. ``registry/governance.yaml`` names the next witnesses and quorum under ``log.handover``. The commit that sets (or
    changes) it is logged as a ``witnesses-announced`` entry whose hash is :func:`policy_hash` of the log's name, the
-   next witnesses' keys and the quorum (:func:`generator.transparency.entries.derive_commits`).
+   next witnesses' keys and the quorum, and the current witnesses' keys and quorum (the set it hands over from:
+   :func:`generator.transparency.entries.derive_commits`).
 2. The current (old) witnesses cosign a checkpoint that includes that entry. They cosign only a log that extends the
    one they saw, so the announcement is then in the log everyone is shown, for good: it cannot be shown to one
    visitor and hidden from another, and every monitor shows it as an alert, held until its owner acknowledges it.
@@ -39,19 +40,42 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["ANNOUNCED", "handover_problem", "policy_hash"]
+__all__ = ["ANNOUNCED", "handover_problem", "held_keys", "policy_hash"]
 
 #: The log entry kind of a hand-over's announcement (:mod:`generator.transparency.entries`).
 ANNOUNCED = "witnesses-announced"
 
 
-def policy_hash(origin: str, witnesses: Iterable[str], quorum: int) -> str:
+def held_keys(witnesses: Iterable[str]) -> list[str]:
+    """The witnesses a reader holds the log to, as an announcement names them: each verifier key's public key (hex),
+    sorted, each once. The page remembers only those (tlog.js), a monitor the verifier keys: a string that is no
+    verifier key is kept as it is (it then matches no announcement credreg writes)."""
+    from generator.tlog.note import NoteError, parse_vkey
+
+    keys = set()
+    for witness in witnesses:
+        try:
+            keys.add(parse_vkey(witness).public.hex())
+        except (NoteError, ValueError):
+            keys.add(witness)
+    return sorted(keys)
+
+
+def policy_hash(origin: str, witnesses: Iterable[str], quorum: int, held: Iterable[str], held_quorum: int) -> str:
     """What a ``witnesses-announced`` entry names: SHA-256 of the canonical JSON of the log's name (its origin, the
-    log key's name), the witnesses' verifier keys (sorted, each once) and the quorum. The log's name is in it so that
-    an announcement copied into another log (another site, or this site's log under another name) names another
-    hash there."""
+    log key's name), the witnesses' verifier keys (sorted, each once) and the quorum, and the witnesses and quorum
+    handed over from (``from``: :func:`held_keys` of them). The log's name is in it so that an announcement copied
+    into another log (another site, or this site's log under another name) names another hash there; the witnesses
+    handed over from, so that an old announcement (of a set since retired, its key leaked) hands nothing over from
+    the witnesses that replaced it: whoever holds the log's key would else take the retired set back up by serving
+    that announcement (the page takes up any its remembered checkpoint holds)."""
     text = json.dumps(
-        {"log": origin, "quorum": quorum, "witnesses": sorted(set(witnesses))},
+        {
+            "from": {"quorum": held_quorum, "witnesses": held_keys(held)},
+            "log": origin,
+            "quorum": quorum,
+            "witnesses": sorted(set(witnesses)),
+        },
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=True,
@@ -82,10 +106,13 @@ def handover_problem(kept: dict[str, Any], now: dict[str, Any], origin: str) -> 
         )
     if len(set(witnesses)) < quorum:
         return f"a quorum of {quorum} of {len(set(witnesses))} witnesses is never reached"
-    announced = kept.get("announced")
-    if not isinstance(announced, list) or policy_hash(origin, witnesses, quorum) not in announced:
+    announced, held, held_quorum = kept.get("announced"), kept.get("witnesses"), kept.get("quorum")
+    if not isinstance(held, list) or not all(isinstance(w, str) for w in held) or type(held_quorum) is not int:
+        return "the witnesses held to before do not read"
+    digest = policy_hash(origin, witnesses, quorum, held, held_quorum)
+    if not isinstance(announced, list) or digest not in announced:
         return (
-            "no announcement of these witnesses and quorum for this log (a witnesses-announced entry) was seen in a "
-            "checkpoint cosigned by the quorum of the witnesses held to before"
+            "no announcement of these witnesses and quorum for this log, from the witnesses held to before (a "
+            "witnesses-announced entry), was seen in a checkpoint cosigned by their quorum"
         )
     return None

@@ -77,7 +77,7 @@ def test_a_commit_setting_the_handover_is_logged_as_its_announcement(log_repo: L
     nxt = _witness(tmp_path, "next")
     _announce(log_repo, nxt)
     announced = [e for e in derive_entries(log_repo.root, head="HEAD", since=head) if e.kind == ANNOUNCED]
-    digest = policy_hash(ORIGIN, [nxt.verifier.vkey], 1)
+    digest = policy_hash(ORIGIN, [nxt.verifier.vkey], 1, [log_repo.witness.verifier.vkey], 1)
     assert announced == [LogEntry(ANNOUNCED, "-", digest, "registry/governance.yaml")]
     assert LogEntry.parse(announced[0].encode()) == announced[0]
     again = head_commit(log_repo.root)
@@ -103,7 +103,7 @@ def test_a_monitor_takes_up_a_handover_the_old_witnesses_cosigned(log_repo: LogR
     assert "not saved" in shown.stderr
     log_repo.acknowledged(*watched, ok=False)  # read, and saved
     kept = json.loads(Path(f"{saved}.policy.json").read_text())
-    assert kept["announced"] == [policy_hash(ORIGIN, [nxt.verifier.vkey], 1)]
+    assert kept["announced"] == [policy_hash(ORIGIN, [nxt.verifier.vkey], 1, [log_repo.witness.verifier.vkey], 1)]
 
     _take_up(log_repo, nxt, "c0de")
     log_repo.publish()
@@ -191,26 +191,49 @@ def _kept(*announced: str) -> dict[str, object]:
 
 def test_the_rule_takes_up_only_the_announced_policy_of_this_log() -> None:
     now = {"vkey": "log+1+A", "witnesses": NEW, "quorum": 1}
-    assert handover_problem(_kept(policy_hash(ORIGIN, NEW, 1)), now, ORIGIN) is None
+    assert handover_problem(_kept(policy_hash(ORIGIN, NEW, 1, OLD, 1)), now, ORIGIN) is None
     assert handover_problem(_kept(), {**now, "witnesses": OLD}, ORIGIN) is None  # nothing changed
     # None announced; another set announced; another quorum announced.
     assert handover_problem(_kept(), now, ORIGIN) is not None
-    assert handover_problem(_kept(policy_hash(ORIGIN, OLD + NEW, 1)), now, ORIGIN) is not None
+    assert handover_problem(_kept(policy_hash(ORIGIN, OLD + NEW, 1, OLD, 1)), now, ORIGIN) is not None
     both = {**now, "witnesses": NEW + OLD, "quorum": 2}
-    assert handover_problem(_kept(policy_hash(ORIGIN, NEW + OLD, 2)), both, ORIGIN) is None
+    assert handover_problem(_kept(policy_hash(ORIGIN, NEW + OLD, 2, OLD, 1)), both, ORIGIN) is None
     assert handover_problem(
-        _kept(policy_hash(ORIGIN, NEW + OLD, 1)), {**now, "witnesses": NEW + OLD, "quorum": 2}, ORIGIN
+        _kept(policy_hash(ORIGIN, NEW + OLD, 1, OLD, 1)), {**now, "witnesses": NEW + OLD, "quorum": 2}, ORIGIN
     )
     # Replayed from another site's log, or this site's log under another name.
     for other in ("other.example/log", "credentials.example.org/registry/log"):
-        assert handover_problem(_kept(policy_hash(other, NEW, 1)), now, ORIGIN) is not None
+        assert handover_problem(_kept(policy_hash(other, NEW, 1, OLD, 1)), now, ORIGIN) is not None
     # The log key replaced with the witnesses.
-    assert "log key" in str(handover_problem(_kept(policy_hash(ORIGIN, NEW, 1)), {**now, "vkey": "log+2+B"}, ORIGIN))
+    assert "log key" in str(
+        handover_problem(_kept(policy_hash(ORIGIN, NEW, 1, OLD, 1)), {**now, "vkey": "log+2+B"}, ORIGIN)
+    )
 
 
 @pytest.mark.parametrize(("witnesses", "quorum"), [([], 0), (NEW, 0), (NEW, 2), (NEW, -1), (NEW, True)])
 def test_the_rule_never_takes_up_a_quorum_of_no_witness_even_announced(witnesses: list[str], quorum: int) -> None:
     """No witness is never a hand-over: the log key alone would vouch for the log (handover.py)."""
-    announced = policy_hash(ORIGIN, witnesses, int(quorum))
+    announced = policy_hash(ORIGIN, witnesses, int(quorum), OLD, 1)
     now = {"vkey": "log+1+A", "witnesses": witnesses, "quorum": quorum}
     assert handover_problem(_kept(announced), now, ORIGIN) is not None
+
+
+def test_an_announcement_hands_over_only_from_the_witnesses_it_was_made_under() -> None:
+    """A set once announced and since handed over from (a witness retired because its key leaked) cannot be taken
+    back up by replaying its old announcement: the page takes up any announcement its remembered checkpoint holds
+    (log/policy.json's handover names which), so an announcement names the witnesses it hands over from."""
+    earlier = ["witness.example.org/first+00000000+BDDD"]
+    # OLD was taken up from EARLIER; then OLD (its key leaked) was handed over to NEW, the set now held.
+    replayed = policy_hash(ORIGIN, OLD, 1, earlier, 1)
+    kept = {
+        "vkey": "log+1+A",
+        "witnesses": NEW,
+        "quorum": 1,
+        "announced": [replayed, policy_hash(ORIGIN, NEW, 1, OLD, 1)],
+    }
+    assert handover_problem(kept, {"vkey": "log+1+A", "witnesses": OLD, "quorum": 1}, ORIGIN) is not None
+    # The same set and quorum announced from the set held now is a hand-over; from another quorum of it is not.
+    back = {**kept, "announced": [policy_hash(ORIGIN, OLD, 1, NEW, 1)]}
+    assert handover_problem(back, {"vkey": "log+1+A", "witnesses": OLD, "quorum": 1}, ORIGIN) is None
+    other = {**kept, "announced": [policy_hash(ORIGIN, OLD, 1, NEW, 2)]}
+    assert handover_problem(other, {"vkey": "log+1+A", "witnesses": OLD, "quorum": 1}, ORIGIN) is not None

@@ -1127,13 +1127,32 @@ function rememberedWitnesses(memory, root, origin) {
 }
 
 /**
- * What a `witnesses-announced` entry names (handover.py `policy_hash`): SHA-256 (hex) of the canonical JSON of the
- * log's name, the witnesses' verifier keys (sorted, each once) and the quorum. null for a key that is not ASCII
- * (Python escapes it: credreg writes none).
+ * The witnesses a reader holds the log to, as an announcement names them (handover.py `held_keys`): each verifier
+ * key's public key (hex), sorted, each once; a string that is no verifier key (this page remembers hex keys) as it is.
  */
-export async function policyHash(origin, witnesses, quorum) {
+async function heldKeys(witnesses) {
+  const keys = new Set();
+  for (const witness of witnesses) {
+    try {
+      keys.add(toHex((await parseVkey(witness)).key));
+    } catch (error) {
+      if (!(error instanceof LogError)) throw error;
+      keys.add(witness);
+    }
+  }
+  return [...keys].sort();
+}
+
+/**
+ * What a `witnesses-announced` entry names (handover.py `policy_hash`): SHA-256 (hex) of the canonical JSON of the
+ * log's name, the witnesses' verifier keys (sorted, each once) and the quorum, and the witnesses and quorum handed
+ * over from (heldKeys): an old announcement hands nothing over from the witnesses that replaced the set it was made
+ * under. null for a key that is not ASCII (Python escapes it: credreg writes none).
+ */
+export async function policyHash(origin, witnesses, quorum, held, heldQuorum) {
   const keys = [...new Set(witnesses)].sort();
-  const text = JSON.stringify({ log: origin, quorum, witnesses: keys });
+  const from = { quorum: heldQuorum, witnesses: await heldKeys(held) };
+  const text = JSON.stringify({ from, log: origin, quorum, witnesses: keys });
   if (!/^[\x20-\x7e]*$/.test(text)) return null;
   return toHex(await sha256(utf8.encode(text)));
 }
@@ -1156,11 +1175,14 @@ export async function handoverProblem(kept, now, origin, announced) {
     );
   const distinct = new Set(witnesses).size;
   if (distinct < quorum) return `a quorum of ${quorum} of ${distinct} witnesses is never reached`;
-  const digest = await policyHash(origin, witnesses, quorum);
+  const held = kept.witnesses;
+  if (!Array.isArray(held) || !held.every((w) => typeof w === "string") || !Number.isSafeInteger(kept.quorum))
+    return "the witnesses held to before do not read";
+  const digest = await policyHash(origin, witnesses, quorum, held, kept.quorum);
   if (!Array.isArray(announced) || digest === null || !announced.includes(digest))
     return (
-      "no announcement of these witnesses and quorum for this log (a witnesses-announced entry) was seen in a " +
-      "checkpoint cosigned by the quorum of the witnesses held to before"
+      "no announcement of these witnesses and quorum for this log, from the witnesses held to before (a " +
+      "witnesses-announced entry), was seen in a checkpoint cosigned by their quorum"
     );
   return null;
 }
