@@ -60,6 +60,17 @@ class Witness(StrictModel):
         return _vkey(value, 0x04)
 
 
+class Handover(StrictModel):
+    """The witnesses and quorum the log is to be handed over to (generator/transparency/handover.py): announced in the
+    log first, taken up by monitors only once the current witnesses cosigned a checkpoint holding the announcement."""
+
+    witnesses: list[Witness]
+    """The next witnesses."""
+
+    quorum: int = Field(ge=1)
+    """How many of them must cosign: at least one (no witness is never a hand-over: the log key alone would vouch)."""
+
+
 class TransparencyLog(StrictModel):
     """The registry's public transparency log (served under ``log/``): its key, and who witnesses it."""
 
@@ -74,6 +85,11 @@ class TransparencyLog(StrictModel):
     quorum: int = Field(default=0, ge=0)
     """How many listed witnesses must have cosigned a checkpoint for verifiers to accept it."""
 
+    handover: Handover | None = None
+    """The witnesses and quorum to hand the log over to (docs/transparency-log-operators.md, "Replacing a
+    witness"): setting it logs a ``witnesses-announced`` entry; once the current witnesses cosigned a checkpoint
+    holding it, ``witnesses`` and ``quorum`` become these and this field goes."""
+
     @field_validator("vkey")
     @classmethod
     def _log_vkey(cls, value: str) -> str:
@@ -81,27 +97,35 @@ class TransparencyLog(StrictModel):
 
     @model_validator(mode="after")
     def _quorum_reachable(self) -> TransparencyLog:
-        if self.quorum > len(self.witnesses):
-            raise ValueError(f"quorum {self.quorum} is more than the {len(self.witnesses)} listed witnesses")
-        keys = [w.vkey for w in self.witnesses]
-        if len(set(keys)) != len(keys):
-            raise ValueError("a witness is listed twice")
-        # A quorum counts keys, not names: a cosignature signs the checkpoint and its time, never the witness's
-        # name, so whoever holds the log's key copies one cosignature under every name its key is listed with.
-        from generator.tlog.note import parse_vkey
-
-        log_public = parse_vkey(self.vkey).public
-        seen: dict[bytes, int] = {}
-        for n, witness in enumerate(self.witnesses):
-            public = parse_vkey(witness.vkey).public
-            if public == log_public:
-                raise ValueError(
-                    f"witness {n} holds the log's own key: the log's key holder would cosign its checkpoints"
-                )
-            if public in seen:
-                raise ValueError(f"witnesses {seen[public]} and {n} are one key under two names: a quorum counts keys")
-            seen[public] = n
+        _witness_set(self.vkey, self.witnesses, self.quorum, "")
+        if self.handover is not None:
+            _witness_set(self.vkey, self.handover.witnesses, self.handover.quorum, "handover: ")
         return self
+
+
+def _witness_set(log_vkey: str, witnesses: list[Witness], quorum: int, where: str) -> None:
+    if quorum > len(witnesses):
+        raise ValueError(f"{where}quorum {quorum} is more than the {len(witnesses)} listed witnesses")
+    keys = [w.vkey for w in witnesses]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"{where}a witness is listed twice")
+    # A quorum counts keys, not names: a cosignature signs the checkpoint and its time, never the witness's
+    # name, so whoever holds the log's key copies one cosignature under every name its key is listed with.
+    from generator.tlog.note import parse_vkey
+
+    log_public = parse_vkey(log_vkey).public
+    seen: dict[bytes, int] = {}
+    for n, witness in enumerate(witnesses):
+        public = parse_vkey(witness.vkey).public
+        if public == log_public:
+            raise ValueError(
+                f"{where}witness {n} holds the log's own key: the log's key holder would cosign its checkpoints"
+            )
+        if public in seen:
+            raise ValueError(
+                f"{where}witnesses {seen[public]} and {n} are one key under two names: a quorum counts keys"
+            )
+        seen[public] = n
 
 
 def _vkey(value: str, sig_type: int) -> str:

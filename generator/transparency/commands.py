@@ -316,11 +316,17 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     )
     demo = DEMO_CLAUSE if log_is_demo(source) else ""
     print(f"{found} {where}{checked}{witnessed}{demo}", file=sys.stderr)
+    if verdict.handed_over:
+        print(
+            "the witnesses and quorum of registry/governance.yaml are those a hand-over announced in the log, "
+            "which the witnesses held to before cosigned: taken up",
+            file=sys.stderr,
+        )
     for alert in verdict.alerts:
         print(f"ALERT: {terminal_safe(alert)}", file=sys.stderr)
     if args.save and verdict.may_save(args.acknowledge):
         write_option_file("--save", args.save, log.note.encode().decode())
-        write_option_file("--save", f"{args.save}.policy.json", json.dumps(policy, indent=2) + "\n")
+        write_option_file("--save", f"{args.save}.policy.json", json.dumps(verdict.saved_policy, indent=2) + "\n")
         if result.index is not None and result.index_problem is None:
             write_kept(Path(f"{args.save}.index.json"), result.index, log.size, log.checkpoint.root)
     elif args.save and not verdict.unwitnessed:  # below the quorum: said in its alert

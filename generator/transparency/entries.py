@@ -53,6 +53,10 @@ One entry per published record, as one line of UTF-8 text::
   no file added, is logged: verifiers read no profile from the log. ``registry/governance.yaml``'s ``site_url`` changed
   gives up every default DID (``did:web:<site>:issuers:<id>``): one such entry per issuer and endorser declaring no
   ``did`` then (SHA-256 of the governance file as it was; its path).
+* ``witnesses-announced`` — ``registry/governance.yaml``'s ``log.handover`` set, or naming other witnesses or another
+  quorum than before: the announcement of a hand-over of the log to other witnesses
+  (:mod:`generator.transparency.handover`); ``sha256`` is the announced policy's hash
+  (:func:`generator.transparency.handover.policy_hash`), the issuer ``-`` (every issuer's monitor shows it).
 
 The ``status-list``, ``status-list-cleared`` and ``endorsement`` kinds were added later (log format unchanged,
 ``credreg-log/1``): a log published before them holds none for the commits it covered then, and a publish that
@@ -133,6 +137,7 @@ KINDS = (
     "status-list-cleared",
     "endorsement",
     "issuer-changed",
+    "witnesses-announced",
 )
 #: The kinds logged before status lists and endorsements were: a log published then has only these.
 LEGACY_KINDS = frozenset(KINDS[:8])
@@ -481,8 +486,10 @@ def derive_commits(
             changes: list[tuple[bytes, str, str, str]] = []
             defaults: list[LogEntry] = []
             for raw_path, old_sha, new_sha in raw_changes:
+                if raw_path == _GOVERNANCE.encode():
+                    defaults = _handover_announced(blobs, old_sha, new_sha)
                 if raw_path == _GOVERNANCE.encode() and old_sha != _ZERO:
-                    defaults = _defaults_given_up(root, blobs, commit, old_sha, new_sha)
+                    defaults += _defaults_given_up(root, blobs, commit, old_sha, new_sha)
                     continue
                 kind = classify(raw_path.decode("utf-8", "surrogateescape")).kind
                 if kind not in _LOGGED or (new_sha == _ZERO and (kind not in _DELETION_LOGGED or old_sha == _ZERO)):
@@ -723,6 +730,46 @@ def _defaults_given_up(root: Path, blobs: _Blobs, commit: str, old_sha: str, new
         if role.issuer is not None and _declared_did(path, blobs.read(fields[2].decode())) is None:
             given_up.append(LogEntry("issuer-changed", role.issuer, _sha(old), _GOVERNANCE, did_moved=True))
     return given_up
+
+
+def _announced_policy(blob: bytes) -> str | None:
+    """The :func:`generator.transparency.handover.policy_hash` of the governance file's ``log.handover`` (the log's
+    name read from ``log.vkey``), as the file says it, whether or not the check would pass it: a reader refuses a
+    hand-over to no witness whatever is announced. None when it names none, or does not read."""
+    from generator.transparency.handover import policy_hash
+
+    data = _yaml_mapping(_GOVERNANCE, blob)
+    log = data.get("log") if data is not None else None
+    if not isinstance(log, dict):
+        return None
+    handover, vkey = log.get("handover"), log.get("vkey")
+    if not isinstance(handover, dict) or not isinstance(vkey, str):
+        return None
+    witnesses, quorum = handover.get("witnesses"), handover.get("quorum")
+    if not isinstance(witnesses, list) or not isinstance(quorum, int) or isinstance(quorum, bool):
+        return None
+    keys = [w["vkey"] for w in witnesses if isinstance(w, dict) and isinstance(w.get("vkey"), str)]
+    if len(keys) != len(witnesses):
+        return None
+    # The witnesses handed over from: those the log is held to now (an old announcement hands nothing over from others).
+    held, held_quorum = log.get("witnesses", []), log.get("quorum", 0)
+    if not isinstance(held, list) or not isinstance(held_quorum, int) or isinstance(held_quorum, bool):
+        return None
+    held_vkeys = [w["vkey"] for w in held if isinstance(w, dict) and isinstance(w.get("vkey"), str)]
+    if len(held_vkeys) != len(held):
+        return None
+    return policy_hash(vkey.partition("+")[0], keys, quorum, held_vkeys, held_quorum)
+
+
+def _handover_announced(blobs: _Blobs, old_sha: str, new_sha: str) -> list[LogEntry]:
+    """``witnesses-announced`` when the governance's ``log.handover`` is set, or names other witnesses or another
+    quorum than before (generator/transparency/handover.py): the announcement the current witnesses must cosign a
+    checkpoint of before a reader takes the new set up. Its hash is the announced policy's; it names no issuer
+    (``-``: every issuer's monitor shows it)."""
+    new = None if new_sha == _ZERO else _announced_policy(blobs.read(new_sha))
+    if new is None or (old_sha != _ZERO and _announced_policy(blobs.read(old_sha)) == new):
+        return []
+    return [LogEntry("witnesses-announced", "-", new, _GOVERNANCE)]
 
 
 def _shallow_commits(root: Path) -> set[bytes]:

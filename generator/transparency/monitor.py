@@ -43,6 +43,7 @@ from generator.tlog import merkle
 from generator.tlog.note import Checkpoint
 from generator.tlog.tiles import TILE_WIDTH
 from generator.transparency.entries import LogEntry
+from generator.transparency.handover import ANNOUNCED, handover_problem
 from generator.transparency.log import LogError, VerifiedLog
 from generator.transparency.logindex import LIST, LogIndex, commitment_problem, resume
 
@@ -93,6 +94,8 @@ class MonitorResult:
     """Entry → the hash of the version of its status list it replaces (the list's ``status-list`` entry before)."""
     issuer: str = ""
     """Whose entries these are (in its name, or of a file in its folder)."""
+    announced: list[tuple[int, LogEntry]] = field(default_factory=list)
+    """The ``witnesses-announced`` entries read (every issuer's: a hand-over of the log's witnesses)."""
 
     @property
     def alerts(self) -> list[tuple[int, LogEntry]]:
@@ -145,6 +148,7 @@ def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None, 
     earlier = dict(whole.lists)  # each list's latest version before the entries read
     versions: dict[str, str] = {}  # list path → the hash of its latest version read so far
     replaced = {}
+    announced = []
     for index, raw in log.entries(read_from):
         whole.add_raw(index, raw)
         try:
@@ -153,6 +157,10 @@ def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None, 
             if index < start:
                 continue
             raise LogError(f"entry {index} of the log is not a credreg entry: {raw[:80]!r}") from None
+        if entry.kind == ANNOUNCED:
+            if index >= start:
+                announced.append((index, entry))
+            continue
         # Its name, or its path's owner: an entry of a file of the issuer's logged in another name is still one
         # verifiers take for the file (a list's latest version is its path's), so it is listed (and alerted).
         if entry.issuer != issuer and classify(entry.path).issuer != issuer:
@@ -165,13 +173,15 @@ def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None, 
             versions[entry.path] = entry.sha256
         if index >= start:
             found.append((index, entry))
-    return MonitorResult(start, log.size, found, commitment_problem(log.checkpoint, whole), whole, replaced, issuer)
+    problem = commitment_problem(log.checkpoint, whole)
+    return MonitorResult(start, log.size, found, problem, whole, replaced, issuer, announced)
 
 
 def held_to(config: TransparencyLog) -> dict[str, Any]:
     """What a run holds the log to, kept beside the checkpoint it saves (``<save>.policy.json``): the log key, the
-    witnesses and the quorum of registry/governance.yaml, which is the repository holder's to change, and a change
-    of which is no entry of the log (a witness key of its own, a lower quorum)."""
+    witnesses and the quorum of registry/governance.yaml, which is the repository holder's to change (a witness key
+    of its own, a lower quorum): a change is an alert, unless it is a hand-over announced in the log that the
+    witnesses held to before cosigned (:mod:`generator.transparency.handover`, :func:`judge_run`)."""
     return {"vkey": config.vkey, "witnesses": sorted(w.vkey for w in config.witnesses), "quorum": config.quorum}
 
 
@@ -185,6 +195,11 @@ class RunVerdict:
     """An alert the next run would not show again if this checkpoint were saved (an entry's, a policy's)."""
     unwitnessed: bool
     """Below the quorum: verifiers do not accept the checkpoint, so it is never saved, acknowledged or not."""
+    saved_policy: dict[str, Any] = field(default_factory=dict)
+    """What is kept beside the checkpoint when saved (``<save>.policy.json``): the policy held to now, and the hashes
+    of the hand-overs announced in a checkpoint its quorum cosigned (``announced``)."""
+    handed_over: bool = False
+    """The governance's witnesses and quorum differ from those kept, and were taken up as an announced hand-over."""
     receipt: str = ""
     """What ``--acknowledge`` names to save past the held alerts: a digest of the checkpoint and of those alerts'
     words. Acknowledging by a bare flag took whatever the acknowledging run found, and an entry published between
@@ -217,14 +232,25 @@ def judge_run(
     # None kept (a job that keeps only the file --since names, a checkpoint an earlier credreg saved, a file that
     # does not read) is an alert too, held like a change: compared with nothing, the governance of the day (a witness
     # key of the holder's own, pulled with it) would be taken in silence, and saved as what the log is held to.
-    policy_changed = kept_policy is not None and kept_policy != policy
+    # A change is taken up without an alert only as a hand-over announced in the log, in a checkpoint the quorum of
+    # the witnesses held to then cosigned, which a run saved (handover.py).
+    kept = kept_policy if isinstance(kept_policy, dict) else None
+    core = {name: policy.get(name) for name in ("vkey", "witnesses", "quorum")}
+    changed = kept_policy is not None and (kept is None or {name: kept.get(name) for name in core} != core)
+    refused = (
+        (handover_problem(kept, policy, checkpoint.origin) if kept is not None else "the kept record is no object")
+        if changed
+        else None
+    )
+    handed_over = changed and refused is None
+    policy_changed = changed and not handed_over
     policy_unknown = since is not None and kept_policy is None
     if policy_changed:
         alerts.append(
             "registry/governance.yaml lists other witnesses than when you saved --since, or another quorum "
             f"or log key (then: {json.dumps(kept_policy)}; now: {json.dumps(policy)}): a change the log does not "
-            "record. Check that it was reviewed (git log -p registry/governance.yaml) and ask the witnesses; once "
-            "dealt with, acknowledge it with this run's receipt"
+            f"record as a hand-over ({refused}). Check that it was reviewed (git log -p registry/governance.yaml) "
+            "and ask the witnesses; once dealt with, acknowledge it with this run's receipt"
         )
     if policy_unknown:
         alerts.append(
@@ -246,6 +272,13 @@ def judge_run(
     if unwitnessed:
         alerts.append(below_quorum)
     alerts += [f"entry {index} ({entry.kind}, {entry.where}): {ALERTS[entry.kind]}" for index, entry in result.alerts]
+    alerts += [
+        f"entry {index} ({entry.kind}, {entry.where}): the registry announces it will hand the log over to other "
+        f"witnesses (policy {entry.sha256[:16]}…: registry/governance.yaml's log.handover names them; git log -p "
+        "registry/governance.yaml). Once acknowledged and saved, a run under a governance listing exactly those "
+        "witnesses and that quorum takes them up without an alert. Ask the witnesses you know whether they agree"
+        for index, entry in result.announced
+    ]
     alerts += [
         f"entry {index} ({entry.kind}, {entry.where}): logged in the name of {entry.issuer}, for a file "
         "of yours: verifiers take it as yours (a status list's latest version, a key's retirement, go by the "
@@ -270,12 +303,28 @@ def judge_run(
     # An entry alert is shown by the run that reads its entry: a checkpoint saved past it would hide it from the
     # next run, so one missed e-mail from a scheduled job would lose it. It is saved only once acknowledged.
     # (An index alert needs no such hold: each later checkpoint commits to the index again.)
-    held = bool(result.alerts or result.misnamed or unrecorded or put_back or policy_changed or policy_unknown)
+    held = bool(
+        result.alerts
+        or result.announced
+        or result.misnamed
+        or unrecorded
+        or put_back
+        or policy_changed
+        or policy_unknown
+    )
     # The quorum's alert is no part of the receipt: never saved past, it leaves once the witnesses cosign.
     words = [checkpoint.text(), *(alert for alert in alerts if alert != below_quorum)]
     # 128 bits: whoever holds the log's key and has seen a receipt must not find another checkpoint that matches it.
     receipt = hashlib.sha256("\n\n".join(words).encode()).hexdigest()[:32] if held else ""
-    return RunVerdict(tuple(alerts), held, unwitnessed, receipt)
+    # The announcements this checkpoint holds, vouched for by the quorum that cosigned it (it is saved only so): with
+    # those kept while the same policy was held, never across a change (they were vouched for by other witnesses).
+    earlier = kept.get("announced") if kept is not None and not changed else None
+    announced = sorted(
+        {*(a for a in (earlier if isinstance(earlier, list) else []) if isinstance(a, str))}
+        | {entry.sha256 for _index, entry in result.announced}
+    )
+    saved = {**policy, "announced": announced} if announced else dict(policy)
+    return RunVerdict(tuple(alerts), held, unwitnessed, saved, handed_over, receipt)
 
 
 def _entry(log: VerifiedLog, index: int) -> LogEntry:

@@ -20,6 +20,7 @@ log published before that is signed again, at the same size, with the index line
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 import json
@@ -437,6 +438,7 @@ def copy_log(
     texts: dict[int, str] = {}  # the entries the index names, by number
     index = LogIndex()
     endorsements: dict[str, dict[str, tuple[int, str]]] = {}
+    announced: list[tuple[int, str]] = []  # the last witnesses-announced entry (handover.py), for the page
 
     def visit(number: int, raw: bytes) -> None:
         if raw.startswith(_AWARD):
@@ -451,6 +453,10 @@ def copy_log(
                 return
             if index.add(number, entry) or entry.kind in (LIST, CLEARED):  # what an index line names
                 texts[number] = raw.decode()
+        elif raw.startswith(_ANNOUNCED):
+            with contextlib.suppress(ValueError):
+                LogEntry.parse(raw)
+                announced[:] = [(number, raw.decode())]
         elif raw.startswith(_ENDORSEMENT):
             try:
                 entry = LogEntry.parse(raw)
@@ -512,6 +518,10 @@ def copy_log(
             "hashes": base64.b64encode(b"".join(merkle.frontier(tiles, log.size))).decode(),
         },
     }
+    if announced:
+        # The last hand-over announced, proven in the log: a returning visitor takes the witnesses it names up only
+        # when the checkpoint it remembers (cosigned by the witnesses it remembers) holds it (tlog.js handoverProblem).
+        policy["handover"] = key_record(*announced[0])
     if demo:  # a throwaway key's log (generator.transparency.demo): the page says so
         policy["demo"] = True
         # Its key, under a name that says whose it is: what `credreg verify --log-key` is given to check the demo
@@ -529,6 +539,7 @@ _KEY = b"credreg-log/1 key-"
 _STATUS_LIST = b"credreg-log/1 status-list "
 _CLEARED = b"credreg-log/1 status-list-cleared "  # a revocation taken back: every reader is told (logindex.py)
 _ENDORSEMENT = b"credreg-log/1 endorsement "
+_ANNOUNCED = b"credreg-log/1 witnesses-announced "
 
 
 def endorsement_index_name(digest: str) -> str:

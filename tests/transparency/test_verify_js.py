@@ -181,6 +181,15 @@ async function handle(req) {
     return { time: time === null ? null : String(time) };
   }
   if (req.op === "headline") return headlineOf(req.checks, STATUS_LIST);
+  if (req.op === "handover") {
+    const problems = [];
+    for (const [kept, now, origin, announced] of req.cases)
+      problems.push(await T.handoverProblem(kept, now, origin, announced));
+    const hashes = [];
+    for (const [origin, witnesses, quorum, held, heldQuorum] of req.hashes)
+      hashes.push(await T.policyHash(origin, witnesses, quorum, held, heldQuorum));
+    return { problems, hashes };
+  }
   throw new Error(`unknown op ${req.op}`);
 }
 
@@ -2163,3 +2172,223 @@ def test_a_log_no_witness_cosigned_is_said_to_rest_on_the_registry_alone_in_pyth
     assert py.status.value == "passed", py
     assert f" of 421, checkpoint signed by the registry{UNWITNESSED_CLAUSE}; its status list " in py.reason, py.reason
     assert "0 of 0" not in py.reason
+
+
+_ORIGIN = "credentials.example.org/log"
+_W1, _W2, _W3 = "witness.example.net/w1+00000000+BAAA", "witness.example.com/w2+00000000+BBBB", "w3+1+BCCC"
+
+
+def _real_witness() -> tuple[str, str]:
+    from generator.tlog.note import NoteSigner
+
+    verifier = NoteSigner("witness.example.net/real", bytes(range(32)), 0x04).verifier
+    return verifier.vkey, verifier.public.hex()
+
+
+_VKEY, _HEX = _real_witness()
+
+
+def _handover_cases() -> list[tuple[dict[str, Any], dict[str, Any], str, list[str]]]:
+    from generator.transparency.handover import policy_hash
+
+    kept = {"vkey": "log+1+A", "witnesses": [_W1], "quorum": 1}
+    now = {"vkey": "log+1+A", "witnesses": [_W2], "quorum": 1}
+    ann = policy_hash(_ORIGIN, [_W2], 1, [_W1], 1)
+    return [
+        (kept, now, _ORIGIN, [ann]),  # announced: taken up
+        (kept, kept, _ORIGIN, []),  # nothing changed
+        (kept, now, _ORIGIN, []),  # never announced
+        (kept, now, "credentials.example.org/log2", [ann]),  # replayed under another log name
+        (kept, now, "other.example/log", [ann]),  # from another site
+        (kept, {**now, "quorum": 2}, _ORIGIN, [ann]),  # another quorum than announced
+        (kept, {**now, "witnesses": [_W2, _W3]}, _ORIGIN, [ann]),  # another set
+        (
+            kept,
+            {**now, "witnesses": [_W3, _W2, _W2], "quorum": 2},
+            _ORIGIN,
+            [policy_hash(_ORIGIN, [_W2, _W3], 2, [_W1], 1)],
+        ),
+        (
+            kept,
+            {**now, "witnesses": [], "quorum": 0},
+            _ORIGIN,
+            [policy_hash(_ORIGIN, [], 0, [_W1], 1)],
+        ),  # to no witness
+        (kept, {**now, "quorum": 0}, _ORIGIN, [policy_hash(_ORIGIN, [_W2], 0, [_W1], 1)]),
+        (kept, {**now, "quorum": True}, _ORIGIN, [ann]),
+        (kept, {**now, "quorum": 1.5}, _ORIGIN, [ann]),
+        (kept, {**now, "witnesses": [_W2, 7]}, _ORIGIN, [ann]),
+        (kept, {**now, "vkey": "log+2+B"}, _ORIGIN, [ann]),  # the log key replaced too
+        (kept, {**now, "witnesses": [_W2], "quorum": 2}, _ORIGIN, [policy_hash(_ORIGIN, [_W2], 2, [_W1], 1)]),
+        ({**kept, "vkey": None}, {**now, "vkey": None}, _ORIGIN, [ann]),
+        # An old announcement replayed: W2 announced from W3, the set held now W1 (W3's key retired, say).
+        (kept, now, _ORIGIN, [policy_hash(_ORIGIN, [_W2], 1, [_W3], 1)]),
+        (kept, now, _ORIGIN, [policy_hash(_ORIGIN, [_W2], 1, [_W1], 2)]),  # from another quorum
+        ({**kept, "quorum": True}, now, _ORIGIN, [ann]),
+        # The page remembers witnesses as hex keys: an announcement names those (from a verifier key, the same).
+        ({**kept, "witnesses": [_HEX]}, now, _ORIGIN, [policy_hash(_ORIGIN, [_W2], 1, [_VKEY], 1)]),
+    ]
+
+
+def test_the_handover_rule_is_one_rule_in_python_and_js(node: Node) -> None:
+    """handover.py `handover_problem` / `policy_hash` and tlog.js `handoverProblem` / `policyHash`: the same words
+    for every case, the attacks among them (no announcement, another log's, another set or quorum, no witness)."""
+    from generator.transparency.handover import handover_problem, policy_hash
+
+    cases = _handover_cases()
+    hashes = [(_ORIGIN, [_W2, _W1, _W2], 2, [_W1], 1), ("x/log", [], 0, [], 0), ("a/log", [_W3], 1, [_VKEY, _HEX], 2)]
+    got = node(op="handover", cases=cases, hashes=hashes)
+    want = [handover_problem({**kept, "announced": ann}, now, origin) for kept, now, origin, ann in cases]
+    assert got["problems"] == want
+    assert [w is None for w in want][:2] == [True, True]
+    assert want[7] is None
+    assert all(problem is not None for problem in want[2:7] + want[8:15] + want[16:19])
+    assert want[19] is None
+    assert got["hashes"] == [policy_hash(*h) for h in hashes]
+
+
+def _handover_site(log_repo: LogRepo, tmp_path: Path, site: Path, *, swap: bool) -> Any:
+    """``log.handover`` naming a new witness committed (``swap``: the witness replaced by it in the same commit, as a
+    holder of the repository would), published and served, cosigned by the old witness (``swap``: by the new one
+    alone). The new witness."""
+    from generator.transparency.keys import generate_note_key
+
+    nxt = generate_note_key(tmp_path / "next.key", "witness.example.com/next", "witness")
+    governance = log_repo.root / "registry/governance.yaml"
+    text = governance.read_text()
+    if swap:
+        text = text.replace(log_repo.witness.verifier.vkey, nxt.verifier.vkey)
+    text += f"  handover:\n    witnesses:\n      - name: Next\n        vkey: {nxt.verifier.vkey}\n    quorum: 1\n"
+    governance.write_text(text)
+    commit_all(log_repo.root, "announce the next witness")
+    _republish(log_repo, tmp_path, site, nxt if swap else None)
+    return nxt
+
+
+def _republish(log_repo: LogRepo, tmp_path: Path, site: Path, by: Any) -> None:
+    """Publish, cosign (by the fixture's witness, or ``by`` alone), and serve in ``site`` afresh."""
+    from generator.transparency.log import open_log
+
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
+    if by is None:
+        _cosign(log_repo.state, tmp_path / "witness", log_repo)
+    else:
+        done = witness_log(_source(log_repo.state), tmp_path / "next-state", by, vkey=log_repo.signer.verifier.vkey)
+        log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
+        note, _ = add_cosignatures(log, [by.verifier], [done.note.encode()])
+        (log_repo.state / "checkpoint").write_bytes(note.encode())
+    shutil.rmtree(site)
+    serve_log(registry, log_repo.state, site)
+
+
+def test_a_returning_visitor_takes_up_a_handover_the_witnesses_it_saw_cosigned(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A registry replacing its witness (docs/transparency-log-operators.md, "Replacing a witness"): every returning
+    visitor failed "a log shown without the witnesses it had" for good. A hand-over announced in the log is now taken
+    up by a browser whose remembered checkpoint (cosigned by the witnesses it remembers) holds the announcement, also
+    one that last ran the older page (its memory under the log's name alone); a browser that never saw the old
+    witnesses cosign the announcement still fails, and once taken up the old witness alone is not enough."""
+    site, award = _cosigned_site(log_repo, tmp_path)
+    root = "https://credentials.example.org/"
+    visit = lambda who: node(op="check", site=f"{site}/", root=root, hash=award, visitor=who)  # noqa: E731
+    for who in ("ho-carol", "ho-older", "ho-frank"):
+        assert visit(who)["status"] == "passed"
+    node(op="forget", visitor="ho-older", key=f"credreg-log-witnesses:{root}")
+    nxt = _handover_site(log_repo, tmp_path, site, swap=False)
+    policy = json.loads((site / "log/policy.json").read_text())
+    assert policy["handover"][1].startswith("credreg-log/1 witnesses-announced - ")
+    for who in ("ho-carol", "ho-older"):  # they see the old witness cosign the announcement
+        assert visit(who)["status"] == "passed"
+
+    governance = log_repo.root / "registry/governance.yaml"
+    text = governance.read_text().split("  handover:\n")[0]
+    governance.write_text(text.replace(log_repo.witness.verifier.vkey, nxt.verifier.vkey))
+    plant_award(log_repo, serial="c0de")
+    commit_all(log_repo.root, "hand the log over")
+    _republish(log_repo, tmp_path, site, nxt)
+    for who in ("ho-carol", "ho-older"):
+        seen = visit(who)
+        assert seen["status"] == "passed", seen
+        assert "cosigned by 1 of 1 witnesses" in seen["reason"]
+    frank = visit("ho-frank")  # never saw a checkpoint holding the announcement
+    assert frank["status"] == "failed", frank
+    assert "a log shown without the witnesses it had" in frank["reason"]
+
+    # Taken up: the old witness alone (its cosignature, the policy naming it) no longer does for carol.
+    served = json.loads((site / "log/policy.json").read_text())
+    _cosign(log_repo.state, tmp_path / "witness", log_repo)
+    (site / "log/checkpoint").write_bytes((log_repo.state / "checkpoint").read_bytes())
+    old = {"name": "Example witness", "vkey": log_repo.witness.verifier.vkey}
+    (site / "log/policy.json").write_text(json.dumps({**served, "witnesses": [old], "quorum": 1}))
+    carol = visit("ho-carol")
+    assert carol["status"] == "failed", carol
+    assert "a log shown without the witnesses it had" in carol["reason"]
+
+
+def test_witnesses_swapped_in_with_their_own_announcement_are_not_taken_up(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A holder of the repository and the log key announcing its own witness and listing it in the same commit: the
+    announcement is in no checkpoint the witness the visitor remembers cosigned, so it is not taken up."""
+    site, award = _cosigned_site(log_repo, tmp_path)
+    root = "https://credentials.example.org/"
+    assert node(op="check", site=f"{site}/", root=root, hash=award, visitor="sw-carol")["status"] == "passed"
+    _handover_site(log_repo, tmp_path, site, swap=True)
+    assert "handover" in json.loads((site / "log/policy.json").read_text())
+    carol = node(op="check", site=f"{site}/", root=root, hash=award, visitor="sw-carol")
+    assert carol["status"] == "failed", carol
+    assert "a log shown without the witnesses it had" in carol["reason"]
+
+
+def test_a_retired_witness_is_not_taken_back_up_by_its_old_announcement(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """W0 handed over to W1, then W1 (its key leaked, say) to W2. Whoever holds the log key and W1's key serves a
+    policy naming W1 again, its ``handover`` the old W0 → W1 announcement (in the log, before the checkpoint the
+    visitor remembers), the checkpoint cosigned by W1. The page took any announcement its remembered checkpoint held:
+    W1 was taken back up. An announcement now names the witnesses it hands over from (W0, not W2): it fails."""
+    from generator.transparency.keys import generate_note_key
+
+    site, award = _cosigned_site(log_repo, tmp_path)
+    root = "https://credentials.example.org/"
+    visit = lambda: node(op="check", site=f"{site}/", root=root, hash=award, visitor="rb-carol")  # noqa: E731
+    assert visit()["status"] == "passed"
+    governance = log_repo.root / "registry/governance.yaml"
+    w1 = _handover_site(log_repo, tmp_path, site, swap=False)
+    first = json.loads((site / "log/policy.json").read_text())["handover"]
+    assert visit()["status"] == "passed"
+    text = governance.read_text().split("  handover:\n")[0]
+    governance.write_text(text.replace(log_repo.witness.verifier.vkey, w1.verifier.vkey))
+    plant_award(log_repo, serial="c0de")
+    commit_all(log_repo.root, "hand the log over to w1")
+    _republish(log_repo, tmp_path, site, w1)
+    assert visit()["status"] == "passed"
+
+    w2 = generate_note_key(tmp_path / "w2.key", "witness.example.com/w2", "witness")
+    text = governance.read_text()
+    governance.write_text(
+        text + f"  handover:\n    witnesses:\n      - name: W2\n        vkey: {w2.verifier.vkey}\n    quorum: 1\n"
+    )
+    commit_all(log_repo.root, "announce w2")
+    _republish(log_repo, tmp_path, site, w1)
+    assert visit()["status"] == "passed"
+    text = governance.read_text().split("  handover:\n")[0]
+    governance.write_text(text.replace(w1.verifier.vkey, w2.verifier.vkey))
+    plant_award(log_repo, serial="c0df")
+    commit_all(log_repo.root, "hand the log over to w2")
+    _republish(log_repo, tmp_path, site, w2)
+    seen = visit()
+    assert seen["status"] == "passed", seen
+
+    # The attack: the same log, cosigned by W1 alone, the policy naming W1 and serving the old announcement.
+    _republish(log_repo, tmp_path, site, w1)
+    served = json.loads((site / "log/policy.json").read_text())
+    assert served["handover"] != first
+    back = {**served, "witnesses": [{"name": "W1", "vkey": w1.verifier.vkey}], "quorum": 1, "handover": first}
+    (site / "log/policy.json").write_text(json.dumps(back))
+    carol = visit()
+    assert carol["status"] == "failed", carol
+    assert "a log shown without the witnesses it had" in carol["reason"]

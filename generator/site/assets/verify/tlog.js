@@ -675,6 +675,7 @@ const KINDS = [
   "status-list-cleared",
   "endorsement",
   "issuer-changed",
+  "witnesses-announced",
 ];
 
 /**
@@ -1125,6 +1126,67 @@ function rememberedWitnesses(memory, root, origin) {
   return found;
 }
 
+/**
+ * The witnesses a reader holds the log to, as an announcement names them (handover.py `held_keys`): each verifier
+ * key's public key (hex), sorted, each once; a string that is no verifier key (this page remembers hex keys) as it is.
+ */
+async function heldKeys(witnesses) {
+  const keys = new Set();
+  for (const witness of witnesses) {
+    try {
+      keys.add(toHex((await parseVkey(witness)).key));
+    } catch (error) {
+      if (!(error instanceof LogError)) throw error;
+      keys.add(witness);
+    }
+  }
+  return [...keys].sort();
+}
+
+/**
+ * What a `witnesses-announced` entry names (handover.py `policy_hash`): SHA-256 (hex) of the canonical JSON of the
+ * log's name, the witnesses' verifier keys (sorted, each once) and the quorum, and the witnesses and quorum handed
+ * over from (heldKeys): an old announcement hands nothing over from the witnesses that replaced the set it was made
+ * under. null for a key that is not ASCII (Python escapes it: credreg writes none).
+ */
+export async function policyHash(origin, witnesses, quorum, held, heldQuorum) {
+  const keys = [...new Set(witnesses)].sort();
+  const from = { quorum: heldQuorum, witnesses: await heldKeys(held) };
+  const text = JSON.stringify({ from, log: origin, quorum, witnesses: keys });
+  if (!/^[\x20-\x7e]*$/.test(text)) return null;
+  return toHex(await sha256(utf8.encode(text)));
+}
+
+/**
+ * Why the policy `now` ({vkey, witnesses, quorum}) may not be taken up in place of `kept` (a memory: {vkey?,
+ * witnesses, quorum}) for the log `origin`, `announced` the hashes of the hand-overs announced in a checkpoint
+ * `kept`'s quorum cosigned; null when it may, or nothing changed. handover.py `handover_problem`, the same rule.
+ */
+export async function handoverProblem(kept, now, origin, announced) {
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  if (same(kept.vkey, now.vkey) && same(kept.witnesses, now.witnesses) && same(kept.quorum, now.quorum)) return null;
+  if (!same(kept.vkey, now.vkey)) return "the log key changed: a hand-over replaces witnesses, never the log's own key";
+  const { witnesses, quorum } = now;
+  if (!Array.isArray(witnesses) || !witnesses.every((w) => typeof w === "string")) return "the witnesses do not read";
+  if (!Number.isSafeInteger(quorum) || quorum < 1)
+    return (
+      "a quorum of no witness is never a hand-over: the log key alone would vouch for the log, the holder " +
+      "the witnesses guard against"
+    );
+  const distinct = new Set(witnesses).size;
+  if (distinct < quorum) return `a quorum of ${quorum} of ${distinct} witnesses is never reached`;
+  const held = kept.witnesses;
+  if (!Array.isArray(held) || !held.every((w) => typeof w === "string") || !Number.isSafeInteger(kept.quorum))
+    return "the witnesses held to before do not read";
+  const digest = await policyHash(origin, witnesses, quorum, held, kept.quorum);
+  if (!Array.isArray(announced) || digest === null || !announced.includes(digest))
+    return (
+      "no announcement of these witnesses and quorum for this log, from the witnesses held to before (a " +
+      "witnesses-announced entry), was seen in a checkpoint cosigned by their quorum"
+    );
+  return null;
+}
+
 async function checkLog(site, hash, policy, memory, document, entry, now, kind) {
   const read = bytesReader(site);
   const vkey = await parseVkey(policy.vkey);
@@ -1154,6 +1216,7 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   const times = [];
   const logKey = toHex(vkey.key);
   const named = new Set(); // the policy's witness keys (hex), the log's own never among them
+  const namedVkeys = []; // their verifier keys as the policy gives them (a hand-over's announcement names these)
   const cosigners = new Set(); // those whose cosignature on this checkpoint is valid
   for (const witness of Array.isArray(policy.witnesses) ? policy.witnesses : []) {
     try {
@@ -1161,6 +1224,7 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
       const key = toHex(verifier.key);
       if (key === logKey || named.has(key)) continue;
       named.add(key);
+      namedVkeys.push(witness.vkey);
       const time = await cosignature(note, verifier);
       if (time === null) continue;
       cosigners.add(key);
@@ -1205,9 +1269,32 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   // repository and the site that puts a log key of its own in the governance and publishes its history anew under
   // another name, with a policy naming no witness, would else be judged as a first visit.
   const remembered = rememberedWitnesses(memory, site.root, cp.origin);
+  // A hand-over (handover.py): the policy's witnesses and quorum, announced in the log by an entry this browser's
+  // remembered checkpoint of this log holds. That checkpoint was cosigned by the quorum of every memory of this log
+  // it held then (none is written otherwise), so the witnesses it remembers vouched for the announcement, which is
+  // then in the log everyone is shown. Only a memory of this log's name is handed over (another log's announcement
+  // names another hash), and only to a quorum of at least one witness.
+  const edge = new WithFrontier(tiles, cp.size, frontierOf(policy, cp.size));
+  const announced = [];
+  if (seen && Number.isSafeInteger(seen.size) && policy.handover !== undefined) {
+    try {
+      const record = await proven(edge, cp, policy.handover, "log/policy.json handover");
+      if (record.kind === "witnesses-announced" && record.index < seen.size) announced.push(record.sha256);
+    } catch (error) {
+      if (!(error instanceof LogError)) throw error;
+      // no hand-over proven: the memories stand, as they did before any was announced
+    }
+  }
+  const handedOver = new Set();
+  for (const saw of remembered) {
+    if (saw.origin !== cp.origin || announced.length === 0) continue;
+    const was = { witnesses: [...saw.witnesses].sort(), quorum: saw.quorum };
+    const problem = await handoverProblem(was, { witnesses: namedVkeys, quorum }, cp.origin, announced);
+    if (problem === null) handedOver.add(saw.key);
+  }
   for (const saw of cosigned >= quorum ? remembered : []) {
     const by = new Set(saw.witnesses.filter((key) => cosigners.has(key))).size;
-    if (by < saw.quorum) {
+    if (by < saw.quorum && !handedOver.has(saw.key)) {
       const renamed = saw.origin !== cp.origin;
       throw new LogError(
         `this browser saw ${renamed ? `this site's log (${saw.origin})` : "this log"} cosigned by ${saw.quorum} of ` +
@@ -1230,6 +1317,7 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   const policyKeys = [...named].sort();
   const kept = (saw) =>
     saw === undefined ||
+    handedOver.has(saw.key) ||
     !(saw.quorum > 0) ||
     quorum - policyKeys.filter((k) => !saw.witnesses.includes(k)).length >= saw.quorum
       ? [policyKeys, quorum]
@@ -1259,7 +1347,6 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   }
 
   if (!HEX64.test(hash)) throw new LogError(`not an ${kind} hash`);
-  const edge = new WithFrontier(tiles, cp.size, frontierOf(policy, cp.size));
   let index = await provenRecord(site, edge, cp, hash, entry, kind, document);
   // A status list given on its own that is its latest version: the last revocation taken back from it, if any.
   let clearedOwn = null;
