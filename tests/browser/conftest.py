@@ -34,6 +34,7 @@ CHROMIUM_ARGS = [
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test here drives a browser; one xdist worker runs them all, so the site is built once."""
     here = Path(__file__).parent
