@@ -835,12 +835,15 @@ class _HeldFile:
 
     def close(self) -> None:
         """Close, refusing unless the file's whole bytes are the held ones."""
-        if self._fh.closed:
-            return
+        if not self._fh.closed:
+            _vet_digest(self._rel, self._rest())
+
+    def _rest(self) -> bytes:
+        """The SHA-256 of the whole file: what was given out, then the rest, read to its end; the file closed."""
         with self._fh:
             while chunk := self._fh.read(1 << 20):
                 self._hash.update(chunk)
-        _vet_digest(self._rel, self._hash.digest())
+        return self._hash.digest()
 
     def __enter__(self) -> _HeldFile:
         return self
@@ -848,8 +851,12 @@ class _HeldFile:
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if kind is None:
             self.close()
-        else:  # the reader's own error (or the generator it reads in closed early) is what it raises
-            self._fh.close()
+        elif not self._fh.closed:
+            # The reader's own error (or the generator it reads in, closed early by its consumer) is what it raises,
+            # but what it gave out may already be in use: a change is recorded all the same, for the build's
+            # refusal (Vetted.refuse_changed), not raised over that error.
+            with contextlib.suppress(ChangedSinceVetted):
+                _vet_digest(self._rel, self._rest())
 
 
 #: ``strerror`` of :class:`ChangedSinceVetted`.

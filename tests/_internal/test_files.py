@@ -577,8 +577,20 @@ def test_a_held_file_is_streamed_and_its_whole_bytes_still_held(tmp_path: Path) 
         with pytest.raises(files.ChangedSinceVetted), files.open_regular(batch) as fh:
             list(iter(fh.readline, b""))  # line by line to the end
         assert changed == ["registry/cohort.jsonl"]
+        changed.clear()
         with pytest.raises(ValueError, match="inside"), files.open_regular(batch) as fh:  # noqa: PT012
             fh.read(5)
             raise ValueError("inside")  # an error the reader raised is its own, not the hold's
+        assert changed == ["registry/cohort.jsonl"]  # but the change is recorded, for the build's refusal
+        changed.clear()
+
+        def first_line() -> bytes:  # a consumer that stops early: the generator is closed at its yield
+            with files.open_regular(batch) as fh:
+                yield fh.readline()
+
+        lines = first_line()
+        assert next(lines) == line
+        lines.close()
+        assert changed == ["registry/cohort.jsonl"]
     finally:
         files.release_reads(changed)
