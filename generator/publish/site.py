@@ -40,7 +40,7 @@ from generator.check import accepted_check
 from generator.errors import Location, Problem, ProblemsFound
 from generator.publish.did import did_document, serves_did
 from generator.publish.search import SearchIndexer
-from generator.publish.verifydata import award_stats, write_verification_data
+from generator.publish.verifydata import CHANGED_REFUSED, award_stats, write_verification_data
 from generator.registry import Registry
 from generator.render.model import SiteModel
 from generator.render.page import PageSpec
@@ -156,10 +156,6 @@ def _uncommitted(root: Path) -> list[str]:
     prefix = (git_output(root, "rev-parse", "--show-prefix") or b"").strip().decode("utf-8", "surrogateescape")
     paths = {entry[3:].decode("utf-8", "surrogateescape") for entry in said.split(b"\0") if entry}
     return sorted(path.removeprefix(prefix) for path in paths)
-
-
-#: The refusal's summary when a file changed under the build.
-CHANGED_REFUSED = "registry files changed during the build; nothing was built"
 
 
 def changed_problems(paths: list[str]) -> ProblemsFound:

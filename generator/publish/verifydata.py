@@ -100,6 +100,7 @@ from generator.verify.records import published_records
 from generator.verify.registry_check import AwardIndex
 
 __all__ = [
+    "CHANGED_REFUSED",
     "TARGET_PER_SHARD",
     "TEMPLATE_ID_DIGITS",
     "AwardStats",
@@ -522,6 +523,10 @@ def write_verification_data(
     return counts.result()
 
 
+#: The build's refusal when a registry file changed under it (here, and in publish/site.py's).
+CHANGED_REFUSED = "registry files changed during the build; nothing was built"
+
+
 def _refuse_unchecked(
     registry: Registry, checked: AwardIndex, read: set[tuple[str, str]], unchecked: list[Location]
 ) -> None:
@@ -543,7 +548,7 @@ def _refuse_unchecked(
                 )
                 for where in sorted(set(unchecked), key=lambda w: (w.path, w.line or 0))
             ],
-            "registry files changed during the build; nothing was built",
+            CHANGED_REFUSED,
         )
 
 
