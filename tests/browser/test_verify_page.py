@@ -990,33 +990,20 @@ def test_an_email_or_key_typed_for_one_award_is_not_checked_against_the_next(
     ready(vpage)
     _give(vpage, "file", alice.file.read_text(encoding="utf-8"))
     wait_for_verdict(vpage)
-    vpage.fill("#cr-email", alice.email)
     vpage.fill("#cr-recipient-key", alice.key)
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
-    _give(vpage, "file", withdrawn.file.read_text(encoding="utf-8"))  # the next file
+    _confirmed_then(vpage, alice, lambda: _give(vpage, "file", withdrawn.file.read_text(encoding="utf-8")))
     vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict === 'revoked'", timeout=15_000)
-    assert vpage.input_value("#cr-email") == ""
-    assert vpage.input_value("#cr-recipient-key") == ""
-    assert checks(vpage)["recipient"][0] == "not checked"
+    _form_is_empty(vpage)
     # By hash: the earner's link gives its own key; the email typed for it is not the next award's.
     vpage.goto(alice.link)
     wait_for_verdict(vpage)
-    vpage.fill("#cr-email", alice.email)
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
-    vpage.fill("#cr-hash", withdrawn.hash)
-    vpage.press("#cr-hash", "Enter")
+    _confirmed_then(vpage, alice, lambda: _type_hash(vpage, withdrawn.hash))
     vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict === 'revoked'", timeout=15_000)
-    assert vpage.input_value("#cr-email") == ""
-    assert vpage.input_value("#cr-recipient-key") == ""
-    assert checks(vpage)["recipient"][0] == "not checked"
+    _form_is_empty(vpage)
     # The same award again: nothing typed for it is lost by a second look at it.
     vpage.goto(alice.link)
     wait_for_verdict(vpage)
-    vpage.fill("#cr-email", alice.email)
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
-    answered = vpage.get_attribute("#cr-verdict", "data-lookups-answered")
-    vpage.fill("#cr-hash", alice.hash)
-    vpage.press("#cr-hash", "Enter")
+    answered = _confirmed_then(vpage, alice, lambda: _type_hash(vpage, alice.hash))
     vpage.wait_for_function(
         "(n) => document.getElementById('cr-verdict').dataset.lookupsAnswered === String(Number(n) + 1)",
         arg=answered,
@@ -1025,6 +1012,26 @@ def test_an_email_or_key_typed_for_one_award_is_not_checked_against_the_next(
     assert vpage.input_value("#cr-email") == alice.email
     assert vpage.input_value("#cr-recipient-key") == alice.key
     assert checks(vpage)["recipient"][0] == "passed"
+
+
+def _confirmed_then(vpage: Any, earner: Earner, then: Callable[[], None]) -> str | None:
+    """Type the earner's email, wait until the page confirms it, then ``then()``; the lookups answered before it."""
+    vpage.fill("#cr-email", earner.email)
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
+    answered = vpage.get_attribute("#cr-verdict", "data-lookups-answered")
+    then()
+    return answered  # type: ignore[no-any-return]
+
+
+def _type_hash(vpage: Any, digest: str) -> None:
+    vpage.fill("#cr-hash", digest)
+    vpage.press("#cr-hash", "Enter")
+
+
+def _form_is_empty(vpage: Any) -> None:
+    assert vpage.input_value("#cr-email") == ""
+    assert vpage.input_value("#cr-recipient-key") == ""
+    assert checks(vpage)["recipient"][0] == "not checked"
 
 
 def test_the_earners_link_confirms_their_email_and_refuses_another(vpage: Any, earner_site: EarnerSite) -> None:
