@@ -324,6 +324,18 @@ def _shown_to_the_check_only(monkeypatch: pytest.MonkeyPatch, path: Path, at: in
     return close
 
 
+def _build_refused(root: Path, out: Path, close: Callable[[], None]) -> ProblemsFound:
+    """The refusal of a build into ``out`` while a file is shown to the check only (``close`` ends the showing):
+    nothing built."""
+    try:
+        with pytest.raises(ProblemsFound) as refused:
+            build_site(root, out)
+    finally:
+        close()
+    assert not out.exists()
+    return refused.value
+
+
 def test_an_award_the_check_read_another_version_of_is_never_published(
     signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -337,15 +349,9 @@ def test_an_award_the_check_read_another_version_of_is_never_published(
     close = _shown_to_the_check_only(
         monkeypatch, issued.path, original.index(name, original.index(b'"achievement"')) + len(name)
     )
-    out = tmp_path / "site"
-    try:
-        with pytest.raises(ProblemsFound) as refused:
-            build_site(signer.root, out)
-    finally:
-        close()
-    assert [(p.location.path, p.code) for p in refused.value.problems] == [(where, "build.changed")]
-    assert "nothing was built" in str(refused.value)
-    assert not out.exists()
+    refused = _build_refused(signer.root, tmp_path / "site", close)
+    assert [(p.location.path, p.code) for p in refused.problems] == [(where, "build.changed")]
+    assert "nothing was built" in str(refused)
 
 
 def test_a_status_list_the_check_read_another_version_of_is_never_published(
@@ -358,15 +364,9 @@ def test_a_status_list_the_check_read_another_version_of_is_never_published(
     where = status.relative_to(signer.root).as_posix()
     text = status.read_bytes()
     close = _shown_to_the_check_only(monkeypatch, status, text.index(b'"encodedList"') + len(b'"encodedList": "') + 3)
-    out = tmp_path / "site"
-    try:
-        with pytest.raises(ProblemsFound) as refused:
-            build_site(signer.root, out)
-    finally:
-        close()
-    assert where in [p.location.path for p in refused.value.problems]
-    assert {p.code for p in refused.value.problems} == {"build.changed"}
-    assert not out.exists()
+    refused = _build_refused(signer.root, tmp_path / "site", close)
+    assert where in [p.location.path for p in refused.problems]
+    assert {p.code for p in refused.problems} == {"build.changed"}
 
 
 def test_a_revocation_the_check_read_another_version_of_is_never_published(
@@ -381,16 +381,10 @@ def test_a_revocation_the_check_read_another_version_of_is_never_published(
     log = signer.root / "registry" / "issuers" / "acme-academy" / "revocations.jsonl"
     text = log.read_bytes()
     close = _shown_to_the_check_only(monkeypatch, log, text.index(b"irregularity"))
-    out = tmp_path / "site"
-    try:
-        with pytest.raises(ProblemsFound) as refused:
-            build_site(signer.root, out)
-    finally:
-        close()
-    assert [(p.location.path, p.code) for p in refused.value.problems] == [
+    refused = _build_refused(signer.root, tmp_path / "site", close)
+    assert [(p.location.path, p.code) for p in refused.problems] == [
         (log.relative_to(signer.root).as_posix(), "build.changed")
     ]
-    assert not out.exists()
 
 
 def test_an_image_swapped_for_a_link_after_the_check_is_refused_by_name(
