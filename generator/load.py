@@ -12,10 +12,8 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from jsonschema.exceptions import ValidationError as SchemaValidationError
-from jsonschema.exceptions import best_match
 from pydantic import BaseModel
 from pydantic import ValidationError as ModelValidationError
 
@@ -39,6 +37,9 @@ from generator.models.endorser import Endorser
 from generator.parse_cache import ParseCache
 from generator.registry import EndorserRecord, IssuerRecord, Registry, Sourced
 from generator.schema import FileKind, model_for, schema_errors
+
+if TYPE_CHECKING:  # python-jsonschema's errors come only from an invalid document (schema_errors): imported then
+    from jsonschema.exceptions import ValidationError as SchemaValidationError
 
 __all__ = ["LoadResult", "load_registry", "parse_document", "pattern_words", "read_document", "validate_document"]
 
@@ -240,6 +241,8 @@ def _schema_problems(doc: Document, error: SchemaValidationError) -> Iterator[Pr
                 yield from _schema_problems(doc, sub)
             return
         if meant:
+            from jsonschema.exceptions import best_match
+
             yield from _schema_problems(doc, best_match([sub for branch in meant for sub in branch]))
             return
         message = f"expected {_alternative_words(error)}, got {_json_type(error.instance)}" + _shape_example(loc)

@@ -12,11 +12,9 @@ import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 from pydantic import BaseModel
 
 from generator._internal.files import write_text_atomic
@@ -27,6 +25,10 @@ from generator.models._base import ecmascript_pattern
 from generator.models.award import Award, RevocationEntry
 from generator.models.endorsement import Endorsement
 from generator.models.endorser import Endorser
+
+if TYPE_CHECKING:  # python-jsonschema walks only an invalid document (see schema_errors): imported then
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 __all__ = ["SCHEMA_ID_BASE", "FileKind", "check_schemas", "json_schema", "validator", "write_schemas"]
 
@@ -122,6 +124,8 @@ def json_schema(kind: FileKind) -> dict[str, Any]:
 def validator(kind: FileKind) -> Draft202012Validator:
     """A validator for ``kind``. It runs on a copy with every ``$ref`` inlined: our schemas are not recursive,
     and resolving references on every descent was a third of the validation time."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(_inline_refs(json_schema(kind)))
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import ipaddress
 import re
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import unquote, urlsplit
 
-from markdown_it import MarkdownIt
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -35,6 +35,9 @@ from generator._internal.text import (
     shows_nothing,
 )
 from generator._internal.times import parse_date, parse_time
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 __all__ = [
     "ONE_LINE_PATTERN",
@@ -336,9 +339,16 @@ def _decoded(written: str) -> str:
     return raw if raw == shown else raw + shown
 
 
-#: A CommonMark reader as a wallet may hold one: the registry's tables and strikethrough, and raw HTML (the site's
-#: render leaves it out, another reader need not).
-_COMMONMARK = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+@functools.cache
+def _commonmark() -> MarkdownIt:
+    """A CommonMark reader as a wallet may hold one: the registry's tables and strikethrough, and raw HTML (the
+    site's render leaves it out, another reader need not). Made on first use: loading a registry whose texts need
+    no reading as Markdown (a pull request's check) does not import markdown-it."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
 #: What a reader shows of a Markdown text's parts: its words, references decoded; markup (a tag) as nothing.
 _SHOWN = {"text": True, "text_special": True, "code_inline": True, "html_inline": False}
 _TAG = re.compile(r"<[^>]*>")
@@ -347,7 +357,7 @@ _TAG = re.compile(r"<[^>]*>")
 def _shown(text: str) -> Iterator[str]:
     """Each block of ``text`` as a Markdown reader shows it: the markup (``*``, ``[…](…)``, a code span's
     backticks, a tag) taken out, so marks on either side of it meet, as they do on the page."""
-    for token in _COMMONMARK.parse(text):
+    for token in _commonmark().parse(text):
         if token.type == "html_block":
             yield _TAG.sub("", token.content)
         for child in token.children or ():

@@ -129,17 +129,29 @@ def _user_secret() -> bytes | None:
     ``None`` if it cannot be kept safely."""
     path = _config_dir() / "cache-secret"
     try:
+        try:
+            # Read when there, the common case: writing it anew to find it there synced a file to the disk on
+            # every run (seconds, on a busy disk, of every pull request's check).
+            return _read_user_secret(path)
+        except FileNotFoundError:
+            pass
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Whole or not there (a run killed midway left a short secret, and no cache ever after), never through a link.
-        with contextlib.suppress(FileExistsError):
+        with contextlib.suppress(FileExistsError):  # another run made it meanwhile: theirs is read
             write_new(path, secrets.token_bytes(32), mode=0o600)
-        with open_regular(path) as fh:
-            info = os.fstat(fh.fileno())
-            if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO) or info.st_uid != os.getuid():
-                return None  # others could read it (and forge entries) or replace it
-            secret = fh.read(33)
+        return _read_user_secret(path)
     except OSError:
         return None
+
+
+def _read_user_secret(path: Path) -> bytes | None:
+    """The secret in ``path``, never read through a link (:class:`OSError`), ``None`` when others could read or
+    replace it or it is not 32 bytes; :class:`FileNotFoundError` when there is none."""
+    with open_regular(path) as fh:
+        info = os.fstat(fh.fileno())
+        if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO) or info.st_uid != os.getuid():
+            return None  # others could read it (and forge entries) or replace it
+        secret = fh.read(33)
     return secret if len(secret) == 32 else None
 
 

@@ -137,6 +137,36 @@ def test_user_secret_is_private_and_per_cache(monkeypatch: pytest.MonkeyPatch, t
     assert opened.path is None  # in memory only: nothing is read or written
 
 
+def test_an_existing_user_secret_is_only_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every check opens the cache: once the secret exists it is read, never written again. Writing it anew (to
+    find it there) synced a file to the disk on every run, a fixed cost of every pull request's check that a
+    busy disk made seconds long. A link where the secret should be still gives no secret, made or not."""
+    monkeypatch.delenv(cache_module.SECRET_ENV, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def counted_fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counted_fsync)
+    first = cache_secret(tmp_path / "registry" / ".cache")
+    assert first is not None
+    assert synced  # made, whole and synced, on first use
+    synced.clear()
+    assert cache_secret(tmp_path / "registry" / ".cache") == first
+    assert synced == []
+    secret_file = tmp_path / "config" / "credreg" / "cache-secret"
+    secret_file.unlink()
+    secret_file.symlink_to(tmp_path / "elsewhere")  # dangling: nothing may be written through it
+    assert cache_secret(tmp_path / "registry" / ".cache") is None
+    assert not (tmp_path / "elsewhere").exists()
+    (tmp_path / "elsewhere").write_bytes(os.urandom(32))
+    os.chmod(tmp_path / "elsewhere", 0o600)
+    assert cache_secret(tmp_path / "registry" / ".cache") is None  # not read through a link either
+
+
 def test_open_uses_the_registry_cache_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(cache_module.SECRET_ENV, "s")
     monkeypatch.delenv(cache_module.CACHE_DIR_ENV, raising=False)
