@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import check, curves, docs, lookup, pr, rdfc, site, sitesize, tlog
-from benchmarks._common import Figure, Workspace, machine, write_json
+from benchmarks._common import Figure, Workspace, compile_package, machine, write_json
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 #: Quick runs (small registries, not for quoting) keep their own file: they never replace full-size figures.
@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="credreg-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     ws = Workspace(root, log=_log)
+    if not compile_package():
+        _log("  the package's bytecode did not all compile: timed runs compile what is missing")
     steps: dict[str, Callable[[], list[Figure]]] = {
         "rdfc": lambda: [rdfc.measure(ws, registry_awards=sizes["medium"])],
         "check": lambda: list(check.measure(ws, large=sizes["large"], medium=sizes["medium"], cores=info["cores"])),
