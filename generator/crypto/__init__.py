@@ -3,6 +3,7 @@
 Pure functions; the only I/O is reading the bundled JSON-LD contexts (package data). Nothing is ever fetched.
 """
 
+from . import _offline  # noqa: F401  (first: pyld without its HTTP loader)
 from .contexts import ContextStore, document_loader
 from .dataintegrity import (
     CRYPTOSUITES,

@@ -82,6 +82,7 @@ import yaml
 from generator import layout
 from generator._internal.files import ChangedSinceVetted, open_regular
 from generator._internal.git import git_output, git_stream, not_read_from_disk
+from generator._internal.lazyre import LazyPattern
 from generator._internal.rasters import extra_content, raster_format, unwalked_format
 from generator._internal.source import SourceError, parse_json
 from generator._internal.svg import unseen_content
@@ -792,7 +793,7 @@ _PLACE_COLUMN = re.compile(r"office|branch|department|dept|location|site|buildin
 #: A phone column that is a person's whatever the table's rows are: a mobile (an office has a phone).
 _MOBILE = re.compile(r"mobile|whatsapp|handy|^cell$")
 #: Columns that make each row a person, whatever else the header names (``First name,Office,Phone``).
-_PERSON_COLUMN = re.compile(
+_PERSON_COLUMN = LazyPattern(
     r"first|last|surname|given|fullname|student|learner|pupil|participant|recipient|earner|person|member|"
     r"employee|staff|candidate|mail|vorname|nachname|teilnehmer"
 )
@@ -1196,7 +1197,7 @@ _ROLE_WORD = (
     r"maintainers|docs|dev|events|news|marketing|finance|hr|admissions|alumni|library|exams|badges|credentials|"
     r"verify|verification|issuers?|accounts?|partners?|reports?|mail|list|announce|ops|it)"
 )
-_ROLE_MAILBOX = re.compile(rf"{_ROLE_WORD}(?:[._+-]?{_ROLE_WORD})*@", re.IGNORECASE)
+_ROLE_MAILBOX = LazyPattern(rf"{_ROLE_WORD}(?:[._+-]?{_ROLE_WORD})*@", re.IGNORECASE)
 
 
 @dataclasses.dataclass

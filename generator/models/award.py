@@ -33,6 +33,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from generator._internal.lazyre import LazyPattern
 from generator._internal.text import drop_ignored
 from generator._internal.times import (
     PUBLISHED_TIME_PATTERN,
@@ -361,7 +362,7 @@ READ_AS = {
 }
 _LOOKALIKES = str.maketrans({c: plain for plain, chars in READ_AS.items() for c in chars})
 #: A look-alike percent-escaped as a URL carries it (its UTF-8 bytes: ``%EF%BD%9E`` is ``～``).
-_ESCAPED_LOOKALIKE = re.compile(
+_ESCAPED_LOOKALIKE = LazyPattern(
     "|".join("".join(f"%{byte:02X}" for byte in c.encode()) for chars in READ_AS.values() for c in chars),
     re.IGNORECASE | re.ASCII,
 )
@@ -432,7 +433,7 @@ _PHONE_GAP = r"[ .()/\-\u00a0\u202f\u2010-\u2015]{0,2}"
 #: Devanagari digits and plus signs are read as ASCII first (:data:`READ_AS`). Explicit classes only: policies.js
 #: PHONE_IN_TEXT reads it alike. What is found is then told from numbers that are no phone's
 #: (:func:`_is_phone`).
-PHONE_IN_TEXT = re.compile(
+PHONE_IN_TEXT = LazyPattern(
     r"(?<![A-Za-z0-9_+])\+[1-9](?:" + _PHONE_GAP + r"[0-9]){7,14}(?![0-9])"
     r"|[Tt][Ee][Ll]:\+?[0-9](?:" + _PHONE_GAP + r"[0-9]){6,14}"
     r"|(?<![A-Za-z])(?:[Pp][Hh][Oo][Nn][Ee]|[Tt][Ee][Ll](?:[Ee][Pp][Hh][Oo][Nn][Ee]|[Ee][Ff][Oo][Nn])?|[Mm][Oo][Bb][Ii][Ll][Ee]"
@@ -487,7 +488,7 @@ _SPELT_DOT = (
     r"(?:" + _SP + r"?[\[({<]" + _SP + "?" + _DOT_WORD + _SP + r"?[\])}>]" + _SP + r"?|" + _SP + _DOT_WORD + _SP + ")"
 )
 _LOCAL = r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+"  # from its start: a search from every letter is quadratic
-_SPELT_OUT = re.compile(
+_SPELT_OUT = LazyPattern(
     _LOCAL
     + _SP
     + r"?[\[({<]"
@@ -565,7 +566,7 @@ _HEX_PAIRS = re.compile(r"(?:[0-9A-Fa-f]{2}[:\- ,]){5,}[0-9A-Fa-f]{2}|(?:\\x[0-9
 #: replacement character, which a decoding of random bytes is full of.
 _IDN_LETTER = r"\u00c0-\u02af\u0370-\u1fff\u2c00-\ud7ff"
 #: An address in decoded bytes: an ASCII local part, and a domain of ASCII or internationalized labels.
-_ADDRESS_DECODED = re.compile(  # its local part one character before the "@", as in _EMAIL_IN_TEXT: linear
+_ADDRESS_DECODED = LazyPattern(  # its local part one character before the "@", as in _EMAIL_IN_TEXT: linear
     rf"(?<=[A-Za-z0-9._%+-])@[A-Za-z0-9{_IDN_LETTER}-]+(?:\.[A-Za-z0-9{_IDN_LETTER}-]+)*\.(?:[A-Za-z]{{2,}}|[{_IDN_LETTER}]{{2,}})"
 )
 #: A run of base32 letters in one case (RFC 4648's alphabet, as TOTP secrets and filename-safe tokens write bytes;
@@ -603,7 +604,7 @@ _ADDRESS, _PHONE = "an email address", "a phone number"
 #: What a decoded text needs, one at least, to name anything: an ``@``, a digit, an escape's start, a base64
 #: character, or a look-alike (:data:`READ_AS`). Reading a text does not make one of these where none was (it
 #: decodes escapes, maps look-alikes, drops what shows as nothing), so a text with none is not read.
-_READABLE = re.compile("[@%&\\\\A-Za-z0-9+/_\\-" + "".join(sorted(_LOOKALIKE_CHARS)) + "]")
+_READABLE = LazyPattern("[@%&\\\\A-Za-z0-9+/_\\-" + "".join(sorted(_LOOKALIKE_CHARS)) + "]")
 
 
 def _found_decoded(raw: bytes, nested: int, found: set[str]) -> None:

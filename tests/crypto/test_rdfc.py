@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import copy
+import os
 import random
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -387,3 +391,33 @@ def test_an_iri_holding_white_space_to_one_regex_dialect_is_refused(char: str) -
     doc = _with_iri("id", f"https://x.example/a{char}b")
     with pytest.raises(UnsafeDocumentError):
         canonize(doc)
+
+
+def test_pyld_is_imported_without_an_http_loader() -> None:
+    # A fresh interpreter: importing the crypto layer loads pyld with no HTTP library (the default loader pyld builds
+    # at import would otherwise be a requests.Session), its default loader refuses every URL, and requests stays
+    # importable for anyone else.
+    script = (
+        "import sys, generator.crypto\n"
+        "from pyld import jsonld\n"
+        "assert 'pyld.jsonld' in sys.modules\n"
+        "assert 'requests' not in sys.modules and 'urllib3' not in sys.modules, sorted(sys.modules)\n"
+        "try:\n"
+        "    jsonld._default_document_loader('https://www.w3.org/ns/credentials/v2', {})\n"
+        "except jsonld.JsonLdError as e:\n"
+        "    assert 'no default document loader' in str(e), e\n"
+        "else:\n"
+        "    raise AssertionError('the default loader answered')\n"
+        "import requests\n"
+        "print('ok')\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "ok\n"
