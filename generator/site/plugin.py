@@ -8,6 +8,7 @@ generated pages (outside the navigation tree) and the site's static assets.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import shutil
 from collections.abc import Callable, Mapping
 from html import escape
@@ -25,10 +26,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import clean_directory
+from mkdocs.utils import CountHandler, clean_directory
 
 from generator import layout
-from generator._internal.files import write_json_staged
+from generator._internal.files import Claimed, claim_folder, write_json_staged
 from generator._internal.jobs import Background
 from generator.errors import Problem, ProblemsFound
 from generator.guide import expand_markers
@@ -140,6 +141,11 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         self.files: Files | None = None
         self.frames: dict[str, Frame] = {}
         """By the frame page's source path."""
+        self.dirty = False
+        self.staged: list[tuple[Claimed, Path]] = []
+        """Plain ``mkdocs build`` and ``gh-deploy``: each staging folder (the site's, the data's) and the folder it
+        replaces once the build is accepted (:meth:`_stage`); a refused build removes them, the previous kept."""
+        self.mkdocs_config: MkDocsConfig | None = None
 
     def _registry(self, config: MkDocsConfig) -> Registry:
         if self.registry is None:
@@ -151,6 +157,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
         # `mkdocs serve --clean` tells plugins it builds (on_startup's command is "build"), but serves all the same,
@@ -169,6 +176,65 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         self.cancel_started()
         if self.vetted is not None and self.site_named is None:  # `credreg build` releases its own
             self.vetted.release()
+        self._unstage()
+
+    def _stage(self, config: MkDocsConfig) -> None:
+        """Plain ``mkdocs build`` and ``gh-deploy``: build into staging folders beside the site's folder and the
+        verification data's, swapped in by :meth:`on_post_build` only once the build is accepted, as
+        ``credreg build`` does (its folders' rules too): mkdocs empties the folder it builds into first, so a build
+        refused at its last look (a file changed since the check) or failing midway emptied the published site.
+        Not for ``mkdocs serve``, whose folder is its own temporary one (a refused rebuild empties it: nothing
+        built from a refused registry is served as current), nor ``credreg build``, which stages its own."""
+        from generator.errors import UsageError
+        from generator.publish.build import _clear_abandoned, output_folder
+
+        assert self.registry is not None
+        try:
+            site = output_folder(self.registry.root, Path(config.site_dir), "site_dir")
+        except UsageError as exc:
+            raise PluginError(exc.explain()) from None
+        claimed: list[Claimed] = []
+        try:
+            for out in (site, self.data_out):
+                if out is None:
+                    continue
+                _clear_abandoned(out)
+                stage = claim_folder(out.parent, f".{out.name}.building-", claimed)
+                self.staged.append((stage, out))
+                if self.dirty and out == site and out.is_dir():  # `--dirty`: rebuild over a copy of the site
+                    shutil.copytree(out, stage.path, symlinks=True, dirs_exist_ok=True)
+        except BaseException:
+            self._unstage()
+            for folder in claimed:
+                shutil.rmtree(folder.path, ignore_errors=True)
+                folder.release()
+            raise
+        self.mkdocs_config = config
+        config.site_dir = str(self.staged[0][0].path)
+        if self.data_out is not None:
+            self.data_out = self.staged[1][0].path
+
+    def _unstage(self) -> None:
+        """A refused or failed plain build: its staging folders go, the previous site and data stay."""
+        for stage, out in self.staged:
+            if stage.path != out:
+                shutil.rmtree(stage.path, ignore_errors=True)
+            stage.release()
+        if self.staged and self.mkdocs_config is not None:
+            self.mkdocs_config.site_dir = str(self.staged[0][1])
+            if self.data_chosen and len(self.staged) > 1:
+                self.data_out = self.staged[1][1]
+        self.staged = []
+
+    def _swap_in(self) -> None:
+        """The accepted plain build's staging folders replace the previous ones (the data first)."""
+        from generator.publish.build import _replace
+
+        swaps = [self.staged[1], self.staged[0]] if len(self.staged) > 1 else self.staged
+        try:
+            _replace(*swaps)
+        finally:
+            self._unstage()
 
     def cancel_started(self) -> None:
         """Stop the build's background writers (the verification data's, the search indexer): never leave one
@@ -201,6 +267,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             self.data_chosen = True
             if self.serving:
                 self.served_data = self.data_out
+        if self.site_named is None and not self.serving and not self.staged:
+            self._stage(config)
         # No repo_url: Material's repository widget would call the GitHub API from every visitor's browser.
         if governance.repository:
             repo = Markup.escape(governance.repository)
@@ -249,7 +317,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         return files
 
     def _named(self, config: MkDocsConfig) -> Path:
-        return self.site_named or Path(config.site_dir)
+        return self.site_named or (self.staged[0][1] if self.staged else Path(config.site_dir))
 
     def _refuse(self, twins: list[Problem]) -> None:
         """Stop the build when the site would have paths that are one path on some hosts (:mod:`build`'s rule)."""
@@ -299,9 +367,10 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
                 # Plain `mkdocs build` wrote its pages straight into the site's folder: emptied, as mkdocs empties
                 # it before a build, and the verification data beside it, so nothing built from them is left.
                 self.cancel_started()
-                for folder in (Path(config.site_dir), self.data_out):
-                    if folder is not None and folder.is_dir():
-                        clean_directory(str(folder))
+                if not self.staged:  # `mkdocs serve`'s own folder: emptied, nothing of it served as current
+                    for folder in (Path(config.site_dir), self.data_out):
+                        if folder is not None and folder.is_dir():
+                            clean_directory(str(folder))
                 raise PluginError(changed.explain()) from None
             finally:
                 if (
@@ -329,10 +398,20 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             from generator.publish.build import output_twins
 
             site = Path(config.site_dir)
-            twins = output_twins(site, site)
+            twins = output_twins(site, self._named(config))
             if self.data_out is not None:
-                twins += output_twins(self.data_out, self.data_out)
+                twins += output_twins(self.data_out, self.staged[1][1] if len(self.staged) > 1 else self.data_out)
             self._refuse(twins)
+            if self.staged and not _strict_warnings(config):  # refused by mkdocs after this event: not swapped in
+                self._swap_in()
+
+
+def _strict_warnings(config: MkDocsConfig) -> bool:
+    """Whether mkdocs will refuse this build in strict mode once the plugins' ``on_post_build`` is done (it counts
+    the warnings logged with a handler of its own)."""
+    if not config.strict:
+        return False
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)
 
 
 def _verify_fragment() -> str:

@@ -218,17 +218,36 @@ def test_a_change_an_fsmonitor_hook_hides_from_git_is_refused(signer: Signer, tm
     assert not (tmp_path / "site").exists()
 
 
-def test_plain_mkdocs_build_refuses_a_change_after_the_check_and_leaves_no_site(signer: Signer, tmp_path: Path) -> None:
-    """Plain ``mkdocs build`` (the plugin's other way in) writes its pages straight into the site's folder: a file
-    changed after the check was refused only after the site was written, with a traceback, and the folder kept
-    the site built from what the check never read. Now the refusal is mkdocs' own error, naming the file, and the
-    folder is emptied, as mkdocs empties it before a build."""
+def _published(tmp_path: Path) -> dict[Path, bytes]:
+    """Every file of the site ``mine`` and its verification data ``mine-data`` in ``tmp_path``, with its bytes."""
+    return {p: p.read_bytes() for name in ("mine", "mine-data") for p in (tmp_path / name).rglob("*") if p.is_file()}
+
+
+def test_plain_mkdocs_build_refuses_a_change_after_the_check_and_keeps_the_previous_site(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """Plain ``mkdocs build`` (the plugin's other way in) wrote its pages straight into the site's folder, which
+    mkdocs empties first: a file changed after the check was refused only after that, so the refusal emptied the
+    published site and its verification data (a site deployed from the folder went blank). Now the build writes
+    into staging folders swapped in only once accepted, as ``credreg build`` does: the refusal is mkdocs' own
+    error, naming the file, and the previous site and data stay byte for byte, with no staging folder left."""
     from tests.publish.test_build import _plain_mkdocs
 
     issued = signer.award()
     where = issued.path.relative_to(signer.root).as_posix()
     _plain_mkdocs(signer.root)
     site_dir = tmp_path / "mine"
+    first = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(signer.root / "mkdocs.yml"), "-d", str(site_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert first.returncode == 0, first.stderr
+    before = _published(tmp_path)
+    assert site_dir / "index.html" in before
+    assert any(p.is_relative_to(tmp_path / "mine-data") for p in before)
     script = (
         "import json, runpy, sys\n"
         "from pathlib import Path\n"
@@ -256,9 +275,9 @@ def test_plain_mkdocs_build_refuses_a_change_after_the_check_and_leaves_no_site(
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     assert where in done.stderr
-    assert not (site_dir / "index.html").exists()
-    assert not (site_dir / "verify" / "index.json").exists()
-    assert not any(p.is_file() for p in (tmp_path / "mine-data").rglob("*"))
+    after = _published(tmp_path)
+    assert sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_an_award_changed_through_a_shared_mapping_after_the_check_is_never_published(
