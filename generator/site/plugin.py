@@ -152,7 +152,10 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             here = Path(config.config_file_path).parent
             root = Path(self.config.root) if self.config.root else layout.find_root(here)
             # `mkdocs serve` is a local look at one's changes, as `credreg serve` is: a preview of uncommitted files.
-            self.registry, self.checked, self.vetted = load_for_build(root, preview=self.serving)
+            try:
+                self.registry, self.checked, self.vetted = load_for_build(root, preview=self.serving)
+            except ProblemsFound as refused:  # `credreg check`'s words, each problem by file and line: no traceback
+                raise PluginError(refused.explain()) from None
         return self.registry
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:

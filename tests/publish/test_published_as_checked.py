@@ -507,3 +507,49 @@ def test_a_file_the_secret_search_read_another_version_of_is_never_published(
         (issuer_yaml.relative_to(signer.root).as_posix(), "build.changed")
     ]
     assert "nothing was built" in str(refused.value)
+
+
+def test_plain_mkdocs_build_and_gh_deploy_of_a_refused_registry_keep_and_push_nothing(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """A registry the full check refuses (here an award whose signature no longer covers its bytes), built by plain
+    ``mkdocs build`` or ``mkdocs gh-deploy``: the previous site and data stay byte for byte, no staging folder is
+    left, and ``gh-deploy`` never runs ghp-import (the remote's ``gh-pages`` is the accepted build's)."""
+    from tests.publish.test_build import _plain_mkdocs, tamper
+
+    signer.award()
+    _plain_mkdocs(signer.root)
+    init_repo(signer.root)
+    commit_all(signer.root, "registry")
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(signer.root, "remote", "add", "origin", str(remote))
+    site_dir = tmp_path / "mine"
+
+    def mkdocs(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "mkdocs", *args, "-q", "-f", str(signer.root / "mkdocs.yml")]
+        return subprocess.run(
+            [*command, "-d", str(site_dir)],
+            cwd=signer.root,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
+        )
+
+    deployed = mkdocs("gh-deploy")
+    assert deployed.returncode == 0, deployed.stderr
+    pages = git(remote, "rev-parse", "gh-pages").strip()
+    before = _published(tmp_path)
+    assert site_dir / "index.html" in before
+    where = tamper(signer)
+    commit_all(signer.root, "tampered")
+    for command in ("build", "gh-deploy"):
+        refused = mkdocs(command)
+        assert refused.returncode == 1, refused.stderr
+        assert "Traceback" not in refused.stderr, refused.stderr
+        assert where in refused.stderr, refused.stderr
+        after = _published(tmp_path)
+        assert sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)) == []
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+        assert git(remote, "rev-parse", "gh-pages").strip() == pages
