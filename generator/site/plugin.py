@@ -168,6 +168,12 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         self.serving = True
         if self.data_chosen:
             self.served_data = self.data_out
+        if self.registry is not None:  # an edit of the registry's files rebuilds, checked again, as one of docs/
+            from generator.publish.site import VETTED_FOLDERS
+
+            for name in VETTED_FOLDERS:
+                if (self.registry.root / name).is_dir():
+                    server.watch(str(self.registry.root / name))
         return server
 
     def on_shutdown(self) -> None:
@@ -179,6 +185,12 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         self.cancel_started()
         if self.vetted is not None and self.site_named is None:  # `credreg build` releases its own
             self.vetted.release()
+        if self.serving and not self.staged and self.mkdocs_config is not None:
+            # `mkdocs serve`'s rebuild refused: its folder emptied, so no page built from an earlier check is served
+            # as current (the terminal names the refusal's files; the next accepted rebuild serves again).
+            for folder in (Path(self.mkdocs_config.site_dir), self.data_out, self.served_data):
+                if folder is not None and folder.is_dir():
+                    clean_directory(str(folder))
         self._unstage()
 
     def _stage(self, config: MkDocsConfig) -> None:
@@ -247,6 +259,13 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         self.started.clear()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.site_named is None and self.vetted is not None:
+            # mkdocs keeps this plugin across `mkdocs serve`'s rebuilds: each checks the registry again, under a
+            # hold of its own (the last one's ended with it), and chooses its data folder again.
+            self.registry = self.checked = self.vetted = None
+            if self.data_chosen:
+                self.data_out, self.data_chosen = None, False
+        self.mkdocs_config = config
         registry = self._registry(config)
         governance = registry.governance.model
         # Pre-escaped: mkdocs renders templates without autoescaping.
