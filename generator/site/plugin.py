@@ -22,7 +22,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -177,6 +177,13 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         return server
 
     def on_shutdown(self) -> None:
+        # A build mkdocs' `on_build_error` never heard of (Ctrl-C, SIGTERM raised as KeyboardInterrupt): its
+        # writers stopped, its hold ended and its staging folders removed, the previous site kept.
+        if self.staged:
+            self.cancel_started()
+            if self.vetted is not None and self.site_named is None:
+                self.vetted.release()
+            self._unstage()
         # `mkdocs serve` deletes its temporary site folder after this; the data beside it is of no more use.
         if self.served_data is not None:
             shutil.rmtree(self.served_data, ignore_errors=True)
@@ -372,7 +379,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         frame.set_layout(output)
         return ""  # mkdocs writes no file for empty output
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _post_build(self, *, config: MkDocsConfig) -> None:
         """Write the framed pages; wait for the search index and the verification data; write
         ``sitemap-pages.xml``, every page including generated ones (``sitemap.xml`` is an index to it)."""
         assert self.files is not None
@@ -416,6 +423,13 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         entries = "".join(f"<url><loc>{escape(url)}</loc></url>\n" for url in urls)
         text = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{entries}</urlset>\n'
         (Path(config.site_dir) / "sitemap-pages.xml").write_text(text, encoding="utf-8")
+
+    @event_priority(float("-inf"))
+    def _post_build_last(self, *, config: MkDocsConfig) -> None:
+        """Plain ``mkdocs build``'s end, after every other plugin's and hook's ``on_post_build`` (mkdocs runs
+        ``hooks:`` after the plugins): the names of what all of them wrote judged, then the staging folders swapped
+        in. Swapped at this plugin's own turn, a later one failing (or Ctrl-C there) reported the build failed
+        with the previous site already replaced."""
         if self.site_named is None:  # plain `mkdocs build`: what was written, data and images too, as credreg build
             from generator.publish.build import output_twins
 
@@ -426,6 +440,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             self._refuse(twins)
             if self.staged and not _strict_warnings(config):  # refused by mkdocs after this event: not swapped in
                 self._swap_in()
+
+    on_post_build = CombinedEvent[..., None](_post_build, _post_build_last)
 
 
 def _strict_warnings(config: MkDocsConfig) -> bool:

@@ -553,3 +553,43 @@ def test_plain_mkdocs_build_and_gh_deploy_of_a_refused_registry_keep_and_push_no
         assert sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)) == []
         assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
         assert git(remote, "rev-parse", "gh-pages").strip() == pages
+
+
+@pytest.mark.parametrize("raised", ["RuntimeError('a later hook failed')", "KeyboardInterrupt"])
+def test_plain_mkdocs_build_failing_after_the_plugin_keeps_the_previous_site(
+    signer: Signer, tmp_path: Path, raised: str
+) -> None:
+    """A hook or plugin run after ours at the build's end (mkdocs ``hooks:`` run after the plugins) that fails, or
+    Ctrl-C there: the plugin swapped its staging folders in at its own ``on_post_build``, so a build mkdocs then
+    reported failed had already replaced the published site (and Ctrl-C, which mkdocs' ``on_build_error`` never
+    sees, left the staging folders beside it). Now the swap is the build's last event: the previous site and data
+    stay byte for byte and no staging folder is left."""
+    from tests.publish.test_build import _plain_mkdocs
+
+    signer.award()
+    _plain_mkdocs(signer.root)
+    site_dir = tmp_path / "mine"
+
+    def mkdocs(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "mkdocs", "build", *args, "-q", "-f", str(signer.root / "mkdocs.yml")]
+        return subprocess.run(
+            [*command, "-d", str(site_dir)],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
+        )
+
+    first = mkdocs()
+    assert first.returncode == 0, first.stderr
+    before = _published(tmp_path)
+    assert site_dir / "index.html" in before
+    (signer.root / "late_hook.py").write_text(f"def on_post_build(config):\n    raise {raised}\n")
+    config = signer.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "hooks:\n  - late_hook.py\n")
+    for args in ((), ("--dirty",)):
+        failed = mkdocs(*args)
+        assert failed.returncode != 0, failed.stderr
+        after = _published(tmp_path)
+        assert sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)) == []
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
