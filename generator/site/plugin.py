@@ -31,7 +31,7 @@ from mkdocs.utils import CountHandler, clean_directory
 from generator import layout
 from generator._internal.files import Claimed, claim_folder, write_json_staged
 from generator._internal.jobs import Background
-from generator.errors import Problem, ProblemsFound
+from generator.errors import Location, Problem, ProblemsFound
 from generator.guide import expand_markers
 from generator.publish.search import SearchIndexer
 from generator.publish.site import PreparedSite, Vetted, load_for_build, prepare_site
@@ -307,6 +307,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         registry = self._registry(config)
         self.cancel_started()  # `mkdocs serve`'s previous build's, finished
+        self._refuse(_registry_files(files, registry.root), DOCS_REFUSED)
         # The site directory was just cleaned: data files go in now, pages are written after.
         self.prepared = prepare_site(
             registry,
@@ -348,14 +349,15 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
     def _named(self, config: MkDocsConfig) -> Path:
         return self.site_named or (self.staged[0][1] if self.staged else Path(config.site_dir))
 
-    def _refuse(self, twins: list[Problem]) -> None:
-        """Stop the build when the site would have paths that are one path on some hosts (:mod:`build`'s rule)."""
+    def _refuse(self, twins: list[Problem], summary: str | None = None) -> None:
+        """Stop the build when the site would have paths that are one path on some hosts (:mod:`build`'s rule),
+        or with the ``summary`` given."""
         if not twins:
             return
         from generator.publish.build import TWINS_REFUSED
 
         self.cancel_started()
-        refusal = ProblemsFound(twins, TWINS_REFUSED)
+        refusal = ProblemsFound(twins, summary or TWINS_REFUSED)
         if self.site_named is not None:
             raise refusal  # `credreg build`'s, which reports it as its own check's and publishes nothing
         raise PluginError(refusal.explain())  # plain `mkdocs build`: its way to stop with a message, no traceback
@@ -442,6 +444,36 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
                 self._swap_in()
 
     on_post_build = CombinedEvent[..., None](_post_build, _post_build_last)
+
+
+DOCS_REFUSED = "the documentation would publish the registry's own files as mkdocs reads them; nothing was built"
+
+
+def _registry_files(files: Files, root: Path) -> list[Problem]:
+    """Each file mkdocs would copy from the documentation (or the theme) that is one of the registry's, under
+    ``registry/`` or ``keys/`` with links followed (a ``docs_dir`` that is or holds them, a link in ``docs/``):
+    published as mkdocs reads it, outside the check's hold, so a file changed after the check went out unvetted.
+    The registry's files reach the site only as the check read them, through the pages and data built from them."""
+    from generator._internal.files import resolved
+    from generator.publish.site import VETTED_FOLDERS
+
+    home = resolved(root)
+    vetted = [home / name for name in VETTED_FOLDERS]
+    problems = []
+    for file in files:
+        if file.abs_src_path is None:
+            continue
+        source = resolved(Path(file.abs_src_path))
+        if any(source.is_relative_to(folder) for folder in vetted):
+            problems.append(
+                Problem(
+                    Location(source.relative_to(home).as_posix()),
+                    f"mkdocs would copy it to the site as {file.dest_uri} (from {file.abs_src_path}): give a "
+                    "docs_dir that neither is nor holds registry/ or keys/, with no link into them",
+                    code="build.docs-registry",
+                )
+            )
+    return problems
 
 
 def _strict_warnings(config: MkDocsConfig) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from generator import check as check_module
 from generator.errors import ProblemsFound
 from generator.publish import site
 from generator.publish.build import build_site
-from tests.conftest import Signer
+from tests.conftest import REPO, Signer
 from tests.governance.conftest import commit_all, git, init_repo
 
 
@@ -593,3 +594,40 @@ def test_plain_mkdocs_build_failing_after_the_plugin_keeps_the_previous_site(
         after = _published(tmp_path)
         assert sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)) == []
         assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("how", ["link in docs", "docs_dir registry"])
+def test_documentation_holding_the_registry_s_files_is_refused(signer: Signer, tmp_path: Path, how: str) -> None:
+    """mkdocs copies every file of ``docs_dir`` to the site as it is, links followed: a ``docs_dir`` of ``registry/``
+    (or one holding it), or a link in ``docs/`` to ``registry/`` or ``keys/``, published the registry's files as
+    mkdocs read them, outside the check's hold (a file changed after the check went out unvetted), and an award
+    file raw beside its page. Now the build refuses any documentation file that is one of the registry's, naming
+    it, before anything is written: plain ``mkdocs build`` and ``credreg build`` alike."""
+    from tests.publish.test_build import _plain_mkdocs
+
+    signer.award()
+    _plain_mkdocs(signer.root)
+    config = signer.root / "mkdocs.yml"
+    if how == "link in docs":
+        docs = tmp_path / "docs"
+        shutil.copytree(REPO / "docs", docs)
+        (docs / "raw").symlink_to(signer.root / "registry")
+        config.write_text(config.read_text().replace(f"docs_dir: {REPO / 'docs'}", f"docs_dir: {docs}"))
+    else:
+        config.write_text(config.read_text().replace(f"docs_dir: {REPO / 'docs'}", "docs_dir: registry"))
+    site_dir = tmp_path / "mine"
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "registry/governance.yaml" in done.stderr, done.stderr
+    assert not any(p.is_file() for p in tmp_path.rglob("*") if "mine" in p.name or p.name.startswith(".mine"))
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, tmp_path / "site")
+    assert "registry/governance.yaml" in [p.location.path for p in refused.value.problems]
+    assert not (tmp_path / "site").exists()
