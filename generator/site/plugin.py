@@ -265,6 +265,9 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             job.cancel()  # a finished one's: nothing to do
         self.started.clear()
 
+    # First of every plugin's and hook's: the staging folder is `site_dir` before any other reads it (one that kept
+    # the folder it read before ours ran wrote into the published site, from a build then refused).
+    @event_priority(float("inf"))
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.site_named is None and self.vetted is not None:
             # mkdocs keeps this plugin across `mkdocs serve`'s rebuilds: each checks the registry again, under a

@@ -631,3 +631,71 @@ def test_documentation_holding_the_registry_s_files_is_refused(signer: Signer, t
         build_site(signer.root, tmp_path / "site")
     assert "registry/governance.yaml" in [p.location.path for p in refused.value.problems]
     assert not (tmp_path / "site").exists()
+
+
+def test_plain_mkdocs_build_strict_dirty_and_an_earlier_plugin_keep_the_previous_site(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """The previous site stays byte for byte when mkdocs refuses the build in ``strict`` mode (after the plugins'
+    last event: a warning counted), ``--dirty`` or not; a plugin whose ``on_config`` ran before ours kept the real
+    ``site_dir`` and wrote into the published site from a build then refused (here a hook given the first turn,
+    then failing). Now the plugin's ``on_config`` runs first, so every other plugin sees the staging folder. An
+    accepted ``--dirty`` build replaces the site, keeping what the previous build wrote."""
+    from tests.publish.test_build import _plain_mkdocs
+
+    signer.award()
+    _plain_mkdocs(signer.root)
+    config = signer.root / "mkdocs.yml"
+    docs = tmp_path / "docs"
+    shutil.copytree(REPO / "docs", docs)
+    config.write_text(config.read_text().replace(f"docs_dir: {REPO / 'docs'}", f"docs_dir: {docs}"))
+    site_dir = tmp_path / "mine"
+
+    def mkdocs(*args: str) -> subprocess.CompletedProcess[str]:
+        # Not -q: mkdocs counts no warning it does not log, and so refuses nothing in strict mode.
+        command = [sys.executable, "-m", "mkdocs", "build", *args, "-f", str(config), "-d", str(site_dir)]
+        return subprocess.run(
+            command, capture_output=True, text=True, check=False, env=os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+        )
+
+    first = mkdocs()
+    assert first.returncode == 0, first.stderr
+    (site_dir / "kept-by-dirty.txt").write_text("from an earlier build\n")
+    dirty = mkdocs("--dirty")
+    assert dirty.returncode == 0, dirty.stderr
+    assert (site_dir / "kept-by-dirty.txt").is_file()
+    before = _published(tmp_path)
+
+    def unchanged() -> None:
+        after = _published(tmp_path)
+        assert sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)) == []
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+    (signer.root / "warn_hook.py").write_text(
+        "import logging\n"
+        "def on_post_build(config):\n"
+        "    logging.getLogger('mkdocs.plugins.warn_hook').warning('a warning at the end')\n"
+    )
+    plain = config.read_text()
+    config.write_text(plain + "hooks:\n  - warn_hook.py\n")
+    for args in (("--strict",), ("--strict", "--dirty")):
+        refused = mkdocs(*args)
+        assert refused.returncode == 1, refused.stderr
+        assert "strict mode" in refused.stdout + refused.stderr, refused.stderr
+        unchanged()
+    config.write_text(plain)
+    (signer.root / "early_hook.py").write_text(
+        "from pathlib import Path\n"
+        "from mkdocs.plugins import event_priority\n"
+        "seen = []\n"
+        "@event_priority(100)\n"
+        "def on_config(config):\n"
+        "    seen.append(config.site_dir)\n"
+        "def on_post_build(config):\n"
+        "    (Path(seen[0]) / 'written-early.txt').write_text('a refused build')\n"
+        "    raise RuntimeError('refused after writing')\n"
+    )
+    config.write_text(config.read_text() + "hooks:\n  - early_hook.py\n")
+    refused = mkdocs()
+    assert refused.returncode == 1, refused.stderr
+    unchanged()
