@@ -8,6 +8,7 @@ generated pages (outside the navigation tree) and the site's static assets.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import shutil
 from collections.abc import Callable, Mapping
 from html import escape
@@ -21,16 +22,16 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import clean_directory
+from mkdocs.utils import CountHandler, clean_directory
 
 from generator import layout
-from generator._internal.files import write_json_staged
+from generator._internal.files import Claimed, claim_folder, write_json_staged
 from generator._internal.jobs import Background
-from generator.errors import Problem, ProblemsFound
+from generator.errors import Location, Problem, ProblemsFound
 from generator.guide import expand_markers
 from generator.publish.search import SearchIndexer
 from generator.publish.site import PreparedSite, Vetted, load_for_build, prepare_site
@@ -140,17 +141,26 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         self.files: Files | None = None
         self.frames: dict[str, Frame] = {}
         """By the frame page's source path."""
+        self.dirty = False
+        self.staged: list[tuple[Claimed, Path]] = []
+        """Plain ``mkdocs build`` and ``gh-deploy``: each staging folder (the site's, the data's) and the folder it
+        replaces once the build is accepted (:meth:`_stage`); a refused build removes them, the previous kept."""
+        self.mkdocs_config: MkDocsConfig | None = None
 
     def _registry(self, config: MkDocsConfig) -> Registry:
         if self.registry is None:
             here = Path(config.config_file_path).parent
             root = Path(self.config.root) if self.config.root else layout.find_root(here)
             # `mkdocs serve` is a local look at one's changes, as `credreg serve` is: a preview of uncommitted files.
-            self.registry, self.checked, self.vetted = load_for_build(root, preview=self.serving)
+            try:
+                self.registry, self.checked, self.vetted = load_for_build(root, preview=self.serving)
+            except ProblemsFound as refused:  # `credreg check`'s words, each problem by file and line: no traceback
+                raise PluginError(refused.explain()) from None
         return self.registry
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
         # `mkdocs serve --clean` tells plugins it builds (on_startup's command is "build"), but serves all the same,
@@ -158,9 +168,22 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         self.serving = True
         if self.data_chosen:
             self.served_data = self.data_out
+        if self.registry is not None:  # an edit of the registry's files rebuilds, checked again, as one of docs/
+            from generator.publish.site import VETTED_FOLDERS
+
+            for name in VETTED_FOLDERS:
+                if (self.registry.root / name).is_dir():
+                    server.watch(str(self.registry.root / name))
         return server
 
     def on_shutdown(self) -> None:
+        # A build mkdocs' `on_build_error` never heard of (Ctrl-C, SIGTERM raised as KeyboardInterrupt): its
+        # writers stopped, its hold ended and its staging folders removed, the previous site kept.
+        if self.staged:
+            self.cancel_started()
+            if self.vetted is not None and self.site_named is None:
+                self.vetted.release()
+            self._unstage()
         # `mkdocs serve` deletes its temporary site folder after this; the data beside it is of no more use.
         if self.served_data is not None:
             shutil.rmtree(self.served_data, ignore_errors=True)
@@ -169,6 +192,71 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         self.cancel_started()
         if self.vetted is not None and self.site_named is None:  # `credreg build` releases its own
             self.vetted.release()
+        if self.serving and not self.staged and self.mkdocs_config is not None:
+            # `mkdocs serve`'s rebuild refused: its folder emptied, so no page built from an earlier check is served
+            # as current (the terminal names the refusal's files; the next accepted rebuild serves again).
+            for folder in (Path(self.mkdocs_config.site_dir), self.data_out, self.served_data):
+                if folder is not None and folder.is_dir():
+                    clean_directory(str(folder))
+        self._unstage()
+
+    def _stage(self, config: MkDocsConfig) -> None:
+        """Plain ``mkdocs build`` and ``gh-deploy``: build into staging folders beside the site's folder and the
+        verification data's, swapped in by :meth:`on_post_build` only once the build is accepted, as
+        ``credreg build`` does (its folders' rules too): mkdocs empties the folder it builds into first, so a build
+        refused at its last look (a file changed since the check) or failing midway emptied the published site.
+        Not for ``mkdocs serve``, whose folder is its own temporary one (a refused rebuild empties it: nothing
+        built from a refused registry is served as current), nor ``credreg build``, which stages its own."""
+        from generator.errors import UsageError
+        from generator.publish.build import _clear_abandoned, output_folder
+
+        assert self.registry is not None
+        try:
+            site = output_folder(self.registry.root, Path(config.site_dir), "site_dir")
+        except UsageError as exc:
+            raise PluginError(exc.explain()) from None
+        claimed: list[Claimed] = []
+        try:
+            for out in (site, self.data_out):
+                if out is None:
+                    continue
+                _clear_abandoned(out)
+                stage = claim_folder(out.parent, f".{out.name}.building-", claimed)
+                self.staged.append((stage, out))
+                if self.dirty and out == site and out.is_dir():  # `--dirty`: rebuild over a copy of the site
+                    shutil.copytree(out, stage.path, symlinks=True, dirs_exist_ok=True)
+        except BaseException:
+            self._unstage()
+            for folder in claimed:
+                shutil.rmtree(folder.path, ignore_errors=True)
+                folder.release()
+            raise
+        self.mkdocs_config = config
+        config.site_dir = str(self.staged[0][0].path)
+        if self.data_out is not None:
+            self.data_out = self.staged[1][0].path
+
+    def _unstage(self) -> None:
+        """A refused or failed plain build: its staging folders go, the previous site and data stay."""
+        for stage, out in self.staged:
+            if stage.path != out:
+                shutil.rmtree(stage.path, ignore_errors=True)
+            stage.release()
+        if self.staged and self.mkdocs_config is not None:
+            self.mkdocs_config.site_dir = str(self.staged[0][1])
+            if self.data_chosen and len(self.staged) > 1:
+                self.data_out = self.staged[1][1]
+        self.staged = []
+
+    def _swap_in(self) -> None:
+        """The accepted plain build's staging folders replace the previous ones (the data first)."""
+        from generator.publish.build import _replace
+
+        swaps = [self.staged[1], self.staged[0]] if len(self.staged) > 1 else self.staged
+        try:
+            _replace(*swaps)
+        finally:
+            self._unstage()
 
     def cancel_started(self) -> None:
         """Stop the build's background writers (the verification data's, the search indexer): never leave one
@@ -177,7 +265,17 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             job.cancel()  # a finished one's: nothing to do
         self.started.clear()
 
+    # First of every plugin's and hook's: the staging folder is `site_dir` before any other reads it (one that kept
+    # the folder it read before ours ran wrote into the published site, from a build then refused).
+    @event_priority(float("inf"))
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.site_named is None and self.vetted is not None:
+            # mkdocs keeps this plugin across `mkdocs serve`'s rebuilds: each checks the registry again, under a
+            # hold of its own (the last one's ended with it), and chooses its data folder again.
+            self.registry = self.checked = self.vetted = None
+            if self.data_chosen:
+                self.data_out, self.data_chosen = None, False
+        self.mkdocs_config = config
         registry = self._registry(config)
         governance = registry.governance.model
         # Pre-escaped: mkdocs renders templates without autoescaping.
@@ -201,6 +299,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             self.data_chosen = True
             if self.serving:
                 self.served_data = self.data_out
+        if self.site_named is None and not self.serving and not self.staged:
+            self._stage(config)
         # No repo_url: Material's repository widget would call the GitHub API from every visitor's browser.
         if governance.repository:
             repo = Markup.escape(governance.repository)
@@ -210,6 +310,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         registry = self._registry(config)
         self.cancel_started()  # `mkdocs serve`'s previous build's, finished
+        self._refuse(_registry_files(files, registry.root), DOCS_REFUSED)
         # The site directory was just cleaned: data files go in now, pages are written after.
         self.prepared = prepare_site(
             registry,
@@ -249,16 +350,17 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         return files
 
     def _named(self, config: MkDocsConfig) -> Path:
-        return self.site_named or Path(config.site_dir)
+        return self.site_named or (self.staged[0][1] if self.staged else Path(config.site_dir))
 
-    def _refuse(self, twins: list[Problem]) -> None:
-        """Stop the build when the site would have paths that are one path on some hosts (:mod:`build`'s rule)."""
+    def _refuse(self, twins: list[Problem], summary: str | None = None) -> None:
+        """Stop the build when the site would have paths that are one path on some hosts (:mod:`build`'s rule),
+        or with the ``summary`` given."""
         if not twins:
             return
         from generator.publish.build import TWINS_REFUSED
 
         self.cancel_started()
-        refusal = ProblemsFound(twins, TWINS_REFUSED)
+        refusal = ProblemsFound(twins, summary or TWINS_REFUSED)
         if self.site_named is not None:
             raise refusal  # `credreg build`'s, which reports it as its own check's and publishes nothing
         raise PluginError(refusal.explain())  # plain `mkdocs build`: its way to stop with a message, no traceback
@@ -282,7 +384,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         frame.set_layout(output)
         return ""  # mkdocs writes no file for empty output
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _post_build(self, *, config: MkDocsConfig) -> None:
         """Write the framed pages; wait for the search index and the verification data; write
         ``sitemap-pages.xml``, every page including generated ones (``sitemap.xml`` is an index to it)."""
         assert self.files is not None
@@ -299,9 +401,10 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
                 # Plain `mkdocs build` wrote its pages straight into the site's folder: emptied, as mkdocs empties
                 # it before a build, and the verification data beside it, so nothing built from them is left.
                 self.cancel_started()
-                for folder in (Path(config.site_dir), self.data_out):
-                    if folder is not None and folder.is_dir():
-                        clean_directory(str(folder))
+                if not self.staged:  # `mkdocs serve`'s own folder: emptied, nothing of it served as current
+                    for folder in (Path(config.site_dir), self.data_out):
+                        if folder is not None and folder.is_dir():
+                            clean_directory(str(folder))
                 raise PluginError(changed.explain()) from None
             finally:
                 if (
@@ -325,14 +428,63 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         entries = "".join(f"<url><loc>{escape(url)}</loc></url>\n" for url in urls)
         text = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{entries}</urlset>\n'
         (Path(config.site_dir) / "sitemap-pages.xml").write_text(text, encoding="utf-8")
+
+    @event_priority(float("-inf"))
+    def _post_build_last(self, *, config: MkDocsConfig) -> None:
+        """Plain ``mkdocs build``'s end, after every other plugin's and hook's ``on_post_build`` (mkdocs runs
+        ``hooks:`` after the plugins): the names of what all of them wrote judged, then the staging folders swapped
+        in. Swapped at this plugin's own turn, a later one failing (or Ctrl-C there) reported the build failed
+        with the previous site already replaced."""
         if self.site_named is None:  # plain `mkdocs build`: what was written, data and images too, as credreg build
             from generator.publish.build import output_twins
 
             site = Path(config.site_dir)
-            twins = output_twins(site, site)
+            twins = output_twins(site, self._named(config))
             if self.data_out is not None:
-                twins += output_twins(self.data_out, self.data_out)
+                twins += output_twins(self.data_out, self.staged[1][1] if len(self.staged) > 1 else self.data_out)
             self._refuse(twins)
+            if self.staged and not _strict_warnings(config):  # refused by mkdocs after this event: not swapped in
+                self._swap_in()
+
+    on_post_build = CombinedEvent[..., None](_post_build, _post_build_last)
+
+
+DOCS_REFUSED = "the documentation would publish the registry's own files as mkdocs reads them; nothing was built"
+
+
+def _registry_files(files: Files, root: Path) -> list[Problem]:
+    """Each file mkdocs would copy from the documentation (or the theme) that is one of the registry's, under
+    ``registry/`` or ``keys/`` with links followed (a ``docs_dir`` that is or holds them, a link in ``docs/``):
+    published as mkdocs reads it, outside the check's hold, so a file changed after the check went out unvetted.
+    The registry's files reach the site only as the check read them, through the pages and data built from them."""
+    from generator._internal.files import resolved
+    from generator.publish.site import VETTED_FOLDERS
+
+    home = resolved(root)
+    vetted = [home / name for name in VETTED_FOLDERS]
+    problems = []
+    for file in files:
+        if file.abs_src_path is None:
+            continue
+        source = resolved(Path(file.abs_src_path))
+        if any(source.is_relative_to(folder) for folder in vetted):
+            problems.append(
+                Problem(
+                    Location(source.relative_to(home).as_posix()),
+                    f"mkdocs would copy it to the site as {file.dest_uri} (from {file.abs_src_path}): give a "
+                    "docs_dir that neither is nor holds registry/ or keys/, with no link into them",
+                    code="build.docs-registry",
+                )
+            )
+    return problems
+
+
+def _strict_warnings(config: MkDocsConfig) -> bool:
+    """Whether mkdocs will refuse this build in strict mode once the plugins' ``on_post_build`` is done (it counts
+    the warnings logged with a handler of its own)."""
+    if not config.strict:
+        return False
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)
 
 
 def _verify_fragment() -> str:

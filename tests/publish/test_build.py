@@ -6,12 +6,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -970,3 +973,74 @@ def _with_docs_page_verify(root: Path, tmp_path: Path) -> None:
     config = config.replace("custom_dir: generator/site/overrides", f"custom_dir: {REPO / 'generator/site/overrides'}")
     config = config.replace("docs_dir: docs", f"docs_dir: {docs}")
     (root / "mkdocs.yml").write_text(config)
+
+
+def test_mkdocs_serve_checks_the_registry_again_on_every_rebuild(signer: Signer, tmp_path: Path) -> None:
+    """mkdocs keeps a plugin with a startup event across `mkdocs serve`'s rebuilds, and the plugin kept the registry
+    it had checked at the first build: a rebuild served the first check's registry as current, an edit under
+    ``registry/`` started no rebuild at all (only ``docs/`` was watched), and a rebuild after any registry edit was
+    refused by the first build's spent hold, for good. Now every rebuild checks the registry again, an edit of the
+    registry's files starts one, and a refused rebuild says which file and serves nothing built (an honest edit
+    then serves again)."""
+    _plain_mkdocs(signer.root)
+    issued = signer.award()
+    governance = signer.root / "registry" / "governance.yaml"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    start = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.argv[0] = 'mkdocs'; runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)"
+    )
+    command = [sys.executable, "-c", start, "serve", "-f", str(signer.root / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
+    env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp_path)}
+    served = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+    said: list[str] = []
+    lines: queue.Queue[str] = queue.Queue()
+    assert served.stderr is not None
+    threading.Thread(target=lambda: [lines.put(line) for line in served.stderr or ()], daemon=True).start()
+
+    def wait_for(words: str) -> None:
+        """The server's next line saying ``words``; failed if none comes within two minutes (a rebuild never run)."""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=deadline - time.monotonic())
+            except queue.Empty:
+                break
+            said.append(line)
+            if words in line:
+                return
+        raise AssertionError(f"never said {words!r}:\n" + "".join(said))
+
+    def home() -> str:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as answered:
+                return answered.read().decode()
+        except urllib.error.HTTPError as refused:
+            return f"HTTP {refused.code}"
+
+    try:
+        wait_for("Serving on")
+        assert "A small registry used by the test suite." in home()
+        governance.write_text(governance.read_text().replace("used by the test suite", "edited while served"))
+        wait_for("Documentation built")
+        assert "A small registry edited while served." in home()
+        award = json.loads(issued.path.read_text())
+        award["credentialSubject"]["achievement"]["name"] = "MSc Data Science (Distinction)"
+        issued.path.write_text(json.dumps(award, indent=2))
+        wait_for(issued.path.name)  # the refusal names the tampered award
+        # mkdocs holds every request while its last rebuild failed; nothing built from the earlier check is left.
+        served_folders = list(tmp_path.glob("mkdocs_*"))  # the site's and its verification data's
+        assert len(served_folders) == 2, served_folders
+        assert [p for folder in served_folders for p in folder.rglob("*") if p.is_file()] == []
+        issued.path.unlink()
+        wait_for("Documentation built")
+        assert "A small registry edited while served." in home()
+        served.send_signal(signal.SIGINT)
+        served.wait(timeout=60)
+    finally:
+        if served.poll() is None:
+            served.kill()
+            served.wait()
+    assert "Traceback" not in "".join(said), "".join(said)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from generator import check as check_module
 from generator.errors import ProblemsFound
 from generator.publish import site
 from generator.publish.build import build_site
-from tests.conftest import Signer
+from tests.conftest import REPO, Signer
 from tests.governance.conftest import commit_all, git, init_repo
 
 
@@ -218,17 +219,36 @@ def test_a_change_an_fsmonitor_hook_hides_from_git_is_refused(signer: Signer, tm
     assert not (tmp_path / "site").exists()
 
 
-def test_plain_mkdocs_build_refuses_a_change_after_the_check_and_leaves_no_site(signer: Signer, tmp_path: Path) -> None:
-    """Plain ``mkdocs build`` (the plugin's other way in) writes its pages straight into the site's folder: a file
-    changed after the check was refused only after the site was written, with a traceback, and the folder kept
-    the site built from what the check never read. Now the refusal is mkdocs' own error, naming the file, and the
-    folder is emptied, as mkdocs empties it before a build."""
+def _published(tmp_path: Path) -> dict[Path, bytes]:
+    """Every file of the site ``mine`` and its verification data ``mine-data`` in ``tmp_path``, with its bytes."""
+    return {p: p.read_bytes() for name in ("mine", "mine-data") for p in (tmp_path / name).rglob("*") if p.is_file()}
+
+
+def test_plain_mkdocs_build_refuses_a_change_after_the_check_and_keeps_the_previous_site(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """Plain ``mkdocs build`` (the plugin's other way in) wrote its pages straight into the site's folder, which
+    mkdocs empties first: a file changed after the check was refused only after that, so the refusal emptied the
+    published site and its verification data (a site deployed from the folder went blank). Now the build writes
+    into staging folders swapped in only once accepted, as ``credreg build`` does: the refusal is mkdocs' own
+    error, naming the file, and the previous site and data stay byte for byte, with no staging folder left."""
     from tests.publish.test_build import _plain_mkdocs
 
     issued = signer.award()
     where = issued.path.relative_to(signer.root).as_posix()
     _plain_mkdocs(signer.root)
     site_dir = tmp_path / "mine"
+    first = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(signer.root / "mkdocs.yml"), "-d", str(site_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert first.returncode == 0, first.stderr
+    before = _published(tmp_path)
+    assert site_dir / "index.html" in before
+    assert any(p.is_relative_to(tmp_path / "mine-data") for p in before)
     script = (
         "import json, runpy, sys\n"
         "from pathlib import Path\n"
@@ -256,9 +276,9 @@ def test_plain_mkdocs_build_refuses_a_change_after_the_check_and_leaves_no_site(
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     assert where in done.stderr
-    assert not (site_dir / "index.html").exists()
-    assert not (site_dir / "verify" / "index.json").exists()
-    assert not any(p.is_file() for p in (tmp_path / "mine-data").rglob("*"))
+    after = _published(tmp_path)
+    assert sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_an_award_changed_through_a_shared_mapping_after_the_check_is_never_published(
@@ -488,3 +508,194 @@ def test_a_file_the_secret_search_read_another_version_of_is_never_published(
         (issuer_yaml.relative_to(signer.root).as_posix(), "build.changed")
     ]
     assert "nothing was built" in str(refused.value)
+
+
+def test_plain_mkdocs_build_and_gh_deploy_of_a_refused_registry_keep_and_push_nothing(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """A registry the full check refuses (here an award whose signature no longer covers its bytes), built by plain
+    ``mkdocs build`` or ``mkdocs gh-deploy``: the previous site and data stay byte for byte, no staging folder is
+    left, and ``gh-deploy`` never runs ghp-import (the remote's ``gh-pages`` is the accepted build's)."""
+    from tests.publish.test_build import _plain_mkdocs, tamper
+
+    signer.award()
+    _plain_mkdocs(signer.root)
+    init_repo(signer.root)
+    commit_all(signer.root, "registry")
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(signer.root, "remote", "add", "origin", str(remote))
+    site_dir = tmp_path / "mine"
+
+    def mkdocs(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "mkdocs", *args, "-q", "-f", str(signer.root / "mkdocs.yml")]
+        return subprocess.run(
+            [*command, "-d", str(site_dir)],
+            cwd=signer.root,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
+        )
+
+    deployed = mkdocs("gh-deploy")
+    assert deployed.returncode == 0, deployed.stderr
+    pages = git(remote, "rev-parse", "gh-pages").strip()
+    before = _published(tmp_path)
+    assert site_dir / "index.html" in before
+    where = tamper(signer)
+    commit_all(signer.root, "tampered")
+    for command in ("build", "gh-deploy"):
+        refused = mkdocs(command)
+        assert refused.returncode == 1, refused.stderr
+        assert "Traceback" not in refused.stderr, refused.stderr
+        assert where in refused.stderr, refused.stderr
+        after = _published(tmp_path)
+        assert sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)) == []
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+        assert git(remote, "rev-parse", "gh-pages").strip() == pages
+
+
+@pytest.mark.parametrize("raised", ["RuntimeError('a later hook failed')", "KeyboardInterrupt"])
+def test_plain_mkdocs_build_failing_after_the_plugin_keeps_the_previous_site(
+    signer: Signer, tmp_path: Path, raised: str
+) -> None:
+    """A hook or plugin run after ours at the build's end (mkdocs ``hooks:`` run after the plugins) that fails, or
+    Ctrl-C there: the plugin swapped its staging folders in at its own ``on_post_build``, so a build mkdocs then
+    reported failed had already replaced the published site (and Ctrl-C, which mkdocs' ``on_build_error`` never
+    sees, left the staging folders beside it). Now the swap is the build's last event: the previous site and data
+    stay byte for byte and no staging folder is left."""
+    from tests.publish.test_build import _plain_mkdocs
+
+    signer.award()
+    _plain_mkdocs(signer.root)
+    site_dir = tmp_path / "mine"
+
+    def mkdocs(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "mkdocs", "build", *args, "-q", "-f", str(signer.root / "mkdocs.yml")]
+        return subprocess.run(
+            [*command, "-d", str(site_dir)],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
+        )
+
+    first = mkdocs()
+    assert first.returncode == 0, first.stderr
+    before = _published(tmp_path)
+    assert site_dir / "index.html" in before
+    (signer.root / "late_hook.py").write_text(f"def on_post_build(config):\n    raise {raised}\n")
+    config = signer.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "hooks:\n  - late_hook.py\n")
+    for args in ((), ("--dirty",)):
+        failed = mkdocs(*args)
+        assert failed.returncode != 0, failed.stderr
+        after = _published(tmp_path)
+        assert sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)) == []
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("how", ["link in docs", "docs_dir registry"])
+def test_documentation_holding_the_registry_s_files_is_refused(signer: Signer, tmp_path: Path, how: str) -> None:
+    """mkdocs copies every file of ``docs_dir`` to the site as it is, links followed: a ``docs_dir`` of ``registry/``
+    (or one holding it), or a link in ``docs/`` to ``registry/`` or ``keys/``, published the registry's files as
+    mkdocs read them, outside the check's hold (a file changed after the check went out unvetted), and an award
+    file raw beside its page. Now the build refuses any documentation file that is one of the registry's, naming
+    it, before anything is written: plain ``mkdocs build`` and ``credreg build`` alike."""
+    from tests.publish.test_build import _plain_mkdocs
+
+    signer.award()
+    _plain_mkdocs(signer.root)
+    config = signer.root / "mkdocs.yml"
+    if how == "link in docs":
+        docs = tmp_path / "docs"
+        shutil.copytree(REPO / "docs", docs)
+        (docs / "raw").symlink_to(signer.root / "registry")
+        config.write_text(config.read_text().replace(f"docs_dir: {REPO / 'docs'}", f"docs_dir: {docs}"))
+    else:
+        config.write_text(config.read_text().replace(f"docs_dir: {REPO / 'docs'}", "docs_dir: registry"))
+    site_dir = tmp_path / "mine"
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "registry/governance.yaml" in done.stderr, done.stderr
+    assert not any(p.is_file() for p in tmp_path.rglob("*") if "mine" in p.name or p.name.startswith(".mine"))
+    with pytest.raises(ProblemsFound) as refused:
+        build_site(signer.root, tmp_path / "site")
+    assert "registry/governance.yaml" in [p.location.path for p in refused.value.problems]
+    assert not (tmp_path / "site").exists()
+
+
+def test_plain_mkdocs_build_strict_dirty_and_an_earlier_plugin_keep_the_previous_site(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """The previous site stays byte for byte when mkdocs refuses the build in ``strict`` mode (after the plugins'
+    last event: a warning counted), ``--dirty`` or not; a plugin whose ``on_config`` ran before ours kept the real
+    ``site_dir`` and wrote into the published site from a build then refused (here a hook given the first turn,
+    then failing). Now the plugin's ``on_config`` runs first, so every other plugin sees the staging folder. An
+    accepted ``--dirty`` build replaces the site, keeping what the previous build wrote."""
+    from tests.publish.test_build import _plain_mkdocs
+
+    signer.award()
+    _plain_mkdocs(signer.root)
+    config = signer.root / "mkdocs.yml"
+    docs = tmp_path / "docs"
+    shutil.copytree(REPO / "docs", docs)
+    config.write_text(config.read_text().replace(f"docs_dir: {REPO / 'docs'}", f"docs_dir: {docs}"))
+    site_dir = tmp_path / "mine"
+
+    def mkdocs(*args: str) -> subprocess.CompletedProcess[str]:
+        # Not -q: mkdocs counts no warning it does not log, and so refuses nothing in strict mode.
+        command = [sys.executable, "-m", "mkdocs", "build", *args, "-f", str(config), "-d", str(site_dir)]
+        return subprocess.run(
+            command, capture_output=True, text=True, check=False, env=os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+        )
+
+    first = mkdocs()
+    assert first.returncode == 0, first.stderr
+    (site_dir / "kept-by-dirty.txt").write_text("from an earlier build\n")
+    dirty = mkdocs("--dirty")
+    assert dirty.returncode == 0, dirty.stderr
+    assert (site_dir / "kept-by-dirty.txt").is_file()
+    before = _published(tmp_path)
+
+    def unchanged() -> None:
+        after = _published(tmp_path)
+        assert sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)) == []
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+    (signer.root / "warn_hook.py").write_text(
+        "import logging\n"
+        "def on_post_build(config):\n"
+        "    logging.getLogger('mkdocs.plugins.warn_hook').warning('a warning at the end')\n"
+    )
+    plain = config.read_text()
+    config.write_text(plain + "hooks:\n  - warn_hook.py\n")
+    for args in (("--strict",), ("--strict", "--dirty")):
+        refused = mkdocs(*args)
+        assert refused.returncode == 1, refused.stderr
+        assert "strict mode" in refused.stdout + refused.stderr, refused.stderr
+        unchanged()
+    config.write_text(plain)
+    (signer.root / "early_hook.py").write_text(
+        "from pathlib import Path\n"
+        "from mkdocs.plugins import event_priority\n"
+        "seen = []\n"
+        "@event_priority(100)\n"
+        "def on_config(config):\n"
+        "    seen.append(config.site_dir)\n"
+        "def on_post_build(config):\n"
+        "    (Path(seen[0]) / 'written-early.txt').write_text('a refused build')\n"
+        "    raise RuntimeError('refused after writing')\n"
+    )
+    config.write_text(config.read_text() + "hooks:\n  - early_hook.py\n")
+    refused = mkdocs()
+    assert refused.returncode == 1, refused.stderr
+    unchanged()
