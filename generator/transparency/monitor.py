@@ -318,11 +318,16 @@ def judge_run(
     receipt = hashlib.sha256("\n\n".join(words).encode()).hexdigest()[:32] if held else ""
     # The announcements this checkpoint holds, vouched for by the quorum that cosigned it (it is saved only so): with
     # those kept while the same policy was held, never across a change (they were vouched for by other witnesses).
+    # In the log's order, each once where it was last announced: the latest is the one taken up (handover.py).
     earlier = kept.get("announced") if kept is not None and not changed else None
-    announced = sorted(
-        {*(a for a in (earlier if isinstance(earlier, list) else []) if isinstance(a, str))}
-        | {entry.sha256 for _index, entry in result.announced}
-    )
+    announced: list[str] = []
+    for digest in [
+        *(a for a in (earlier if isinstance(earlier, list) else []) if isinstance(a, str)),
+        *(entry.sha256 for _index, entry in result.announced),
+    ]:
+        if digest in announced:
+            announced.remove(digest)
+        announced.append(digest)
     saved = {**policy, "announced": announced} if announced else dict(policy)
     return RunVerdict(tuple(alerts), held, unwitnessed, saved, handed_over, receipt)
 
