@@ -2283,12 +2283,16 @@ def test_a_quorum_written_as_a_fraction_is_refused_alike_in_python_and_js(node: 
         (kept % (json.dumps(_W1), "1.0"), kept % (json.dumps(_W2), "1"), _ORIGIN, [ann]),
         (kept % (json.dumps(_W1), "1"), kept % (json.dumps(_W1), "1.0"), _ORIGIN, []),  # "unchanged" but 1.0
         (kept % (json.dumps(_W1), "1"), kept % (json.dumps("quorum: 1.0"), "1"), _ORIGIN, []),  # in a string
+        # Only the policy's own quorum counts, wherever the object's keys put a nested one first.
+        (kept % (json.dumps(_W1), "1"), '{"5": {"quorum": 1}, ' + kept[1:] % (json.dumps(_W2), "1.0"), _ORIGIN, [ann]),
+        (kept % (json.dumps(_W1), "1"), '{"5": {"quorum": 1.0}, ' + kept[1:] % (json.dumps(_W2), "1"), _ORIGIN, [ann]),
     ]
     got = node(op="handover-text", cases=cases)["problems"]
     want = [handover_problem({**json.loads(k), "announced": a}, json.loads(n), o) for k, n, o, a in cases]
     assert got == want
     assert want[0] is None
-    assert all(problem is not None for problem in want[1:])
+    assert all(problem is not None for problem in want[1:8])
+    assert want[8] is None
 
 
 def _handover_site(log_repo: LogRepo, tmp_path: Path, site: Path, *, swap: bool) -> Any:

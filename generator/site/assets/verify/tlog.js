@@ -599,23 +599,19 @@ export async function logCheck(site, hash, storage, document = null, entry = nul
  */
 export function readPolicy(text) {
   const value = parseJSON(text);
-  const spelled = [];
-  // Each string (a key or a value, consumed whole so that no text inside one is read as a key), and the number
-  // written after it when it is a key. Only keys JSON.parse reads as "quorum" count, however escaped.
-  for (const match of text.matchAll(/("(?:[^"\\]|\\.)*")(?:\s*:\s*(-?[0-9][0-9.eE+-]*))?/g)) {
-    if (match[2] !== undefined && JSON.parse(match[1]) === "quorum" && !/^-?(?:0|[1-9][0-9]*)$/.test(match[2]))
-      spelled.push(match[2]);
+  if (value === null || typeof value !== "object" || Array.isArray(value) || typeof value.quorum !== "number")
+    return value;
+  // The policy's own quorum as written: each string is consumed whole (no text inside one is read as a key or a
+  // bracket), brackets outside strings give the depth, and only a key at depth 1 that JSON.parse reads as
+  // "quorum" (however escaped) counts. parseJSON refused a key written twice, so there is one.
+  let depth = 0;
+  let written = null;
+  for (const match of text.matchAll(/("(?:[^"\\]|\\.)*")(?:\s*:\s*(-?[0-9][0-9.eE+-]*))?|([{[])|([}\]])/g)) {
+    if (match[3] !== undefined) depth += 1;
+    else if (match[4] !== undefined) depth -= 1;
+    else if (depth === 1 && match[2] !== undefined && JSON.parse(match[1]) === "quorum") written = match[2];
   }
-  if (spelled.length === 0) return value;
-  const mark = (node) => {
-    if (Array.isArray(node)) return node.map(mark);
-    if (node === null || typeof node !== "object") return node;
-    const out = {};
-    for (const [name, item] of Object.entries(node))
-      out[name] = name === "quorum" && typeof item === "number" && spelled.length ? spelled.shift() : mark(item);
-    return out;
-  };
-  return mark(value);
+  return written === null || /^-?(?:0|[1-9][0-9]*)$/.test(written) ? value : { ...value, quorum: written };
 }
 
 /** The site's log/policy.json (null when it has none), read by `readPolicy`. */
