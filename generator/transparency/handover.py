@@ -120,15 +120,16 @@ def handover_problem(kept: dict[str, Any], now: dict[str, Any], origin: str) -> 
     have B cosign. An announcement a reader cannot tell is from its set (the hash names the set handed over from,
     but only the registry knows which sets it meant) also withdraws the earlier one: whoever holds the log key can
     always stall a hand-over (it can stop publishing), never steer one."""
+    witnesses, quorum = now.get("witnesses"), now.get("quorum")
+    # Before "unchanged": 1.0 and 1.00 are one float to Python and two texts to the page (tlog.js readPolicy).
+    if not isinstance(quorum, int) or isinstance(quorum, bool) or abs(quorum) > _SAFE:
+        return "the quorum is not a whole number (written 1.0, say, or true, or too large)"
     if _core(kept) == _core(now):
         return None
     if kept.get("vkey") != now.get("vkey"):
         return "the log key changed: a hand-over replaces witnesses, never the log's own key"
-    witnesses, quorum = now.get("witnesses"), now.get("quorum")
     if not isinstance(witnesses, list) or not all(isinstance(w, str) for w in witnesses):
         return "the witnesses do not read"
-    if not isinstance(quorum, int) or isinstance(quorum, bool) or abs(quorum) > _SAFE:
-        return "the quorum is not a whole number (written 1.0, say, or true, or too large)"
     if quorum < 1:
         return (
             "a quorum of no witness is never a hand-over: the log key alone would vouch for the log, the holder "

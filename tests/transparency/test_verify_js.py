@@ -2286,6 +2286,12 @@ def test_a_quorum_written_as_a_fraction_is_refused_alike_in_python_and_js(node: 
         # Only the policy's own quorum counts, wherever the object's keys put a nested one first.
         (kept % (json.dumps(_W1), "1"), '{"5": {"quorum": 1}, ' + kept[1:] % (json.dumps(_W2), "1.0"), _ORIGIN, [ann]),
         (kept % (json.dumps(_W1), "1"), '{"5": {"quorum": 1.0}, ' + kept[1:] % (json.dumps(_W2), "1"), _ORIGIN, [ann]),
+        # One fraction spelled two ways: Python reads the same float (unchanged, then), the page two texts. Both
+        # refuse it: a quorum that is no whole number is no policy, changed or not.
+        (kept % (json.dumps(_W1), "1.0"), kept % (json.dumps(_W1), "1.00"), _ORIGIN, []),
+        (kept % (json.dumps(_W1), "1.0"), kept % (json.dumps(_W1), "1e0"), _ORIGIN, []),
+        (kept % (json.dumps(_W1), "1.0"), kept % (json.dumps(_W1), "1.0"), _ORIGIN, []),
+        (kept % (json.dumps(_W1), "0.5"), kept % (json.dumps(_W1), "5e-1"), _ORIGIN, []),
     ]
     got = node(op="handover-text", cases=cases)["problems"]
     want = [handover_problem({**json.loads(k), "announced": a}, json.loads(n), o) for k, n, o, a in cases]
@@ -2293,6 +2299,7 @@ def test_a_quorum_written_as_a_fraction_is_refused_alike_in_python_and_js(node: 
     assert want[0] is None
     assert all(problem is not None for problem in want[1:8])
     assert want[8] is None
+    assert all("not a whole number" in str(problem) for problem in want[9:13])
 
 
 def _handover_site(log_repo: LogRepo, tmp_path: Path, site: Path, *, swap: bool) -> Any:

@@ -1200,11 +1200,12 @@ export async function policyHash(origin, witnesses, quorum, held, heldQuorum) {
  */
 export async function handoverProblem(kept, now, origin, announced) {
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const { witnesses, quorum } = now;
+  // Before "unchanged": 1.0 and 1.00 are one float to Python and two texts here (readPolicy).
+  if (!Number.isSafeInteger(quorum)) return "the quorum is not a whole number (written 1.0, say, or true, or too large)";
   if (same(kept.vkey, now.vkey) && same(kept.witnesses, now.witnesses) && same(kept.quorum, now.quorum)) return null;
   if (!same(kept.vkey, now.vkey)) return "the log key changed: a hand-over replaces witnesses, never the log's own key";
-  const { witnesses, quorum } = now;
   if (!Array.isArray(witnesses) || !witnesses.every((w) => typeof w === "string")) return "the witnesses do not read";
-  if (!Number.isSafeInteger(quorum)) return "the quorum is not a whole number (written 1.0, say, or true, or too large)";
   if (quorum < 1)
     return (
       "a quorum of no witness is never a hand-over: the log key alone would vouch for the log, the holder " +
