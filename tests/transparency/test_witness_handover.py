@@ -298,3 +298,49 @@ def test_the_rule_takes_up_only_the_latest_announcement() -> None:
     assert "withdrawn" in str(handover_problem(_kept(withdrawn, latest), now, ORIGIN))
     assert handover_problem(_kept(withdrawn, latest), {**now, "witnesses": other}, ORIGIN) is None
     assert handover_problem(_kept(latest, withdrawn), now, ORIGIN) is None  # announced again after
+
+
+@pytest.mark.parametrize("saved_by", ["earlier credreg", "this credreg"])
+def test_announcements_an_earlier_credreg_kept_sorted_by_hash_are_not_read_as_the_log_order(
+    log_repo: LogRepo, tmp_path: Path, saved_by: str
+) -> None:
+    """A→B announced, then corrected to A→C, both saved by a credreg that kept ``announced`` sorted by hash (here
+    the withdrawn B sorts last). Read as the log's order, the last would be taken up: whoever holds the repository,
+    the log key and B's leaked key listed B, had B cosign, and the monitor took B up in silence. Which of an earlier
+    credreg's announcements is the latest cannot be told: the change is an alert (acknowledged once), as it was
+    before hand-overs were followed. One this credreg saved is in the log's order: C is taken up."""
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(ISSUER, "--log", str(log_repo.state), "--save", str(saved))
+    first, second = _witness(tmp_path, "first"), _witness(tmp_path, "second")
+    watched = _watched(log_repo, saved)
+    _announce(log_repo, first)
+    log_repo.publish()
+    log_repo.monitor(*watched, ok=False)
+    log_repo.acknowledged(*watched, ok=False)
+    _reannounce(log_repo, second)
+    log_repo.publish()
+    log_repo.monitor(*watched, ok=False)
+    log_repo.acknowledged(*watched, ok=False)
+    old = [log_repo.witness.verifier.vkey]
+    withdrawn = policy_hash(ORIGIN, [first.verifier.vkey], 1, old, 1)
+    latest = policy_hash(ORIGIN, [second.verifier.vkey], 1, old, 1)
+    policy_file = Path(f"{saved}.policy.json")
+    kept = json.loads(policy_file.read_text())
+    if saved_by == "earlier credreg":
+        kept = {name: kept[name] for name in ("vkey", "witnesses", "quorum")} | {"announced": [latest, withdrawn]}
+        policy_file.write_text(json.dumps(kept, indent=2) + "\n")
+        chosen = first
+    else:
+        chosen = second
+    _take_up(log_repo, chosen, "c0de")
+    log_repo.publish()
+    _cosign(log_repo, tmp_path, chosen)
+    done = log_repo.credreg("log", "monitor", *watched, ok=saved_by == "this credreg")
+    if saved_by == "this credreg":
+        assert "ALERT" not in done.stderr, done.stderr
+        assert "taken up" in done.stderr
+    else:
+        assert "ALERT: registry/governance.yaml lists other witnesses than when you saved" in done.stderr
+        assert "sorted by hash" in done.stderr
+        assert "taken up" not in done.stderr
