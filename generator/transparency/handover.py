@@ -26,6 +26,21 @@ nothing of its entries). What it closes is the silent swap: a view cosigned only
 shown announced, a hand-over shown to one reader and not to others, one replayed from another log, or one
 the old witnesses never cosigned. Each issuer's monitor names the announcement the day it is published.
 
+**The latest announcement is the one meant.** ``log.handover`` corrected (C in place of B, say because B's key
+leaked) is announced again from the same witnesses: a reader that saw both takes up only the later one (the
+monitor keeps ``announced`` in the log's order). Taking up either would let whoever holds the repository, the log
+key and B's key list B and have B cosign. The page is shown one announcement (``log/policy.json``'s ``handover``,
+the last in the log) and cannot tell from it that a later one withdrew it: a host holding the log key and B's key
+may serve the withdrawn one to a visitor who last saw the log before the correction. Closing that needs the list
+of announcements proven complete (an index line, as keys' retirements have): not done yet.
+
+**Two hand-overs in a row are not followed yet.** A reader that last saw the log under A, back after A→B and
+B→C, holds no checkpoint B's quorum cosigned: the B→C announcement (from B) hands nothing over from A, and the
+reader fails (the page) or alerts once (a monitor) as on any change. Following the chain needs each later step's
+announcement in a checkpoint the previous set's quorum cosigned, served with consistency to the checkpoint served;
+the log keeps only its latest checkpoint. Operators leave each step's window open long enough
+(docs/transparency-log-operators.md).
+
 **No witness is never a hand-over** (a quorum of 0, or fewer witnesses than the quorum, is refused): a log no witness
 cosigns is vouched for by the log key alone, the very holder the witnesses guard against. Taken up from an
 announcement, it would let whoever holds the log's key end witnessing by announcing so, and from then on show any
@@ -83,23 +98,39 @@ def policy_hash(origin: str, witnesses: Iterable[str], quorum: int, held: Iterab
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _core(policy: dict[str, Any]) -> tuple[object, object, object]:
-    return policy.get("vkey"), policy.get("witnesses"), policy.get("quorum")
+#: The largest integer tlog.js reads exactly (Number.MAX_SAFE_INTEGER): a larger quorum is no number to the page.
+_SAFE = 2**53 - 1
+
+
+def _core(policy: dict[str, Any]) -> str:
+    """The policy's log key, witnesses and quorum, as JSON: a quorum of ``1.0`` or ``true`` is not the quorum 1
+    (Python's ``==`` says it is; tlog.js compares JSON texts, and reads a ``1.0`` policy.json writes as such)."""
+    return json.dumps([policy.get("vkey"), policy.get("witnesses"), policy.get("quorum")], sort_keys=True)
 
 
 def handover_problem(kept: dict[str, Any], now: dict[str, Any], origin: str) -> str | None:
     """Why ``now`` (``{"vkey", "witnesses", "quorum"}``, the governance's) may not be taken up in place of ``kept``
     (what the reader held the log to, with ``announced``: the hashes of the announcements it saw included in a
-    checkpoint cosigned by ``kept``'s quorum of ``kept``'s witnesses), for the log ``origin``; None when it may (or
-    when nothing changed)."""
+    checkpoint cosigned by ``kept``'s quorum of ``kept``'s witnesses, in the log's order), for the log ``origin``;
+    None when it may (or when nothing changed).
+
+    Only the **latest** of ``announced`` is taken up: an announcement followed in the log by another, made while
+    the same witnesses were held to, was withdrawn (``log.handover`` corrected from B to C, say because B's key
+    leaked). Taking up any one seen would let whoever holds the repository, the log key and B's key list B and
+    have B cosign. An announcement a reader cannot tell is from its set (the hash names the set handed over from,
+    but only the registry knows which sets it meant) also withdraws the earlier one: whoever holds the log key can
+    always stall a hand-over (it can stop publishing), never steer one."""
+    witnesses, quorum = now.get("witnesses"), now.get("quorum")
+    # Before "unchanged": 1.0 and 1.00 are one float to Python and two texts to the page (tlog.js readPolicy).
+    if not isinstance(quorum, int) or isinstance(quorum, bool) or abs(quorum) > _SAFE:
+        return "the quorum is not a whole number (written 1.0, say, or true, or too large)"
     if _core(kept) == _core(now):
         return None
     if kept.get("vkey") != now.get("vkey"):
         return "the log key changed: a hand-over replaces witnesses, never the log's own key"
-    witnesses, quorum = now.get("witnesses"), now.get("quorum")
     if not isinstance(witnesses, list) or not all(isinstance(w, str) for w in witnesses):
         return "the witnesses do not read"
-    if not isinstance(quorum, int) or isinstance(quorum, bool) or quorum < 1:
+    if quorum < 1:
         return (
             "a quorum of no witness is never a hand-over: the log key alone would vouch for the log, the holder "
             "the witnesses guard against"
@@ -114,5 +145,10 @@ def handover_problem(kept: dict[str, Any], now: dict[str, Any], origin: str) -> 
         return (
             "no announcement of these witnesses and quorum for this log, from the witnesses held to before (a "
             "witnesses-announced entry), was seen in a checkpoint cosigned by their quorum"
+        )
+    if announced[-1] != digest:
+        return (
+            "these witnesses and quorum were announced, then withdrawn: a later announcement, made while the "
+            "witnesses held to before were listed, names others (the latest is the one the registry means)"
         )
     return None

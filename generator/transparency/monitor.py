@@ -238,7 +238,14 @@ def judge_run(
     core = {name: policy.get(name) for name in ("vkey", "witnesses", "quorum")}
     changed = kept_policy is not None and (kept is None or {name: kept.get(name) for name in core} != core)
     refused = (
-        (handover_problem(kept, policy, checkpoint.origin) if kept is not None else "the kept record is no object")
+        (
+            _unordered(kept)
+            or (
+                handover_problem(kept, policy, checkpoint.origin)
+                if kept is not None
+                else "the kept record is no object"
+            )
+        )
         if changed
         else None
     )
@@ -318,13 +325,42 @@ def judge_run(
     receipt = hashlib.sha256("\n\n".join(words).encode()).hexdigest()[:32] if held else ""
     # The announcements this checkpoint holds, vouched for by the quorum that cosigned it (it is saved only so): with
     # those kept while the same policy was held, never across a change (they were vouched for by other witnesses).
+    # In the log's order, each once where it was last announced: the latest is the one taken up (handover.py).
     earlier = kept.get("announced") if kept is not None and not changed else None
-    announced = sorted(
-        {*(a for a in (earlier if isinstance(earlier, list) else []) if isinstance(a, str))}
-        | {entry.sha256 for _index, entry in result.announced}
-    )
+    announced: list[str] = []
+    for digest in [
+        *(a for a in (earlier if isinstance(earlier, list) else []) if isinstance(a, str)),
+        *(entry.sha256 for _index, entry in result.announced),
+    ]:
+        if digest in announced:
+            announced.remove(digest)
+        announced.append(digest)
+    # The last is the latest when this run read one (it follows every kept one in the log), or the kept were so.
+    ordered = bool(result.announced) or (kept is not None and not changed and _unordered(kept) is None)
     saved = {**policy, "announced": announced} if announced else dict(policy)
+    if len(announced) > 1 and ordered:
+        saved[ORDERED] = ORDERED_VALUE
     return RunVerdict(tuple(alerts), held, unwitnessed, saved, handed_over, receipt)
+
+
+#: Beside ``announced`` in ``<save>.policy.json``: the list is in the log's order, its last the latest
+#: (handover.py). A credreg before this one kept it sorted by hash, without this key.
+ORDERED, ORDERED_VALUE = "announced_order", "log"
+
+
+def _unordered(kept: dict[str, Any] | None) -> str | None:
+    """Why the latest of ``kept``'s announcements cannot be told (None when it can): two or more, kept by a credreg
+    that sorted them by hash. Read as the log's order, the last, which may be one the registry withdrew (B, whose key
+    leaked, corrected to C), would be taken up."""
+    if kept is None or kept.get(ORDERED) == ORDERED_VALUE:
+        return None
+    announced = kept.get("announced")
+    if not isinstance(announced, list) or len(announced) < 2:
+        return None
+    return (
+        f"the {len(announced)} announcements kept beside --since were saved by an earlier credreg, sorted by hash, "
+        "not in the log's order: which is the latest (the one the registry means) cannot be told"
+    )
 
 
 def _entry(log: VerifiedLog, index: int) -> LogEntry:

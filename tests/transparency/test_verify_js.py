@@ -190,6 +190,13 @@ async function handle(req) {
       hashes.push(await T.policyHash(origin, witnesses, quorum, held, heldQuorum));
     return { problems, hashes };
   }
+  if (req.op === "handover-text") {
+    // Policies as the page reads log/policy.json's text (readPolicy), not as this line's JSON.parse read them.
+    const problems = [];
+    for (const [kept, now, origin, announced] of req.cases)
+      problems.push(await T.handoverProblem(T.readPolicy(kept), T.readPolicy(now), origin, announced));
+    return { problems };
+  }
   throw new Error(`unknown op ${req.op}`);
 }
 
@@ -2227,6 +2234,10 @@ def _handover_cases() -> list[tuple[dict[str, Any], dict[str, Any], str, list[st
         ({**kept, "quorum": True}, now, _ORIGIN, [ann]),
         # The page remembers witnesses as hex keys: an announcement names those (from a verifier key, the same).
         ({**kept, "witnesses": [_HEX]}, now, _ORIGIN, [policy_hash(_ORIGIN, [_W2], 1, [_VKEY], 1)]),
+        # Announced, then withdrawn by a later announcement (in the log's order); announced again after it.
+        (kept, now, _ORIGIN, [ann, policy_hash(_ORIGIN, [_W3], 1, [_W1], 1)]),
+        (kept, now, _ORIGIN, [policy_hash(_ORIGIN, [_W3], 1, [_W1], 1), ann]),
+        (kept, {**now, "quorum": 2**60}, _ORIGIN, [ann]),  # beyond the integers the page reads exactly
     ]
 
 
@@ -2244,7 +2255,51 @@ def test_the_handover_rule_is_one_rule_in_python_and_js(node: Node) -> None:
     assert want[7] is None
     assert all(problem is not None for problem in want[2:7] + want[8:15] + want[16:19])
     assert want[19] is None
+    assert "withdrawn" in str(want[20])
+    assert want[21] is None
+    assert "not a whole number" in str(want[22])
     assert got["hashes"] == [policy_hash(*h) for h in hashes]
+
+
+def test_a_quorum_written_as_a_fraction_is_refused_alike_in_python_and_js(node: Node) -> None:
+    """A policy whose quorum is written ``1.0`` (or ``1e0``, or as an escaped key): Python reads a float and refuses
+    it as a quorum; JSON.parse read the number 1, so the page took the hand-over up (or called it unchanged) where
+    Python refused it. The page now reads the quorum as written (tlog.js readPolicy), and both refuse in the same
+    words; a quorum written as a whole number is still taken up."""
+    from generator.transparency.handover import handover_problem, policy_hash
+
+    kept = '{"vkey": "log+1+A", "witnesses": [%s], "quorum": %s}'
+    ann = policy_hash(_ORIGIN, [_W2], 1, [_W1], 1)
+    cases = [
+        (kept % (json.dumps(_W1), "1"), kept % (json.dumps(_W2), "1"), _ORIGIN, [ann]),  # taken up
+        (kept % (json.dumps(_W1), "1"), kept % (json.dumps(_W2), "1.0"), _ORIGIN, [ann]),
+        (kept % (json.dumps(_W1), "1"), kept % (json.dumps(_W2), "1e0"), _ORIGIN, [ann]),
+        (
+            kept % (json.dumps(_W1), "1"),
+            kept.replace('"quorum"', '"quor\\u0075m"') % (json.dumps(_W2), "1.0"),
+            _ORIGIN,
+            [ann],
+        ),  # the key escaped
+        (kept % (json.dumps(_W1), "1.0"), kept % (json.dumps(_W2), "1"), _ORIGIN, [ann]),
+        (kept % (json.dumps(_W1), "1"), kept % (json.dumps(_W1), "1.0"), _ORIGIN, []),  # "unchanged" but 1.0
+        (kept % (json.dumps(_W1), "1"), kept % (json.dumps("quorum: 1.0"), "1"), _ORIGIN, []),  # in a string
+        # Only the policy's own quorum counts, wherever the object's keys put a nested one first.
+        (kept % (json.dumps(_W1), "1"), '{"5": {"quorum": 1}, ' + kept[1:] % (json.dumps(_W2), "1.0"), _ORIGIN, [ann]),
+        (kept % (json.dumps(_W1), "1"), '{"5": {"quorum": 1.0}, ' + kept[1:] % (json.dumps(_W2), "1"), _ORIGIN, [ann]),
+        # One fraction spelled two ways: Python reads the same float (unchanged, then), the page two texts. Both
+        # refuse it: a quorum that is no whole number is no policy, changed or not.
+        (kept % (json.dumps(_W1), "1.0"), kept % (json.dumps(_W1), "1.00"), _ORIGIN, []),
+        (kept % (json.dumps(_W1), "1.0"), kept % (json.dumps(_W1), "1e0"), _ORIGIN, []),
+        (kept % (json.dumps(_W1), "1.0"), kept % (json.dumps(_W1), "1.0"), _ORIGIN, []),
+        (kept % (json.dumps(_W1), "0.5"), kept % (json.dumps(_W1), "5e-1"), _ORIGIN, []),
+    ]
+    got = node(op="handover-text", cases=cases)["problems"]
+    want = [handover_problem({**json.loads(k), "announced": a}, json.loads(n), o) for k, n, o, a in cases]
+    assert got == want
+    assert want[0] is None
+    assert all(problem is not None for problem in want[1:8])
+    assert want[8] is None
+    assert all("not a whole number" in str(problem) for problem in want[9:13])
 
 
 def _handover_site(log_repo: LogRepo, tmp_path: Path, site: Path, *, swap: bool) -> Any:

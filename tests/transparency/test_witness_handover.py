@@ -237,3 +237,110 @@ def test_an_announcement_hands_over_only_from_the_witnesses_it_was_made_under() 
     assert handover_problem(back, {"vkey": "log+1+A", "witnesses": OLD, "quorum": 1}, ORIGIN) is None
     other = {**kept, "announced": [policy_hash(ORIGIN, OLD, 1, NEW, 2)]}
     assert handover_problem(other, {"vkey": "log+1+A", "witnesses": OLD, "quorum": 1}, ORIGIN) is not None
+
+
+def _reannounce(repo: LogRepo, witness: NoteSigner) -> None:
+    """``log.handover`` corrected to name ``witness`` instead (the set announced before withdrawn)."""
+    governance = repo.root / "registry/governance.yaml"
+    text = governance.read_text().split("  handover:\n")[0]
+    text += f"  handover:\n    witnesses:\n      - name: Next witness\n        vkey: {witness.verifier.vkey}\n"
+    governance.write_text(text + "    quorum: 1\n")
+    commit_all(repo.root, "announce other witnesses instead")
+
+
+@pytest.mark.parametrize("listed", ["withdrawn", "latest"])
+def test_a_monitor_takes_up_only_the_latest_announcement_from_the_set_it_holds(
+    log_repo: LogRepo, tmp_path: Path, listed: str
+) -> None:
+    """A→B announced and cosigned, then corrected to A→C (B's key leaked, say), both seen by the monitor. Whoever
+    holds the repository, the log key and B's leaked key lists B and has B cosign: before, the monitor took B up in
+    silence (any announcement it kept counted). The latest announcement from the set held is what the registry
+    means; an earlier one is withdrawn: B is an alert, C is taken up."""
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(ISSUER, "--log", str(log_repo.state), "--save", str(saved))
+    first, second = _witness(tmp_path, "first"), _witness(tmp_path, "second")
+    watched = _watched(log_repo, saved)
+    _announce(log_repo, first)
+    log_repo.publish()
+    log_repo.monitor(*watched, ok=False)  # cosigned by the old witness
+    log_repo.acknowledged(*watched, ok=False)
+    _reannounce(log_repo, second)
+    log_repo.publish()
+    log_repo.monitor(*watched, ok=False)
+    log_repo.acknowledged(*watched, ok=False)
+    old = [log_repo.witness.verifier.vkey]
+    kept = json.loads(Path(f"{saved}.policy.json").read_text())
+    assert kept["announced"] == [
+        policy_hash(ORIGIN, [first.verifier.vkey], 1, old, 1),
+        policy_hash(ORIGIN, [second.verifier.vkey], 1, old, 1),
+    ]  # in the log's order
+    chosen = first if listed == "withdrawn" else second
+    _take_up(log_repo, chosen, "c0de")
+    log_repo.publish()
+    _cosign(log_repo, tmp_path, chosen)
+    done = log_repo.credreg("log", "monitor", *watched, ok=listed == "latest")
+    if listed == "latest":
+        assert "ALERT" not in done.stderr, done.stderr
+        assert "taken up" in done.stderr
+    else:
+        assert "ALERT: registry/governance.yaml lists other witnesses than when you saved" in done.stderr
+        assert "withdrawn" in done.stderr
+        assert "taken up" not in done.stderr
+
+
+def test_the_rule_takes_up_only_the_latest_announcement() -> None:
+    """``announced`` is in the log's order: the last is the one the registry means, an earlier one withdrawn."""
+    other = ["witness.example.org/other+00000000+BEEE"]
+    now = {"vkey": "log+1+A", "witnesses": NEW, "quorum": 1}
+    withdrawn = policy_hash(ORIGIN, NEW, 1, OLD, 1)
+    latest = policy_hash(ORIGIN, other, 1, OLD, 1)
+    assert "withdrawn" in str(handover_problem(_kept(withdrawn, latest), now, ORIGIN))
+    assert handover_problem(_kept(withdrawn, latest), {**now, "witnesses": other}, ORIGIN) is None
+    assert handover_problem(_kept(latest, withdrawn), now, ORIGIN) is None  # announced again after
+
+
+@pytest.mark.parametrize("saved_by", ["earlier credreg", "this credreg"])
+def test_announcements_an_earlier_credreg_kept_sorted_by_hash_are_not_read_as_the_log_order(
+    log_repo: LogRepo, tmp_path: Path, saved_by: str
+) -> None:
+    """A→B announced, then corrected to A→C, both saved by a credreg that kept ``announced`` sorted by hash (here
+    the withdrawn B sorts last). Read as the log's order, the last would be taken up: whoever holds the repository,
+    the log key and B's leaked key listed B, had B cosign, and the monitor took B up in silence. Which of an earlier
+    credreg's announcements is the latest cannot be told: the change is an alert (acknowledged once), as it was
+    before hand-overs were followed. One this credreg saved is in the log's order: C is taken up."""
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(ISSUER, "--log", str(log_repo.state), "--save", str(saved))
+    first, second = _witness(tmp_path, "first"), _witness(tmp_path, "second")
+    watched = _watched(log_repo, saved)
+    _announce(log_repo, first)
+    log_repo.publish()
+    log_repo.monitor(*watched, ok=False)
+    log_repo.acknowledged(*watched, ok=False)
+    _reannounce(log_repo, second)
+    log_repo.publish()
+    log_repo.monitor(*watched, ok=False)
+    log_repo.acknowledged(*watched, ok=False)
+    old = [log_repo.witness.verifier.vkey]
+    withdrawn = policy_hash(ORIGIN, [first.verifier.vkey], 1, old, 1)
+    latest = policy_hash(ORIGIN, [second.verifier.vkey], 1, old, 1)
+    policy_file = Path(f"{saved}.policy.json")
+    kept = json.loads(policy_file.read_text())
+    if saved_by == "earlier credreg":
+        kept = {name: kept[name] for name in ("vkey", "witnesses", "quorum")} | {"announced": [latest, withdrawn]}
+        policy_file.write_text(json.dumps(kept, indent=2) + "\n")
+        chosen = first
+    else:
+        chosen = second
+    _take_up(log_repo, chosen, "c0de")
+    log_repo.publish()
+    _cosign(log_repo, tmp_path, chosen)
+    done = log_repo.credreg("log", "monitor", *watched, ok=saved_by == "this credreg")
+    if saved_by == "this credreg":
+        assert "ALERT" not in done.stderr, done.stderr
+        assert "taken up" in done.stderr
+    else:
+        assert "ALERT: registry/governance.yaml lists other witnesses than when you saved" in done.stderr
+        assert "sorted by hash" in done.stderr
+        assert "taken up" not in done.stderr

@@ -5,6 +5,7 @@
 // generator/transparency/inclusion.py; tests/site/test_verify_tlog.py runs both on the same logs.
 
 import { sha256, toHex } from "./encoding.js";
+import { parseJSON } from "./jcs.js";
 import { check, notChecked } from "./results.js";
 import { DataError, fetchBounded, REVALIDATE, shardName } from "./sitedata.js";
 import { parseListUrl } from "./statuslist.js";
@@ -580,13 +581,47 @@ export async function logCheck(site, hash, storage, document = null, entry = nul
   // A site built without a log says so (verify/index.json "log": false): no request for a log/ that is not there,
   // which would be a 404 in the visitor's console at every verification.
   try {
-    const policy = (await site.index()).log === false ? null : await site.json("log/policy.json");
+    const policy = (await site.index()).log === false ? null : await sitePolicy(site);
     if (policy === null) {
       return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
     }
     return await checkLog(site, hash, policy, memoryOf(storage), document, entry, now ?? Date.now() / 1000, kind);
   } catch (error) {
     return logFailure(error);
+  }
+}
+
+/**
+ * A JSON text of a policy (log/policy.json), read as Python reads it: a `quorum` written with a fraction or an
+ * exponent (`1.0`, `1e0`) is a float to Python, which refuses it as a quorum (handover.py `handover_problem`), while
+ * JSON.parse reads the number 1. Such a quorum is kept here as the text it is written as, which no rule takes for a
+ * quorum (handoverProblem refuses it in Python's words; checkLog refuses the policy).
+ */
+export function readPolicy(text) {
+  const value = parseJSON(text);
+  if (value === null || typeof value !== "object" || Array.isArray(value) || typeof value.quorum !== "number")
+    return value;
+  // The policy's own quorum as written: each string is consumed whole (no text inside one is read as a key or a
+  // bracket), brackets outside strings give the depth, and only a key at depth 1 that JSON.parse reads as
+  // "quorum" (however escaped) counts. parseJSON refused a key written twice, so there is one.
+  let depth = 0;
+  let written = null;
+  for (const match of text.matchAll(/("(?:[^"\\]|\\.)*")(?:\s*:\s*(-?[0-9][0-9.eE+-]*))?|([{[])|([}\]])/g)) {
+    if (match[3] !== undefined) depth += 1;
+    else if (match[4] !== undefined) depth -= 1;
+    else if (depth === 1 && match[2] !== undefined && JSON.parse(match[1]) === "quorum") written = match[2];
+  }
+  return written === null || /^-?(?:0|[1-9][0-9]*)$/.test(written) ? value : { ...value, quorum: written };
+}
+
+/** The site's log/policy.json (null when it has none), read by `readPolicy`. */
+async function sitePolicy(site) {
+  const text = await site.text("log/policy.json");
+  if (text === null) return null;
+  try {
+    return readPolicy(text);
+  } catch (error) {
+    throw new DataError(`log/policy.json is not valid JSON: ${error.message}`);
   }
 }
 
@@ -610,7 +645,7 @@ function logFailure(error) {
 export async function listLogCheck(site, text, storage, document, now = undefined, { image = false } = {}) {
   let policy;
   try {
-    policy = (await site.index()).log === false ? null : await site.json("log/policy.json");
+    policy = (await site.index()).log === false ? null : await sitePolicy(site);
   } catch (error) {
     return logFailure(error);
   }
@@ -1160,15 +1195,18 @@ export async function policyHash(origin, witnesses, quorum, held, heldQuorum) {
 /**
  * Why the policy `now` ({vkey, witnesses, quorum}) may not be taken up in place of `kept` (a memory: {vkey?,
  * witnesses, quorum}) for the log `origin`, `announced` the hashes of the hand-overs announced in a checkpoint
- * `kept`'s quorum cosigned; null when it may, or nothing changed. handover.py `handover_problem`, the same rule.
+ * `kept`'s quorum cosigned, in the log's order (only the latest is taken up: an earlier one was withdrawn); null
+ * when it may, or nothing changed. handover.py `handover_problem`, the same rule.
  */
 export async function handoverProblem(kept, now, origin, announced) {
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const { witnesses, quorum } = now;
+  // Before "unchanged": 1.0 and 1.00 are one float to Python and two texts here (readPolicy).
+  if (!Number.isSafeInteger(quorum)) return "the quorum is not a whole number (written 1.0, say, or true, or too large)";
   if (same(kept.vkey, now.vkey) && same(kept.witnesses, now.witnesses) && same(kept.quorum, now.quorum)) return null;
   if (!same(kept.vkey, now.vkey)) return "the log key changed: a hand-over replaces witnesses, never the log's own key";
-  const { witnesses, quorum } = now;
   if (!Array.isArray(witnesses) || !witnesses.every((w) => typeof w === "string")) return "the witnesses do not read";
-  if (!Number.isSafeInteger(quorum) || quorum < 1)
+  if (quorum < 1)
     return (
       "a quorum of no witness is never a hand-over: the log key alone would vouch for the log, the holder " +
       "the witnesses guard against"
@@ -1183,6 +1221,11 @@ export async function handoverProblem(kept, now, origin, announced) {
     return (
       "no announcement of these witnesses and quorum for this log, from the witnesses held to before (a " +
       "witnesses-announced entry), was seen in a checkpoint cosigned by their quorum"
+    );
+  if (announced[announced.length - 1] !== digest)
+    return (
+      "these witnesses and quorum were announced, then withdrawn: a later announcement, made while the " +
+      "witnesses held to before were listed, names others (the latest is the one the registry means)"
     );
   return null;
 }
@@ -1234,6 +1277,8 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
     }
   }
   const cosigned = times.length;
+  if (typeof policy.quorum === "string")
+    throw new LogError(`log/policy.json: the quorum is written ${quoted(policy.quorum, 24)}, not as a whole number`);
   const quorum = Number.isInteger(policy.quorum) ? policy.quorum : 0;
 
   // A returning visitor: this checkpoint must extend the largest one this browser saw.
