@@ -248,14 +248,11 @@ def _reannounce(repo: LogRepo, witness: NoteSigner) -> None:
     commit_all(repo.root, "announce other witnesses instead")
 
 
-@pytest.mark.parametrize("listed", ["withdrawn", "latest"])
-def test_a_monitor_takes_up_only_the_latest_announcement_from_the_set_it_holds(
-    log_repo: LogRepo, tmp_path: Path, listed: str
-) -> None:
-    """A→B announced and cosigned, then corrected to A→C (B's key leaked, say), both seen by the monitor. Whoever
-    holds the repository, the log key and B's leaked key lists B and has B cosign: before, the monitor took B up in
-    silence (any announcement it kept counted). The latest announcement from the set held is what the registry
-    means; an earlier one is withdrawn: B is an alert, C is taken up."""
+def _announced_then_corrected(
+    log_repo: LogRepo, tmp_path: Path
+) -> tuple[Path, tuple[str, ...], NoteSigner, NoteSigner]:
+    """A monitor saves the log, then sees A→``first`` announced and cosigned by the old witness, then corrected to
+    A→``second``, acknowledging each alert: the saved file, the monitor's arguments and the two witnesses."""
     log_repo.publish()
     saved = tmp_path / "seen"
     log_repo.monitor(ISSUER, "--log", str(log_repo.state), "--save", str(saved))
@@ -269,6 +266,18 @@ def test_a_monitor_takes_up_only_the_latest_announcement_from_the_set_it_holds(
     log_repo.publish()
     log_repo.monitor(*watched, ok=False)
     log_repo.acknowledged(*watched, ok=False)
+    return saved, watched, first, second
+
+
+@pytest.mark.parametrize("listed", ["withdrawn", "latest"])
+def test_a_monitor_takes_up_only_the_latest_announcement_from_the_set_it_holds(
+    log_repo: LogRepo, tmp_path: Path, listed: str
+) -> None:
+    """A→B announced and cosigned, then corrected to A→C (B's key leaked, say), both seen by the monitor. Whoever
+    holds the repository, the log key and B's leaked key lists B and has B cosign: before, the monitor took B up in
+    silence (any announcement it kept counted). The latest announcement from the set held is what the registry
+    means; an earlier one is withdrawn: B is an alert, C is taken up."""
+    saved, watched, first, second = _announced_then_corrected(log_repo, tmp_path)
     old = [log_repo.witness.verifier.vkey]
     kept = json.loads(Path(f"{saved}.policy.json").read_text())
     assert kept["announced"] == [
@@ -309,19 +318,7 @@ def test_announcements_an_earlier_credreg_kept_sorted_by_hash_are_not_read_as_th
     the log key and B's leaked key listed B, had B cosign, and the monitor took B up in silence. Which of an earlier
     credreg's announcements is the latest cannot be told: the change is an alert (acknowledged once), as it was
     before hand-overs were followed. One this credreg saved is in the log's order: C is taken up."""
-    log_repo.publish()
-    saved = tmp_path / "seen"
-    log_repo.monitor(ISSUER, "--log", str(log_repo.state), "--save", str(saved))
-    first, second = _witness(tmp_path, "first"), _witness(tmp_path, "second")
-    watched = _watched(log_repo, saved)
-    _announce(log_repo, first)
-    log_repo.publish()
-    log_repo.monitor(*watched, ok=False)
-    log_repo.acknowledged(*watched, ok=False)
-    _reannounce(log_repo, second)
-    log_repo.publish()
-    log_repo.monitor(*watched, ok=False)
-    log_repo.acknowledged(*watched, ok=False)
+    saved, watched, first, second = _announced_then_corrected(log_repo, tmp_path)
     old = [log_repo.witness.verifier.vkey]
     withdrawn = policy_hash(ORIGIN, [first.verifier.vkey], 1, old, 1)
     latest = policy_hash(ORIGIN, [second.verifier.vkey], 1, old, 1)
