@@ -8,6 +8,7 @@ import functools
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,23 @@ from generator.load import load_registry
 from generator.registry import Registry
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def run_fresh(script: str) -> str:
+    """Run ``script`` in a fresh interpreter importing this checkout's package (what a module loads at import,
+    unseen by a test process that imported everything already); its standard output, failing on a non-zero exit."""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 FIXTURES = REPO / "tests" / "fixtures"
 # Third-party reference data, vendored byte for byte with each set's source and licence (see their README.md).
 CONFORMANCE = FIXTURES / "conformance"

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from generator._internal.lazyre import LazyPattern
 from generator.governance import leaks
 from generator.models import award
+from tests.conftest import run_fresh
 
 LAZY = [
     (module.__name__, name, value)
@@ -61,14 +58,4 @@ def test_importing_the_rules_compiles_none_of_them() -> None:
         "assert all(v._compiled is None for v in lazy)\n"
         "print('ok')\n"
     )
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == "ok\n"
+    assert run_fresh(script) == "ok\n"

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import copy
-import os
 import random
 import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +14,7 @@ from pyld import jsonld
 from generator.crypto import ContextStore, rdfc
 from generator.crypto.rdfc import UnsafeDocumentError, canonize, canonize_stock, unportable_reason
 from generator.errors import CryptoError, UnknownContextError
+from tests.conftest import run_fresh
 
 from .conftest import DID_DOCUMENT, OB, STATUS_LIST, V2, VECTORS, award, award_variations, read_json
 
@@ -411,13 +408,4 @@ def test_pyld_is_imported_without_an_http_loader() -> None:
         "import requests\n"
         "print('ok')\n"
     )
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == "ok\n"
+    assert run_fresh(script) == "ok\n"
