@@ -419,15 +419,9 @@ def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: 
     assert sorted(p.name for p in data.iterdir()) == ["achievements", "shards", "templates"]
 
 
-@pytest.mark.parametrize("how", [["--no-livereload"], ["--clean"]], ids=["no-livereload", "clean"])
-def test_mkdocs_serve_leaves_no_data_folder_behind(signer: Signer, tmp_path: Path, how: list[str]) -> None:
-    """`mkdocs serve` builds into a temporary folder it deletes when stopped; the plugin wrote the verification data
-    beside it (``<tmp>-data``, its default), which nothing deleted: every served session left a copy of the data in
-    the temporary folder. The plugin now removes the data folder it chose for a served site when serving stops;
-    with ``--clean`` too, which tells plugins at startup that it builds (then only its serve event says it serves)."""
-    _plain_mkdocs(signer.root)
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
+def _mkdocs_serve(config: Path, *args: str, temporary: Path) -> tuple[subprocess.Popen[str], int]:
+    """Plain `mkdocs serve ARGS` of ``config`` on a free local port, its temporary files in ``temporary``: the server
+    (its standard error a pipe of text) and the port."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -437,9 +431,21 @@ def test_mkdocs_serve_leaves_no_data_folder_behind(signer: Signer, tmp_path: Pat
         "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
         "sys.argv[0] = 'mkdocs'; runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)"
     )
-    command = [sys.executable, "-c", start, "serve", *how, "-f", str(signer.root / "mkdocs.yml")]
+    command = [sys.executable, "-c", start, "serve", *args, "-f", str(config), "-a", f"127.0.0.1:{port}"]
     env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temporary)}
-    served = subprocess.Popen([*command, "-a", f"127.0.0.1:{port}"], stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env), port
+
+
+@pytest.mark.parametrize("how", [["--no-livereload"], ["--clean"]], ids=["no-livereload", "clean"])
+def test_mkdocs_serve_leaves_no_data_folder_behind(signer: Signer, tmp_path: Path, how: list[str]) -> None:
+    """`mkdocs serve` builds into a temporary folder it deletes when stopped; the plugin wrote the verification data
+    beside it (``<tmp>-data``, its default), which nothing deleted: every served session left a copy of the data in
+    the temporary folder. The plugin now removes the data folder it chose for a served site when serving stops;
+    with ``--clean`` too, which tells plugins at startup that it builds (then only its serve event says it serves)."""
+    _plain_mkdocs(signer.root)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    served, port = _mkdocs_serve(signer.root / "mkdocs.yml", *how, temporary=temporary)
     try:
         assert served.stderr is not None
         said = []
@@ -985,16 +991,7 @@ def test_mkdocs_serve_checks_the_registry_again_on_every_rebuild(signer: Signer,
     _plain_mkdocs(signer.root)
     issued = signer.award()
     governance = signer.root / "registry" / "governance.yaml"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    start = (
-        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
-        "sys.argv[0] = 'mkdocs'; runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)"
-    )
-    command = [sys.executable, "-c", start, "serve", "-f", str(signer.root / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
-    env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp_path)}
-    served = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+    served, port = _mkdocs_serve(signer.root / "mkdocs.yml", temporary=tmp_path)
     said: list[str] = []
     lines: queue.Queue[str] = queue.Queue()
     assert served.stderr is not None

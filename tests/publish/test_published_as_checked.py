@@ -25,6 +25,19 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, check=False)
 
 
+def _mkdocs(*args: str, script: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Plain ``mkdocs ARGS`` in a fresh process (or ``script``, which runs mkdocs, given ``ARGS``)."""
+    program = ["-m", "mkdocs"] if script is None else ["-c", script]
+    return subprocess.run(
+        [sys.executable, *program, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
 def _after_the_check(monkeypatch: pytest.MonkeyPatch, change: callable) -> None:  # type: ignore[valid-type]
     """Run ``change`` once the real full check has accepted the registry, before the build reads it: a CI step,
     a hook or a racing process on the build machine."""
@@ -238,13 +251,7 @@ def test_plain_mkdocs_build_refuses_a_change_after_the_check_and_keeps_the_previ
     where = issued.path.relative_to(signer.root).as_posix()
     _plain_mkdocs(signer.root)
     site_dir = tmp_path / "mine"
-    first = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(signer.root / "mkdocs.yml"), "-d", str(site_dir)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
-    )
+    first = _mkdocs("build", "-q", "-f", str(signer.root / "mkdocs.yml"), "-d", str(site_dir))
     assert first.returncode == 0, first.stderr
     before = _published(tmp_path)
     assert site_dir / "index.html" in before
@@ -266,13 +273,7 @@ def test_plain_mkdocs_build_refuses_a_change_after_the_check_and_keeps_the_previ
         "runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)\n"
     )
     config = str(signer.root / "mkdocs.yml")
-    done = subprocess.run(
-        [sys.executable, "-c", script, "build", "-q", "-f", config, "-d", str(site_dir)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
-    )
+    done = _mkdocs("build", "-q", "-f", config, "-d", str(site_dir), script=script)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     assert where in done.stderr
@@ -528,15 +529,7 @@ def test_plain_mkdocs_build_and_gh_deploy_of_a_refused_registry_keep_and_push_no
     site_dir = tmp_path / "mine"
 
     def mkdocs(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "mkdocs", *args, "-q", "-f", str(signer.root / "mkdocs.yml")]
-        return subprocess.run(
-            [*command, "-d", str(site_dir)],
-            cwd=signer.root,
-            capture_output=True,
-            text=True,
-            check=False,
-            env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
-        )
+        return _mkdocs(*args, "-q", "-f", str(signer.root / "mkdocs.yml"), "-d", str(site_dir), cwd=signer.root)
 
     deployed = mkdocs("gh-deploy")
     assert deployed.returncode == 0, deployed.stderr
@@ -572,14 +565,7 @@ def test_plain_mkdocs_build_failing_after_the_plugin_keeps_the_previous_site(
     site_dir = tmp_path / "mine"
 
     def mkdocs(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "mkdocs", "build", *args, "-q", "-f", str(signer.root / "mkdocs.yml")]
-        return subprocess.run(
-            [*command, "-d", str(site_dir)],
-            capture_output=True,
-            text=True,
-            check=False,
-            env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
-        )
+        return _mkdocs("build", *args, "-q", "-f", str(signer.root / "mkdocs.yml"), "-d", str(site_dir))
 
     first = mkdocs()
     assert first.returncode == 0, first.stderr
@@ -616,13 +602,7 @@ def test_documentation_holding_the_registry_s_files_is_refused(signer: Signer, t
     else:
         config.write_text(config.read_text().replace(f"docs_dir: {REPO / 'docs'}", "docs_dir: registry"))
     site_dir = tmp_path / "mine"
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site_dir)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
-    )
+    done = _mkdocs("build", "-q", "-f", str(config), "-d", str(site_dir))
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     assert "registry/governance.yaml" in done.stderr, done.stderr
@@ -653,10 +633,7 @@ def test_plain_mkdocs_build_strict_dirty_and_an_earlier_plugin_keep_the_previous
 
     def mkdocs(*args: str) -> subprocess.CompletedProcess[str]:
         # Not -q: mkdocs counts no warning it does not log, and so refuses nothing in strict mode.
-        command = [sys.executable, "-m", "mkdocs", "build", *args, "-f", str(config), "-d", str(site_dir)]
-        return subprocess.run(
-            command, capture_output=True, text=True, check=False, env=os.environ | {"NO_MKDOCS_2_WARNING": "1"}
-        )
+        return _mkdocs("build", *args, "-f", str(config), "-d", str(site_dir))
 
     first = mkdocs()
     assert first.returncode == 0, first.stderr
