@@ -180,24 +180,27 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         # A build mkdocs' `on_build_error` never heard of (Ctrl-C, SIGTERM raised as KeyboardInterrupt): its
         # writers stopped, its hold ended and its staging folders removed, the previous site kept.
         if self.staged:
-            self.cancel_started()
-            if self.vetted is not None and self.site_named is None:
-                self.vetted.release()
-            self._unstage()
+            self._abandon()
         # `mkdocs serve` deletes its temporary site folder after this; the data beside it is of no more use.
         if self.served_data is not None:
             shutil.rmtree(self.served_data, ignore_errors=True)
 
     def on_build_error(self, *, error: Exception) -> None:
-        self.cancel_started()
-        if self.vetted is not None and self.site_named is None:  # `credreg build` releases its own
-            self.vetted.release()
-        if self.serving and not self.staged and self.mkdocs_config is not None:
+        served = self.serving and not self.staged
+        self._abandon()
+        if served and self.mkdocs_config is not None:
             # `mkdocs serve`'s rebuild refused: its folder emptied, so no page built from an earlier check is served
             # as current (the terminal names the refusal's files; the next accepted rebuild serves again).
             for folder in (Path(self.mkdocs_config.site_dir), self.data_out, self.served_data):
                 if folder is not None and folder.is_dir():
                     clean_directory(str(folder))
+
+    def _abandon(self) -> None:
+        """A build that will not finish: its background writers stopped, its hold ended (`credreg build` releases
+        its own) and its staging folders removed, the previous site kept."""
+        self.cancel_started()
+        if self.vetted is not None and self.site_named is None:
+            self.vetted.release()
         self._unstage()
 
     def _stage(self, config: MkDocsConfig) -> None:
@@ -398,13 +401,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             except ProblemsFound as changed:
                 if self.site_named is not None:
                     raise  # `credreg build`'s: its staging folder goes, the previous site stays
-                # Plain `mkdocs build` wrote its pages straight into the site's folder: emptied, as mkdocs empties
-                # it before a build, and the verification data beside it, so nothing built from them is left.
-                self.cancel_started()
-                if not self.staged:  # `mkdocs serve`'s own folder: emptied, nothing of it served as current
-                    for folder in (Path(config.site_dir), self.data_out):
-                        if folder is not None and folder.is_dir():
-                            clean_directory(str(folder))
+                # Plain mkdocs: on_build_error, which mkdocs runs next, removes the staging folders (`mkdocs serve`:
+                # empties its own), so nothing built from the changed files is left.
                 raise PluginError(changed.explain()) from None
             finally:
                 if (

@@ -237,18 +237,13 @@ def judge_run(
     kept = kept_policy if isinstance(kept_policy, dict) else None
     core = {name: policy.get(name) for name in ("vkey", "witnesses", "quorum")}
     changed = kept_policy is not None and (kept is None or {name: kept.get(name) for name in core} != core)
-    refused = (
-        (
-            _unordered(kept)
-            or (
-                handover_problem(kept, policy, checkpoint.origin)
-                if kept is not None
-                else "the kept record is no object"
-            )
+    refused = None
+    if changed:
+        refused = (
+            "the kept record is no object"
+            if kept is None
+            else _unordered(kept) or handover_problem(kept, policy, checkpoint.origin)
         )
-        if changed
-        else None
-    )
     handed_over = changed and refused is None
     policy_changed = changed and not handed_over
     policy_unknown = since is not None and kept_policy is None

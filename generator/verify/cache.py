@@ -129,12 +129,10 @@ def _user_secret() -> bytes | None:
     ``None`` if it cannot be kept safely."""
     path = _config_dir() / "cache-secret"
     try:
-        try:
-            # Read when there, the common case: writing it anew to find it there synced a file to the disk on
-            # every run (seconds, on a busy disk, of every pull request's check).
+        # Read when there, the common case: writing it anew to find it there synced a file to the disk on every
+        # run (seconds, on a busy disk, of every pull request's check).
+        with contextlib.suppress(FileNotFoundError):
             return _read_user_secret(path)
-        except FileNotFoundError:
-            pass
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Whole or not there (a run killed midway left a short secret, and no cache ever after), never through a link.
         with contextlib.suppress(FileExistsError):  # another run made it meanwhile: theirs is read

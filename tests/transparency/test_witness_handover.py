@@ -5,6 +5,7 @@ CLI, on real Git repositories, real signatures and real cosignatures."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -269,6 +270,16 @@ def _announced_then_corrected(
     return saved, watched, first, second
 
 
+def _listed_and_monitored(
+    log_repo: LogRepo, tmp_path: Path, chosen: NoteSigner, watched: tuple[str, ...], *, ok: bool
+) -> subprocess.CompletedProcess[str]:
+    """``chosen`` listed as the log's witness, the log published and cosigned by it, then the monitor run."""
+    _take_up(log_repo, chosen, "c0de")
+    log_repo.publish()
+    _cosign(log_repo, tmp_path, chosen)
+    return log_repo.credreg("log", "monitor", *watched, ok=ok)
+
+
 @pytest.mark.parametrize("listed", ["withdrawn", "latest"])
 def test_a_monitor_takes_up_only_the_latest_announcement_from_the_set_it_holds(
     log_repo: LogRepo, tmp_path: Path, listed: str
@@ -285,10 +296,7 @@ def test_a_monitor_takes_up_only_the_latest_announcement_from_the_set_it_holds(
         policy_hash(ORIGIN, [second.verifier.vkey], 1, old, 1),
     ]  # in the log's order
     chosen = first if listed == "withdrawn" else second
-    _take_up(log_repo, chosen, "c0de")
-    log_repo.publish()
-    _cosign(log_repo, tmp_path, chosen)
-    done = log_repo.credreg("log", "monitor", *watched, ok=listed == "latest")
+    done = _listed_and_monitored(log_repo, tmp_path, chosen, watched, ok=listed == "latest")
     if listed == "latest":
         assert "ALERT" not in done.stderr, done.stderr
         assert "taken up" in done.stderr
@@ -330,10 +338,7 @@ def test_announcements_an_earlier_credreg_kept_sorted_by_hash_are_not_read_as_th
         chosen = first
     else:
         chosen = second
-    _take_up(log_repo, chosen, "c0de")
-    log_repo.publish()
-    _cosign(log_repo, tmp_path, chosen)
-    done = log_repo.credreg("log", "monitor", *watched, ok=saved_by == "this credreg")
+    done = _listed_and_monitored(log_repo, tmp_path, chosen, watched, ok=saved_by == "this credreg")
     if saved_by == "this credreg":
         assert "ALERT" not in done.stderr, done.stderr
         assert "taken up" in done.stderr
